@@ -1,0 +1,2 @@
+/** Config key-value store with MD5 digests, compare-and-set publish and change listeners. */
+package io.dualmode.registry.config;
