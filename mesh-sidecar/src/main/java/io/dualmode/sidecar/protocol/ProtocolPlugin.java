@@ -1,0 +1,88 @@
+package io.dualmode.sidecar.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * A protocol the sidecar can forward: a name, a detector, a header-only frame codec, a request-id rewriter and
+ * the protocol's own error and heartbeat replies.
+ *
+ * <p>Implementations are registered with {@link java.util.ServiceLoader} (a line in
+ * {@code META-INF/services/io.dualmode.sidecar.protocol.ProtocolPlugin}) and must be stateless and thread-safe:
+ * one instance serves every connection. The body of a frame is never parsed or copied; only the header and what
+ * routing needs are read. Methods that read bytes use absolute indexes and never move reader or writer indexes
+ * unless they say so. Bad bytes are reported by throwing {@link ProtocolDecoderException}; any other exception
+ * means a bug.
+ */
+public interface ProtocolPlugin {
+
+    /** The value of {@link #frameLength} when more bytes are needed to know the length. */
+    int NEED_MORE_BYTES = -1;
+
+    /** The unique, lower-case name of the protocol, used in configuration ({@code dubbo}, {@code bolt}). */
+    String name();
+
+    /** How far the plug-in can be relied on. */
+    Stability stability();
+
+    /** Whether the codec is hardened (fuzzed, bounded in memory) enough to face traffic from untrusted peers. */
+    boolean safeForUntrustedTraffic();
+
+    /** The frame size limit used when configuration gives none, in bytes, header included. */
+    int defaultMaxFrameLength();
+
+    /** How many low bits of a request id the protocol carries: 32 or 64. Rewritten ids must fit. */
+    int requestIdBits();
+
+    /**
+     * Tells whether the readable bytes of a new connection start with this protocol. Must not move any index.
+     *
+     * @param in the first bytes received, possibly only one
+     */
+    Detection detect(ByteBuf in);
+
+    /**
+     * Finds where the frame that starts at the reader index ends, from its fixed header only.
+     *
+     * @param in the bytes received so far; no index is moved
+     * @param maxFrameLength the largest frame accepted, header included
+     * @return the whole frame's length in bytes, or {@link #NEED_MORE_BYTES} when the fixed header is incomplete
+     * @throws ProtocolDecoderException when the header is invalid or the frame is longer than the limit
+     */
+    int frameLength(ByteBuf in, int maxFrameLength);
+
+    /**
+     * Reads the header of one whole frame.
+     *
+     * @param frame exactly one frame, as measured by {@link #frameLength}; ownership passes to the returned
+     *     {@link Frame}, or stays with the caller when this throws
+     * @throws ProtocolDecoderException when the header is invalid
+     */
+    Frame decodeFrame(ByteBuf frame);
+
+    /**
+     * Writes a new request id into the frame's bytes, in place, fixing any checksum that covers it.
+     *
+     * @param newId the id to write; it must fit in {@link #requestIdBits()} bits
+     */
+    void rewriteRequestId(Frame frame, long newId);
+
+    /**
+     * Builds the response the callee would send to fail this request, in the protocol's own format, so that the
+     * caller's framework shows {@code message} to the application.
+     *
+     * @param request a request for which {@link Frame#expectsResponse()} is true
+     * @throws IllegalArgumentException when the request expects no response
+     */
+    ByteBuf encodeErrorResponse(Frame request, ErrorKind kind, String message, ByteBufAllocator alloc);
+
+    /**
+     * Builds the answer to a heartbeat request.
+     *
+     * @param heartbeat a frame for which {@link Frame#isHeartbeat()} and {@link Frame#isRequest()} are true
+     */
+    ByteBuf encodeHeartbeatResponse(Frame heartbeat, ByteBufAllocator alloc);
+
+    /** Builds a heartbeat request, used to keep upstream connections alive. */
+    ByteBuf encodeHeartbeatRequest(long requestId, ByteBufAllocator alloc);
+}

@@ -1,0 +1,126 @@
+package io.dualmode.sidecar.protocol.bolt;
+
+import io.dualmode.sidecar.protocol.Detection;
+import io.dualmode.sidecar.protocol.ErrorKind;
+import io.dualmode.sidecar.protocol.Frame;
+import io.dualmode.sidecar.protocol.ProtocolPlugin;
+import io.dualmode.sidecar.protocol.Stability;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * SOFA Bolt, v1 and v2 on the same port: routes on the {@code service} header ({@code interface:version[:uniqueId]},
+ * else {@code sofa_head_target_service}) and {@code sofa_head_method_name}; the timeout comes from the fixed
+ * header. Rewriting the id of a v2 frame with a CRC recomputes the CRC.
+ */
+public final class BoltProtocolPlugin implements ProtocolPlugin {
+
+    /** The name in configuration. */
+    public static final String NAME = "bolt";
+
+    /** Bolt sets no limit; 16 MiB is ours. */
+    static final int DEFAULT_MAX_FRAME = 16 * 1024 * 1024;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Stability stability() {
+        return Stability.STABLE;
+    }
+
+    @Override
+    public boolean safeForUntrustedTraffic() {
+        return true;
+    }
+
+    @Override
+    public int defaultMaxFrameLength() {
+        return DEFAULT_MAX_FRAME;
+    }
+
+    @Override
+    public int requestIdBits() {
+        return 32;
+    }
+
+    /** Checks proto, (v2) ver1, type, command code and ver2: the first five or six bytes. */
+    @Override
+    public Detection detect(ByteBuf in) {
+        if (!in.isReadable()) {
+            return Detection.NEED_MORE_BYTES;
+        }
+        int start = in.readerIndex();
+        int version = in.getUnsignedByte(start);
+        if (version != BoltLayout.V1 && version != BoltLayout.V2) {
+            return Detection.NOT_RECOGNISED;
+        }
+        int ver2 = BoltLayout.cmdOffset(version) + 2;
+        if (in.readableBytes() <= ver2) {
+            return Detection.NEED_MORE_BYTES;
+        }
+        return looksLikeBolt(in, start, version) ? Detection.RECOGNISED : Detection.NOT_RECOGNISED;
+    }
+
+    private static boolean looksLikeBolt(ByteBuf in, int start, int version) {
+        boolean ver1 = version == BoltLayout.V1 || BoltFrames.isVer1(in.getUnsignedByte(start + 1));
+        int type = in.getUnsignedByte(start + BoltLayout.typeOffset(version));
+        int cmd = in.getUnsignedShort(start + BoltLayout.cmdOffset(version));
+        int ver2 = in.getUnsignedByte(start + BoltLayout.cmdOffset(version) + 2);
+        return ver1 && BoltFrames.isValidKind(type, cmd) && ver2 == BoltLayout.VER2;
+    }
+
+    @Override
+    public int frameLength(ByteBuf in, int maxFrameLength) {
+        return BoltFrames.frameLength(in, maxFrameLength);
+    }
+
+    @Override
+    public Frame decodeFrame(ByteBuf frame) {
+        return BoltFrames.decode(frame);
+    }
+
+    /** @param newId an unsigned 32-bit id */
+    @Override
+    public void rewriteRequestId(Frame frame, long newId) {
+        if (newId >>> 32 != 0) {
+            throw new IllegalArgumentException("Bolt request ids are 32 bits: " + newId);
+        }
+        ByteBuf bytes = frame.content();
+        int start = bytes.readerIndex();
+        int index = start + BoltLayout.idOffset(bytes.getUnsignedByte(start));
+        if (BoltLayout.hasCrc(bytes, start)) {
+            BoltCrc.rewriteInt(bytes, index, (int) newId);
+        } else {
+            bytes.setInt(index, (int) newId);
+        }
+    }
+
+    /**
+     * Overload and timeout become status-only replies (SERVER_THREADPOOL_BUSY, TIMEOUT). Every other kind becomes a
+     * {@code SofaResponse} with {@code isError} and our message for the hessian2, protobuf and json codecs, which
+     * SOFARPC throws as {@code SofaRpcException} with our text; other codecs get NO_PROCESSOR or ERROR status only.
+     */
+    @Override
+    public ByteBuf encodeErrorResponse(Frame request, ErrorKind kind, String message, ByteBufAllocator alloc) {
+        if (!request.expectsResponse() || request.isHeartbeat()) {
+            throw new IllegalArgumentException("no error response to " + request);
+        }
+        return BoltReplies.error(request, kind, message, alloc);
+    }
+
+    @Override
+    public ByteBuf encodeHeartbeatResponse(Frame heartbeat, ByteBufAllocator alloc) {
+        if (!heartbeat.isHeartbeat() || !heartbeat.isRequest()) {
+            throw new IllegalArgumentException("not a heartbeat request: " + heartbeat);
+        }
+        return BoltReplies.heartbeatAck(heartbeat, alloc);
+    }
+
+    @Override
+    public ByteBuf encodeHeartbeatRequest(long requestId, ByteBufAllocator alloc) {
+        return BoltReplies.heartbeatRequest(requestId, alloc);
+    }
+}
