@@ -1,0 +1,90 @@
+package io.dualmode.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Keeps every suite on loopback: free loopback ports, and the interfaces a framework must be told to ignore. */
+public final class LocalNetwork {
+
+    /** The only address the suites use. */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
+
+    private LocalNetwork() {}
+
+    /**
+     * Every network interface of this machine except loopback ones, read from {@code /sys/class/net} (which lists
+     * interfaces that are down too), falling back to the JDK's list.
+     *
+     * @return interface names, e.g. {@code [eth0]}
+     */
+    public static List<String> nonLoopbackInterfaces() {
+        try (Stream<Path> entries = Files.list(SYS_CLASS_NET)) {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(name -> !isLoopback(name))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            return jdkInterfaces();
+        }
+    }
+
+    /**
+     * The JVM flag that makes Dubbo pick loopback: without it Dubbo registers, and dials, the machine's network
+     * address even when told {@code 127.0.0.1} (see {@code shared/FRAMEWORKS.md}).
+     *
+     * @return {@code -Ddubbo.network.interface.ignored=<every non-loopback interface>}
+     */
+    public static String dubboIgnoreInterfacesFlag() {
+        return "-Ddubbo.network.interface.ignored=" + String.join(",", nonLoopbackInterfaces());
+    }
+
+    /**
+     * A TCP port free on 127.0.0.1 right now.
+     *
+     * @return the port
+     */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isLoopback(String name) {
+        if (name.equals("lo")) {
+            return true;
+        }
+        try {
+            NetworkInterface nic = NetworkInterface.getByName(name);
+            return nic != null && nic.isLoopback();
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    private static List<String> jdkInterfaces() {
+        try {
+            return NetworkInterface.networkInterfaces()
+                    .map(NetworkInterface::getName)
+                    .filter(name -> !isLoopback(name))
+                    .sorted()
+                    .toList();
+        } catch (SocketException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
