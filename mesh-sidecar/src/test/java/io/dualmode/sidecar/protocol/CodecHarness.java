@@ -17,6 +17,7 @@ public final class CodecHarness implements AutoCloseable {
     private final ProtocolPlugin plugin;
     private final EmbeddedChannel channel;
     private final List<Frame> frames = new ArrayList<>();
+    private final List<ByteBuf> written = new ArrayList<>();
     private boolean truncationExpected;
 
     public CodecHarness(ProtocolPlugin plugin) {
@@ -39,12 +40,14 @@ public final class CodecHarness implements AutoCloseable {
 
     /** Writes the bytes in one piece. */
     public CodecHarness write(ByteBuf bytes) {
+        written.add(bytes);
         channel.writeInbound(bytes);
         return this;
     }
 
     /** Writes the bytes one at a time; releases {@code bytes}. */
     public CodecHarness writeByteByByte(ByteBuf bytes) {
+        written.add(bytes);
         while (bytes.isReadable()) {
             channel.writeInbound(bytes.readRetainedSlice(1));
         }
@@ -109,6 +112,7 @@ public final class CodecHarness implements AutoCloseable {
                     .as("bytes left over in the decoder")
                     .isZero();
         }
-        frames.forEach(frame -> assertThat(frame.release()).isTrue());
+        frames.forEach(Frame::release);
+        assertThat(written).as("every byte written was released").allMatch(buf -> buf.refCnt() == 0);
     }
 }
