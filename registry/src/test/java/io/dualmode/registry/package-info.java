@@ -1,0 +1,2 @@
+/** Tests of the registry against real Nacos clients and raw protocol input. */
+package io.dualmode.registry;
