@@ -84,9 +84,11 @@ public final class ChildJvm implements AutoCloseable {
      * @return the reply
      * @throws ChildJvmException when the child answers with an error, dies, or does not answer in time
      */
-    public synchronized String request(String command, Duration timeout) {
-        send(command);
-        return expect(ChildChannel.OK, timeout);
+    public String request(String command, Duration timeout) {
+        synchronized (protocolLines) {
+            send(command);
+            return expect(ChildChannel.OK, timeout);
+        }
     }
 
     /**
@@ -198,17 +200,21 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    private synchronized void remember(String line) {
-        tail.addLast(line);
-        if (tail.size() > TAIL_LINES) {
-            tail.removeFirst();
+    private void remember(String line) {
+        synchronized (tail) {
+            tail.addLast(line);
+            if (tail.size() > TAIL_LINES) {
+                tail.removeFirst();
+            }
         }
     }
 
-    private synchronized String describe(String problem) {
+    private String describe(String problem) {
         String exit = process.isAlive() ? "running" : "exit code " + process.exitValue();
-        return name + " (pid " + process.pid() + ", " + exit + "): " + problem + "\n--- last lines of " + log + " ---\n"
-                + String.join("\n", tail);
+        synchronized (tail) {
+            return name + " (pid " + process.pid() + ", " + exit + "): " + problem + "\n--- last lines of " + log
+                    + " ---\n" + String.join("\n", tail);
+        }
     }
 
     /** Describes a child JVM before it starts. */
