@@ -1,0 +1,205 @@
+package io.dualmode.sidecar;
+
+import io.dualmode.sidecar.cluster.ClusterManager;
+import io.dualmode.sidecar.cluster.Endpoint;
+import io.dualmode.sidecar.config.ListenerConfig;
+import io.dualmode.sidecar.config.LocalServiceConfig;
+import io.dualmode.sidecar.config.SidecarConfig;
+import io.dualmode.sidecar.internal.admin.AdminServer;
+import io.dualmode.sidecar.internal.h2.H2Listener;
+import io.dualmode.sidecar.internal.http1.Http1Listener;
+import io.dualmode.sidecar.internal.metrics.SidecarMetrics;
+import io.dualmode.sidecar.internal.tcp.TcpListener;
+import io.dualmode.sidecar.internal.transport.ListenerRuntime;
+import io.dualmode.sidecar.internal.transport.Listeners;
+import io.dualmode.sidecar.internal.transport.NettyHealthProber;
+import io.dualmode.sidecar.internal.transport.ProxyRuntime;
+import io.dualmode.sidecar.internal.transport.Router;
+import io.dualmode.sidecar.internal.transport.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running sidecar: listeners, clusters and the admin endpoint. Build it from a {@link
+ * SidecarConfig}, {@link #start()} it, feed {@link #clusters()} from the registry, watch {@link
+ * #mode()}, and {@link #stop()} it (a graceful drain).
+ */
+public final class Sidecar implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
+
+    private final AtomicReference<SidecarConfig> config;
+    private final SidecarMetrics metrics = new SidecarMetrics();
+    private final ModeSwitch mode;
+    private final Map<String, Channel> listeners = new LinkedHashMap<>();
+    private ScheduledExecutorService timers;
+    private Transport transport;
+    private ClusterManager clusters;
+    private ProxyRuntime runtime;
+    private AdminServer admin;
+    private volatile boolean ready;
+
+    private Sidecar(SidecarConfig config, Mode initialMode) {
+        this.config = new AtomicReference<>(config);
+        this.mode = new ModeSwitch(initialMode);
+    }
+
+    /** A sidecar for {@code config}, in mesh mode, not yet started. */
+    public static Sidecar create(SidecarConfig config) {
+        return new Sidecar(config, Mode.MESH);
+    }
+
+    /** A sidecar for {@code config} starting in {@code mode}, not yet started. */
+    public static Sidecar create(SidecarConfig config, Mode mode) {
+        return new Sidecar(config, mode);
+    }
+
+    /** Binds every listener and the admin endpoint; returns when they accept connections. */
+    public synchronized Sidecar start() {
+        SidecarConfig c = config.get();
+        timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dualmode-sidecar-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        transport = Transport.create("dualmode-sidecar", c.workers());
+        clusters = new ClusterManager(metrics, timers, c.clusterDefaults(), new NettyHealthProber(transport));
+        runtime = new ProxyRuntime(transport, clusters, metrics);
+        c.clusters().forEach(clusters::put);
+        c.services().forEach(this::addLocalService);
+        try {
+            c.listeners().forEach(this::bind);
+            if (c.admin().port() >= 0) {
+                admin = AdminServer.start(this, c.admin(), metrics, clusters, runtime);
+            }
+        } catch (RuntimeException e) {
+            shutdown(Duration.ofSeconds(1));
+            throw e;
+        }
+        ready = true;
+        log.info("sidecar ready: listeners {}, native transport {}", listenerAddresses(), transport.nativeTransport());
+        return this;
+    }
+
+    private void addLocalService(LocalServiceConfig s) {
+        clusters.put(config.get().clusterDefaults().toBuilder()
+                .name(Router.INBOUND_PREFIX + s.name())
+                .endpoints(List.of(Endpoint.of(s.address(), s.port())))
+                .build());
+    }
+
+    private void bind(ListenerConfig l) {
+        ListenerRuntime lr = new ListenerRuntime(
+                l,
+                new Router(clusters, l),
+                metrics.listener(l.name()),
+                config.get().limits(),
+                runtime);
+        ChannelHandler init =
+                switch (l.protocol()) {
+                    case HTTP -> new Http1Listener(lr);
+                    case H2 -> new H2Listener(lr);
+                    case TCP -> new TcpListener(lr);
+                };
+        listeners.put(l.name(), Listeners.bind(transport, l, init));
+    }
+
+    /** The clusters; the registry agent feeds endpoints here with {@code update(name, endpoints)}. */
+    public ClusterManager clusters() {
+        return clusters;
+    }
+
+    /** The instance's mode and its listeners. */
+    public ModeSwitch mode() {
+        return mode;
+    }
+
+    /** The configuration snapshot in force. */
+    public SidecarConfig config() {
+        return config.get();
+    }
+
+    /** Whether the sidecar accepts traffic (started and not draining). */
+    public boolean ready() {
+        return ready;
+    }
+
+    /** The bound address of listener {@code name} (useful with port 0). */
+    public InetSocketAddress listenerAddress(String name) {
+        Channel ch = listeners.get(name);
+        return ch == null ? null : (InetSocketAddress) ch.localAddress();
+    }
+
+    /** Bound addresses of every listener, by name. */
+    public Map<String, InetSocketAddress> listenerAddresses() {
+        Map<String, InetSocketAddress> out = new LinkedHashMap<>();
+        listeners.forEach((n, ch) -> out.put(n, (InetSocketAddress) ch.localAddress()));
+        return out;
+    }
+
+    /** The admin endpoint's bound address, or null when disabled. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    /** Graceful drain with the configured drain timeout. */
+    public void stop() {
+        stop(config.get().drainTimeout());
+    }
+
+    /**
+     * Stops accepting, lets requests in flight finish (up to {@code timeout}), then closes every
+     * connection and releases the event loops.
+     */
+    public synchronized void stop(Duration timeout) {
+        if (transport == null) {
+            return;
+        }
+        ready = false;
+        listeners.values().forEach(ch -> ch.close().awaitUninterruptibly());
+        try {
+            runtime.drain().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("drain timed out with {} requests in flight", runtime.inFlight());
+        } catch (Exception e) {
+            log.warn("drain interrupted: {}", e.toString());
+            Thread.currentThread().interrupt();
+        }
+        shutdown(Duration.ofSeconds(2));
+    }
+
+    private void shutdown(Duration timeout) {
+        ready = false;
+        listeners.values().forEach(Channel::close);
+        listeners.clear();
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+        if (runtime != null) {
+            runtime.closeConnections();
+        }
+        if (clusters != null) {
+            clusters.close();
+        }
+        timers.shutdownNow();
+        transport.close(timeout);
+        transport = null;
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(1));
+    }
+}

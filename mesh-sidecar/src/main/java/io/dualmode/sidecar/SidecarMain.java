@@ -1,0 +1,111 @@
+package io.dualmode.sidecar;
+
+import io.dualmode.sidecar.config.ConfigLoader;
+import io.dualmode.sidecar.config.Durations;
+import io.dualmode.sidecar.config.SidecarConfig;
+import io.dualmode.sidecar.config.SidecarException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line: {@code java -jar dualmode-mesh-sidecar-all.jar -c sidecar.yaml}. Every flag
+ * also reads a {@code DUALMODE_SIDECAR_*} environment variable; flags and variables override the
+ * file. SIGTERM drains gracefully.
+ */
+@Command(
+        name = "dualmode-sidecar",
+        mixinStandardHelpOptions = true,
+        description = "The Dualmode mesh sidecar: HTTP/1.1, HTTP/2 (gRPC) and TCP proxy.")
+public final class SidecarMain implements Callable<Integer> {
+    @Option(
+            names = {"-c", "--config"},
+            defaultValue = "${env:DUALMODE_SIDECAR_CONFIG}",
+            description = "YAML configuration file (env DUALMODE_SIDECAR_CONFIG).")
+    Path config;
+
+    @Option(
+            names = "--workers",
+            defaultValue = "${env:DUALMODE_SIDECAR_WORKERS}",
+            description = "Event loops (env DUALMODE_SIDECAR_WORKERS).")
+    Integer workers;
+
+    @Option(
+            names = "--admin-address",
+            defaultValue = "${env:DUALMODE_SIDECAR_ADMIN_ADDRESS}",
+            description = "Admin endpoint address (env DUALMODE_SIDECAR_ADMIN_ADDRESS).")
+    String adminAddress;
+
+    @Option(
+            names = "--admin-port",
+            defaultValue = "${env:DUALMODE_SIDECAR_ADMIN_PORT}",
+            description = "Admin endpoint port, -1 to disable (env DUALMODE_SIDECAR_ADMIN_PORT).")
+    Integer adminPort;
+
+    @Option(
+            names = "--ingress-address",
+            defaultValue = "${env:DUALMODE_SIDECAR_INGRESS_ADDRESS}",
+            description = "Address of every ingress listener (env DUALMODE_SIDECAR_INGRESS_ADDRESS).")
+    String ingressAddress;
+
+    @Option(
+            names = "--drain-timeout",
+            defaultValue = "${env:DUALMODE_SIDECAR_DRAIN_TIMEOUT}",
+            description = "Graceful drain limit, e.g. 10s (env DUALMODE_SIDECAR_DRAIN_TIMEOUT).")
+    String drainTimeout;
+
+    @Option(
+            names = "--mode",
+            defaultValue = "${env:DUALMODE_SIDECAR_MODE:-mesh}",
+            description = "Initial mode, mesh or sdk (env DUALMODE_SIDECAR_MODE).")
+    String mode;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SidecarMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        SidecarConfig cfg;
+        Mode initial = Mode.parse(mode);
+        try {
+            cfg = ConfigLoader.load(config, overrides());
+            if (initial == null) {
+                throw io.dualmode.sidecar.config.SidecarErrors.CONFIG_INVALID.exception(
+                        "--mode must be mesh or sdk, got " + mode);
+            }
+        } catch (SidecarException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        Sidecar sidecar;
+        try {
+            sidecar = Sidecar.create(cfg, initial).start();
+        } catch (SidecarException e) {
+            System.err.println(e.getMessage());
+            return 3;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            sidecar.stop();
+                            stopped.countDown();
+                        },
+                        "dualmode-sidecar-drain"));
+        stopped.await();
+        return 0;
+    }
+
+    private ConfigLoader.Overrides overrides() {
+        return new ConfigLoader.Overrides(
+                workers,
+                adminAddress,
+                adminPort,
+                ingressAddress,
+                drainTimeout == null ? null : Durations.parse(drainTimeout));
+    }
+}

@@ -1,0 +1,152 @@
+package io.dualmode.sidecar.cluster;
+
+import io.dualmode.sidecar.config.ClusterConfig;
+import io.dualmode.sidecar.internal.metrics.SidecarMetrics.ClusterMetrics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A named set of upstream hosts. The request path reads one volatile array of available hosts;
+ * endpoint updates and health changes replace that array whole.
+ */
+public final class Cluster {
+    private static final Logger log = LoggerFactory.getLogger(Cluster.class);
+    private static final UpstreamHost[] NONE = new UpstreamHost[0];
+
+    private final ClusterConfig config;
+    private final LoadBalancer balancer;
+    private final ClusterMetrics metrics;
+    private final ScheduledExecutorService timers;
+    private final AtomicInteger retriesInFlight = new AtomicInteger();
+    private volatile UpstreamHost[] hosts = NONE;
+    private volatile UpstreamHost[] available = NONE;
+
+    Cluster(ClusterConfig config, ClusterMetrics metrics, ScheduledExecutorService timers) {
+        this.config = config;
+        this.balancer = LoadBalancer.of(config.lbPolicy());
+        this.metrics = metrics;
+        this.timers = timers;
+        setEndpoints(config.endpoints());
+    }
+
+    /** The cluster name. */
+    public String name() {
+        return config.name();
+    }
+
+    /** The cluster's settings. */
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /** The cluster's meters. */
+    public ClusterMetrics metrics() {
+        return metrics;
+    }
+
+    /** All hosts, available or not. */
+    public List<UpstreamHost> hosts() {
+        return List.of(hosts);
+    }
+
+    /** Picks an available host, or null when none is; {@code hashKey} feeds consistent hashing. */
+    public UpstreamHost select(CharSequence hashKey) {
+        UpstreamHost[] a = available;
+        return a.length == 0 ? null : balancer.choose(a, hashKey);
+    }
+
+    /** Whether one more retry fits the retry budget; if so it is counted until {@link #retryDone}. */
+    public boolean tryRetry() {
+        int inFlight = retriesInFlight.incrementAndGet();
+        int budget = Math.max(
+                config.retry().minRetries(),
+                metrics.rqActive.get() * config.retry().budgetPercent() / 100);
+        if (inFlight > budget) {
+            retriesInFlight.decrementAndGet();
+            metrics.retryOverflow.increment();
+            return false;
+        }
+        metrics.retry.increment();
+        return true;
+    }
+
+    /** Ends a retry counted by {@link #tryRetry}. */
+    public void retryDone() {
+        retriesInFlight.decrementAndGet();
+    }
+
+    /** Records a success (any response below 500) from {@code host}. */
+    public void success(UpstreamHost host) {
+        host.recordSuccess();
+    }
+
+    /** Records a failure (connect failure, reset, timeout, 5xx) from {@code host}. */
+    public void failure(UpstreamHost host) {
+        int failures = host.recordFailure();
+        int threshold = config.outlier().consecutiveFailures();
+        if (threshold > 0 && failures >= threshold && !host.ejected()) {
+            eject(host);
+        }
+    }
+
+    synchronized void setEndpoints(List<Endpoint> endpoints) {
+        Map<Endpoint, UpstreamHost> old = new HashMap<>();
+        for (UpstreamHost h : hosts) {
+            old.put(h.endpoint(), h);
+        }
+        List<UpstreamHost> next = new ArrayList<>(endpoints.size());
+        for (Endpoint e : endpoints) {
+            UpstreamHost kept = old.get(e);
+            next.add(kept != null ? kept : new UpstreamHost(e));
+        }
+        hosts = next.toArray(NONE);
+        recompute();
+    }
+
+    /** Applies a health-check result and republishes the available hosts if the verdict changed. */
+    synchronized void checked(UpstreamHost host, boolean passed) {
+        var hc = config.healthCheck();
+        if (host.checked(passed, hc.healthyThreshold(), hc.unhealthyThreshold())) {
+            log.info("cluster {}: host {} is now {}", name(), host, passed ? "healthy" : "unhealthy");
+            recompute();
+        }
+    }
+
+    private synchronized void eject(UpstreamHost host) {
+        int ejected = 0;
+        for (UpstreamHost h : hosts) {
+            ejected += h.ejected() ? 1 : 0;
+        }
+        if ((ejected + 1) * 100 > hosts.length * config.outlier().maxEjectionPercent() || host.ejected()) {
+            return;
+        }
+        host.ejected(true);
+        metrics.ejections.increment();
+        log.warn("cluster {}: ejected host {} after consecutive failures", name(), host);
+        recompute();
+        timers.schedule(() -> uneject(host), config.outlier().ejectionTime().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void uneject(UpstreamHost host) {
+        host.ejected(false);
+        log.info("cluster {}: host {} returns from ejection", name(), host);
+        recompute();
+    }
+
+    private synchronized void recompute() {
+        List<UpstreamHost> up = new ArrayList<>(hosts.length);
+        for (UpstreamHost h : hosts) {
+            if (h.available()) {
+                up.add(h);
+            }
+        }
+        available = up.toArray(NONE);
+    }
+}

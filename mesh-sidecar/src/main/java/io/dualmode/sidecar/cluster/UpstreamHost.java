@@ -1,0 +1,99 @@
+package io.dualmode.sidecar.cluster;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An endpoint of a cluster with its live state: requests in flight, active-health verdict and
+ * passive outlier ejection. Shared by all event loops, so its counters are atomic.
+ */
+public final class UpstreamHost {
+    private final Endpoint endpoint;
+    private final InetSocketAddress address;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private volatile boolean healthy = true;
+    private volatile boolean ejected;
+    private int checkStreak;
+
+    UpstreamHost(Endpoint endpoint) {
+        this.endpoint = endpoint;
+        this.address = new InetSocketAddress(endpoint.host(), endpoint.port());
+    }
+
+    /** The registry endpoint. */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The resolved socket address, resolved once when the endpoint arrived. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Requests in flight to this host. */
+    public int activeRequests() {
+        return active.get();
+    }
+
+    /** Whether the last active health checks passed (always true without health checks). */
+    public boolean healthy() {
+        return healthy;
+    }
+
+    /** Whether passive outlier detection currently ejects this host. */
+    public boolean ejected() {
+        return ejected;
+    }
+
+    /** Counts a request starting on this host. */
+    public void requestStarted() {
+        active.incrementAndGet();
+    }
+
+    /** Counts a request ending on this host. */
+    public void requestFinished() {
+        active.decrementAndGet();
+    }
+
+    int recordFailure() {
+        return consecutiveFailures.incrementAndGet();
+    }
+
+    void recordSuccess() {
+        if (consecutiveFailures.get() != 0) {
+            consecutiveFailures.set(0);
+        }
+    }
+
+    boolean available() {
+        return healthy && !ejected;
+    }
+
+    void ejected(boolean value) {
+        ejected = value;
+        if (!value) {
+            consecutiveFailures.set(0);
+        }
+    }
+
+    /** Applies one health-check result; true when the verdict changed. Called by one thread. */
+    boolean checked(boolean passed, int healthyThreshold, int unhealthyThreshold) {
+        if (passed == healthy) {
+            checkStreak = 0;
+            return false;
+        }
+        checkStreak++;
+        if (checkStreak >= (passed ? healthyThreshold : unhealthyThreshold)) {
+            healthy = passed;
+            checkStreak = 0;
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return endpoint.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package io.dualmode.sidecar.config;
+
+/**
+ * Every error an operator of the sidecar can see, with its stable code. Codes never change meaning;
+ * new errors get new codes.
+ */
+public enum SidecarErrors {
+    CONFIG_FILE_UNREADABLE("SIDECAR-0001", "cannot read configuration file %s: %s"),
+    CONFIG_SYNTAX("SIDECAR-0002", "configuration file %s is not valid YAML for the sidecar: %s"),
+    CONFIG_INVALID("SIDECAR-0003", "invalid configuration: %s"),
+    PORT_OUT_OF_RANGE("SIDECAR-0004", "%s must be a port between 0 and 65535, got %d"),
+    DUPLICATE_NAME("SIDECAR-0005", "%s name '%s' is used more than once"),
+    UNKNOWN_CLUSTER("SIDECAR-0006", "listener '%s' names cluster '%s', which is not configured"),
+    MISSING_FIELD("SIDECAR-0007", "%s is required"),
+    BIND_FAILED("SIDECAR-0008", "cannot listen on %s for listener '%s': %s"),
+    BAD_DURATION("SIDECAR-0009", "'%s' is not a duration (use e.g. 250ms, 5s, 1m)"),
+    BAD_ENDPOINT("SIDECAR-0010", "endpoint %s of cluster '%s' is invalid: %s"),
+    NO_ROUTE("SIDECAR-0011", "no route to service '%s'"),
+    NO_HEALTHY_UPSTREAM("SIDECAR-0012", "no healthy upstream for service '%s'"),
+    UPSTREAM_CONNECT_FAILED("SIDECAR-0013", "upstream connect error for service '%s'"),
+    UPSTREAM_RESET("SIDECAR-0014", "upstream reset before response for service '%s'"),
+    UPSTREAM_TIMEOUT("SIDECAR-0015", "upstream request timeout for service '%s'"),
+    BAD_REQUEST("SIDECAR-0016", "malformed request: %s"),
+    HEADERS_TOO_LARGE("SIDECAR-0017", "request header section larger than %d bytes"),
+    BODY_TOO_LARGE("SIDECAR-0018", "request body larger than %d bytes"),
+    ADMIN_BAD_REQUEST("SIDECAR-0019", "bad admin request: %s");
+
+    private final String code;
+    private final String template;
+
+    SidecarErrors(String code, String template) {
+        this.code = code;
+        this.template = template;
+    }
+
+    /** The stable code, e.g. {@code SIDECAR-0001}. */
+    public String code() {
+        return code;
+    }
+
+    /** The message, prefixed with its code. */
+    public String format(Object... args) {
+        return code + ": " + String.format(template, args);
+    }
+
+    /** An exception carrying this error. */
+    public SidecarException exception(Object... args) {
+        return new SidecarException(this, format(args));
+    }
+}

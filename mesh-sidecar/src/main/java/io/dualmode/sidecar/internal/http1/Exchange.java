@@ -1,0 +1,354 @@
+package io.dualmode.sidecar.internal.http1;
+
+import io.dualmode.sidecar.cluster.Cluster;
+import io.dualmode.sidecar.cluster.UpstreamHost;
+import io.dualmode.sidecar.config.SidecarErrors;
+import io.dualmode.sidecar.internal.transport.ListenerRuntime;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request/response exchange on the HTTP/1.1 path: picks an upstream host, takes a connection
+ * from the loop's pool, forwards the request bytes, relays the response bytes, and retries,
+ * times out or answers locally when the upstream fails. Lives on the downstream's event loop.
+ */
+final class Exchange {
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
+    private final Http1ProxyHandler downstream;
+    private final Channel down;
+    private final ListenerRuntime listener;
+    private final Cluster cluster;
+    private final String service;
+    private final boolean keepAliveRequested;
+    private final boolean retryable;
+    private final boolean headRequest;
+    private final long start = System.nanoTime();
+    private RequestHead head;
+    private ArrayDeque<Object> buffered;
+    private ScheduledFuture<?> timer;
+    private UpstreamHost host;
+    private Channel up;
+    private int retries;
+    private int status;
+    private boolean retrying;
+    private boolean requestDone;
+    private boolean responseStarted;
+    private boolean responseKeepAlive = true;
+    private boolean finished;
+    private final boolean tunnel;
+
+    Exchange(Http1ProxyHandler downstream, ListenerRuntime listener, Cluster cluster, RequestHead head) {
+        this.downstream = downstream;
+        this.down = downstream.channel();
+        this.listener = listener;
+        this.cluster = cluster;
+        this.head = head;
+        this.service = head.host;
+        this.keepAliveRequested = head.keepAlive;
+        this.retryable = head.idempotent && !head.hasBody() && !head.upgrade;
+        this.headRequest = head.headMethod;
+        this.tunnel = head.upgrade;
+        this.requestDone = false;
+    }
+
+    boolean requestDone() {
+        return requestDone && !tunnel;
+    }
+
+    void start() {
+        cluster.metrics().rqActive.incrementAndGet();
+        long timeout = cluster.config().requestTimeout().toMillis();
+        if (!tunnel) {
+            timer = down.eventLoop().schedule(this::onTimeout, timeout, TimeUnit.MILLISECONDS);
+        }
+        connect();
+    }
+
+    private void connect() {
+        String hashHeader = cluster.config().hashHeader();
+        host = cluster.select(hashHeader == null ? null : head.header(hashHeader));
+        if (host == null) {
+            localReply(503, SidecarErrors.NO_HEALTHY_UPSTREAM);
+            return;
+        }
+        host.requestStarted();
+        ChannelFuture f = Http1Pool.current(down.eventLoop(), listener.proxy().transport())
+                .acquire(host, cluster, listener.limits().maxHeaderBytes());
+        if (f.isDone()) {
+            connected(f);
+        } else {
+            f.addListener((ChannelFuture cf) -> connected(cf));
+        }
+    }
+
+    private void connected(ChannelFuture f) {
+        if (!f.isSuccess()) {
+            connectFailed();
+            return;
+        }
+        Channel ch = f.channel();
+        if (finished) {
+            ch.close();
+            return;
+        }
+        up = ch;
+        ch.pipeline().get(UpstreamHandler.class).bind(this);
+        ch.pipeline().get(ResponseScanner.class).expect(headRequest);
+        up.write(retryable ? head.content().retainedDuplicate() : head.content().retain());
+        if (!retryable) {
+            releaseHead();
+        }
+        while (buffered != null && !buffered.isEmpty()) {
+            up.write(buffered.poll());
+        }
+        up.flush();
+        downstream.pauseForConnect(false);
+    }
+
+    private void connectFailed() {
+        cluster.metrics().connectFail.increment();
+        hostDone(true);
+        if (!retry()) {
+            localReply(503, SidecarErrors.UPSTREAM_CONNECT_FAILED);
+        }
+    }
+
+    private boolean retry() {
+        if (finished || retries >= cluster.config().retry().maxRetries() || !cluster.tryRetry()) {
+            return false;
+        }
+        if (retrying) {
+            cluster.retryDone();
+        }
+        retrying = true;
+        retries++;
+        connect();
+        return true;
+    }
+
+    /** A body part or the end of the request from downstream. */
+    void requestPart(Object msg) {
+        if (msg == MessageEnd.INSTANCE) {
+            requestDone = true;
+            return;
+        }
+        if (finished) {
+            ReferenceCountUtil.release(msg);
+        } else if (msg instanceof ScanError err) {
+            badRequestBody(err);
+        } else if (up == null) {
+            if (buffered == null) {
+                buffered = new ArrayDeque<>(4);
+            }
+            buffered.add(msg);
+            downstream.pauseForConnect(true);
+        } else {
+            up.write(msg);
+        }
+    }
+
+    private void badRequestBody(ScanError err) {
+        log.debug("[{}] bad request body: {}", down.id(), err.reason());
+        listener.metrics().protocolError.increment();
+        dropUpstream();
+        if (responseStarted) {
+            abort();
+        } else {
+            hostDone(false);
+            localReply(err.status(), LocalReply.errorFor(err.status()));
+        }
+    }
+
+    void flushUpstream() {
+        if (up != null && !finished) {
+            up.flush();
+        }
+    }
+
+    void flushDownstream() {
+        down.flush();
+    }
+
+    /** A response part from upstream. */
+    void onResponse(Object msg) {
+        if (finished) {
+            ReferenceCountUtil.release(msg);
+        } else if (msg instanceof ResponseHead rh) {
+            responseHead(rh);
+        } else if (msg == MessageEnd.INSTANCE) {
+            finish(true);
+        } else if (msg instanceof ScanError err) {
+            log.debug("[{}] bad response from {}: {}", down.id(), host, err.reason());
+            upstreamFailed();
+        } else {
+            down.write(msg);
+        }
+    }
+
+    private void responseHead(ResponseHead rh) {
+        responseStarted = true;
+        releaseHead();
+        if (!rh.informational()) {
+            status = rh.status;
+            responseKeepAlive = rh.keepAlive && !rh.delimitedByClose && rh.status != 101;
+        }
+        down.write(rh.content());
+    }
+
+    void onUpstreamClosed() {
+        if (finished) {
+            return;
+        }
+        if (tunnel || (responseStarted && !responseKeepAlive && status != 0)) {
+            finish(false);
+            return;
+        }
+        cluster.metrics().reset.increment();
+        upstreamFailed();
+    }
+
+    private void upstreamFailed() {
+        dropUpstream();
+        if (responseStarted) {
+            abort();
+            return;
+        }
+        hostDone(true);
+        if (!(retryable && retry())) {
+            localReply(502, SidecarErrors.UPSTREAM_RESET);
+        }
+    }
+
+    private void onTimeout() {
+        if (finished) {
+            return;
+        }
+        cluster.metrics().timeout.increment();
+        dropUpstream();
+        if (responseStarted) {
+            abort();
+        } else {
+            hostDone(true);
+            localReply(504, SidecarErrors.UPSTREAM_TIMEOUT);
+        }
+    }
+
+    void upstreamWritability(boolean writable) {
+        downstream.pauseForWrite(!writable);
+    }
+
+    void downstreamWritability(boolean writable) {
+        if (up != null) {
+            up.config().setAutoRead(writable);
+        }
+    }
+
+    /** The downstream connection closed. */
+    void downstreamClosed() {
+        if (!finished) {
+            dropUpstream();
+            hostDone(false);
+            end();
+        }
+    }
+
+    private void localReply(int code, SidecarErrors error) {
+        if (finished) {
+            return;
+        }
+        listener.metrics().localReply(code);
+        log.debug("[{}] local reply {} for service '{}'", down.id(), code, service);
+        status = code;
+        responseKeepAlive = requestDone;
+        down.writeAndFlush(LocalReply.of(down.alloc(), code, error, error.format(service), !responseKeepAlive));
+        end();
+        complete(!responseKeepAlive || !keepAliveRequested);
+    }
+
+    private void abort() {
+        hostDone(true);
+        end();
+        complete(true);
+    }
+
+    private void finish(boolean upstreamClean) {
+        cluster.metrics().response(status, start);
+        if (host != null) {
+            if (status >= 500) {
+                cluster.failure(host);
+            } else {
+                cluster.success(host);
+            }
+            host.requestFinished();
+            host = null;
+        }
+        Channel ch = up;
+        up = null;
+        if (ch != null) {
+            ch.pipeline().get(UpstreamHandler.class).unbind();
+            if (upstreamClean && responseKeepAlive && requestDone && !tunnel) {
+                ch.pipeline()
+                        .get(UpstreamHandler.class)
+                        .pool()
+                        .release(ch, cluster.config().maxIdlePerEndpoint());
+            } else {
+                ch.close();
+            }
+        }
+        end();
+        down.flush();
+        complete(!keepAliveRequested || !responseKeepAlive || !requestDone || tunnel);
+    }
+
+    private void complete(boolean closeDownstream) {
+        downstream.exchangeComplete(this, closeDownstream);
+    }
+
+    private void dropUpstream() {
+        Channel old = up;
+        up = null;
+        if (old != null) {
+            old.pipeline().get(UpstreamHandler.class).unbind();
+            old.close();
+        }
+    }
+
+    private void hostDone(boolean failed) {
+        if (host != null) {
+            if (failed) {
+                cluster.failure(host);
+            }
+            host.requestFinished();
+            host = null;
+        }
+    }
+
+    private void end() {
+        finished = true;
+        cluster.metrics().rqActive.decrementAndGet();
+        if (retrying) {
+            cluster.retryDone();
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        releaseHead();
+        while (buffered != null && !buffered.isEmpty()) {
+            ReferenceCountUtil.release(buffered.poll());
+        }
+    }
+
+    private void releaseHead() {
+        if (head != null) {
+            head.release();
+            head = null;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.dualmode.sidecar.internal.http1;
+
+import io.dualmode.sidecar.cluster.Cluster;
+import io.dualmode.sidecar.config.SidecarErrors;
+import io.dualmode.sidecar.internal.transport.ListenerRuntime;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tail of a downstream HTTP/1.1 connection. Runs one {@link Exchange} at a time; pipelined
+ * requests wait in a queue (and reading pauses) so responses go out in request order.
+ */
+final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(Http1ProxyHandler.class);
+    private static final int MAX_QUEUED = 64;
+
+    private final ListenerRuntime listener;
+    private final ArrayDeque<Object> queued = new ArrayDeque<>(4);
+    private Channel channel;
+    private Exchange current;
+    private boolean closing;
+    private boolean pausedForConnect;
+    private boolean pausedForWrite;
+
+    Http1ProxyHandler(ListenerRuntime listener) {
+        this.listener = listener;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        listener.metrics().cxTotal.increment();
+        listener.metrics().cxActive.incrementAndGet();
+        listener.proxy().track(channel);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+        } else if (!queued.isEmpty() || (current != null && current.requestDone())) {
+            queued.add(msg);
+            updateAutoRead();
+        } else {
+            dispatch(msg);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (current != null) {
+            current.requestPart(msg);
+        } else if (msg instanceof RequestHead head) {
+            begin(head);
+        } else if (msg instanceof ScanError err) {
+            rejected(err);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void begin(RequestHead head) {
+        listener.metrics().rqTotal.increment();
+        Cluster cluster = listener.router().route(head.host);
+        if (cluster == null) {
+            String service = head.host;
+            boolean close = !head.keepAlive || head.hasBody() || head.upgrade;
+            head.release();
+            localReply(503, SidecarErrors.NO_ROUTE, SidecarErrors.NO_ROUTE.format(service), close);
+            return;
+        }
+        listener.proxy().requestStarted();
+        current = new Exchange(this, listener, cluster, head);
+        current.start();
+    }
+
+    private void rejected(ScanError err) {
+        listener.metrics().protocolError.increment();
+        log.debug("[{}] rejected request: {}", channel.id(), err.reason());
+        SidecarErrors error = LocalReply.errorFor(err.status());
+        localReply(err.status(), error, error.code() + ": " + err.reason(), true);
+    }
+
+    private void localReply(int status, SidecarErrors error, String message, boolean close) {
+        listener.metrics().localReply(status);
+        channel.writeAndFlush(LocalReply.of(channel.alloc(), status, error, message, close));
+        if (close) {
+            closeAfterFlush();
+        } else if (current == null) {
+            drainQueue();
+        }
+    }
+
+    /** Called once by the current exchange when its response has been written. */
+    void exchangeComplete(Exchange exchange, boolean close) {
+        if (exchange != current) {
+            return;
+        }
+        current = null;
+        listener.proxy().requestFinished();
+        pausedForConnect = false;
+        pausedForWrite = false;
+        if (close || listener.proxy().draining()) {
+            closeAfterFlush();
+        } else {
+            drainQueue();
+        }
+    }
+
+    private void drainQueue() {
+        while (!closing && !queued.isEmpty() && (current == null || !current.requestDone())) {
+            dispatch(queued.poll());
+        }
+        if (current != null) {
+            current.flushUpstream();
+        }
+        updateAutoRead();
+    }
+
+    private void closeAfterFlush() {
+        closing = true;
+        releaseQueued();
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    void pauseForConnect(boolean paused) {
+        pausedForConnect = paused;
+        updateAutoRead();
+    }
+
+    void pauseForWrite(boolean paused) {
+        pausedForWrite = paused;
+        updateAutoRead();
+    }
+
+    private void updateAutoRead() {
+        boolean read = !pausedForConnect && !pausedForWrite && queued.size() < MAX_QUEUED;
+        if (channel.config().isAutoRead() != read) {
+            channel.config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.flushUpstream();
+        }
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.downstreamWritability(ctx.channel().isWritable());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        listener.metrics().cxActive.decrementAndGet();
+        closing = true;
+        releaseQueued();
+        Exchange e = current;
+        current = null;
+        if (e != null) {
+            e.downstreamClosed();
+            listener.proxy().requestFinished();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("[{}] downstream error: {}", ctx.channel().id(), cause.toString());
+        ctx.close();
+    }
+
+    private void releaseQueued() {
+        Object msg;
+        while ((msg = queued.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package io.dualmode.sidecar.internal.http1;
+
+import static io.dualmode.sidecar.internal.http1.HttpChars.CR;
+import static io.dualmode.sidecar.internal.http1.HttpChars.LF;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scans HTTP/1.1 requests without decoding them. Emits per request a {@link RequestHead}, then the
+ * body as raw {@link ByteBuf} slices (chunk framing included), then {@link MessageEnd}. After an
+ * Upgrade request every further byte is passed through raw. Malformed input yields one {@link
+ * ScanError} and everything after it is discarded. Framing follows RFC 9112 strictly, so that the
+ * bytes forwarded mean the same thing to every recipient (no request smuggling).
+ */
+final class RequestScanner extends ByteToMessageDecoder {
+    private enum State {
+        HEAD,
+        FIXED,
+        CHUNKED,
+        TUNNEL,
+        FAILED
+    }
+
+    private final int maxHeaderBytes;
+    private final long maxBodyBytes;
+    private final HeadParser finder = new HeadParser();
+    private final Fields fields = new Fields();
+    private State state = State.HEAD;
+    private long remaining;
+    private ChunkedBody chunkedBody;
+
+    RequestScanner(int maxHeaderBytes, long maxBodyBytes) {
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        switch (state) {
+            case HEAD -> head(in, out);
+            case FIXED -> fixed(in, out);
+            case CHUNKED -> chunked(in, out);
+            case TUNNEL -> out.add(in.readRetainedSlice(in.readableBytes()));
+            case FAILED -> in.skipBytes(in.readableBytes());
+        }
+    }
+
+    private void head(ByteBuf in, List<Object> out) {
+        skipLeadingEmptyLine(in);
+        int length = finder.find(in, maxHeaderBytes);
+        if (length == HeadParser.NEED_MORE) {
+            return;
+        }
+        if (length == HeadParser.BARE_LF) {
+            fail(in, out, 400, "bare LF in request head");
+            return;
+        }
+        if (length == HeadParser.TOO_LARGE) {
+            fail(in, out, 431, "request header section larger than " + maxHeaderBytes + " bytes");
+            return;
+        }
+        int r = in.readerIndex();
+        String error = fields.parse(in, r, r + length);
+        if (error != null) {
+            fail(in, out, 400, error);
+        } else if (fields.contentLength > maxBodyBytes) {
+            fail(in, out, 413, "request body larger than " + maxBodyBytes + " bytes");
+        } else {
+            RequestHead head = new RequestHead(in.readRetainedSlice(length), fields);
+            out.add(head);
+            afterHead(head, out);
+        }
+    }
+
+    private void skipLeadingEmptyLine(ByteBuf in) {
+        int r = in.readerIndex();
+        if (in.readableBytes() >= 2 && in.getByte(r) == CR && in.getByte(r + 1) == LF) {
+            in.skipBytes(2);
+            finder.reset();
+        }
+    }
+
+    private void afterHead(RequestHead head, List<Object> out) {
+        if (head.upgrade) {
+            state = State.TUNNEL;
+        } else if (head.chunked) {
+            chunkedBody = new ChunkedBody(maxBodyBytes, maxHeaderBytes);
+            state = State.CHUNKED;
+        } else if (head.contentLength > 0) {
+            remaining = head.contentLength;
+            state = State.FIXED;
+        } else {
+            out.add(MessageEnd.INSTANCE);
+        }
+    }
+
+    private void fixed(ByteBuf in, List<Object> out) {
+        int n = (int) Math.min(remaining, in.readableBytes());
+        if (n == 0) {
+            return;
+        }
+        out.add(in.readRetainedSlice(n));
+        remaining -= n;
+        if (remaining == 0) {
+            out.add(MessageEnd.INSTANCE);
+            state = State.HEAD;
+        }
+    }
+
+    private void chunked(ByteBuf in, List<Object> out) {
+        int start = in.readerIndex();
+        int result = chunkedBody.consume(in);
+        int consumed = in.readerIndex() - start;
+        if (result == ChunkedBody.MALFORMED || result == ChunkedBody.TOO_LARGE) {
+            in.readerIndex(start);
+            fail(in, out, result == ChunkedBody.MALFORMED ? 400 : 413, "bad chunked body");
+            return;
+        }
+        if (consumed > 0) {
+            out.add(in.retainedSlice(start, consumed));
+        }
+        if (result == ChunkedBody.DONE) {
+            out.add(MessageEnd.INSTANCE);
+            state = State.HEAD;
+        }
+    }
+
+    private void fail(ByteBuf in, List<Object> out, int status, String reason) {
+        state = State.FAILED;
+        in.skipBytes(in.readableBytes());
+        out.add(new ScanError(status, reason));
+    }
+
+    /** The facts of one request head, reused for every request of the connection. */
+    static final class Fields implements HeadParser.FieldSink {
+        String host;
+        int hostCount;
+        long contentLength;
+        boolean chunked;
+        boolean transferEncoding;
+        boolean close;
+        boolean keepAliveToken;
+        boolean upgradeToken;
+        boolean upgradeField;
+        boolean expectContinue;
+        boolean http11;
+        boolean idempotent;
+        boolean headMethod;
+
+        boolean keepAlive() {
+            return http11 ? !close : keepAliveToken && !close;
+        }
+
+        boolean upgrade() {
+            return upgradeField && upgradeToken;
+        }
+
+        String parse(ByteBuf buf, int from, int end) {
+            clear();
+            int cr = HeadParser.lineEnd(buf, from, end);
+            String error = requestLine(buf, from, cr);
+            if (error == null) {
+                error = HeadParser.fields(buf, cr + 2, end, this);
+            }
+            return error != null ? error : check();
+        }
+
+        private void clear() {
+            host = null;
+            hostCount = 0;
+            contentLength = -1;
+            chunked = transferEncoding = close = keepAliveToken = upgradeToken = upgradeField = false;
+            expectContinue = http11 = idempotent = headMethod = false;
+        }
+
+        private String check() {
+            if (transferEncoding && contentLength >= 0) {
+                return "both Content-Length and Transfer-Encoding";
+            }
+            if (transferEncoding && !http11) {
+                return "Transfer-Encoding in an HTTP/1.0 request";
+            }
+            if (http11 && hostCount == 0) {
+                return "missing Host";
+            }
+            return null;
+        }
+
+        private String requestLine(ByteBuf buf, int from, int cr) {
+            int sp1 = from;
+            while (sp1 < cr && HttpChars.token(buf.getByte(sp1))) {
+                sp1++;
+            }
+            if (sp1 == from || sp1 == cr || buf.getByte(sp1) != ' ') {
+                return "invalid request method";
+            }
+            int sp2 = sp1 + 1;
+            while (sp2 < cr && buf.getByte(sp2) > ' ' && buf.getByte(sp2) != 0x7f) {
+                sp2++;
+            }
+            if (sp2 == sp1 + 1 || sp2 == cr || buf.getByte(sp2) != ' ') {
+                return "invalid request target";
+            }
+            if (HttpChars.equalsIgnoreCase(buf, sp2 + 1, cr - sp2 - 1, "http/1.1")) {
+                http11 = true;
+            } else if (!HttpChars.equalsIgnoreCase(buf, sp2 + 1, cr - sp2 - 1, "http/1.0")) {
+                return "unsupported HTTP version";
+            }
+            method(buf, from, sp1 - from);
+            return null;
+        }
+
+        private void method(ByteBuf buf, int from, int len) {
+            String m = buf.toString(from, len, StandardCharsets.US_ASCII);
+            headMethod = m.equals("HEAD");
+            idempotent = switch (m) {
+                case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+                default -> false;
+            };
+        }
+
+        @Override
+        public String field(ByteBuf b, int ns, int nl, int vs, int vl) {
+            return switch (nl) {
+                case 4 -> HttpChars.equalsIgnoreCase(b, ns, nl, "host") ? host(b, vs, vl) : null;
+                case 6 -> HttpChars.equalsIgnoreCase(b, ns, nl, "expect") ? expect(b, vs, vl) : null;
+                case 7 -> HttpChars.equalsIgnoreCase(b, ns, nl, "upgrade") ? upgradeField() : null;
+                case 10 -> HttpChars.equalsIgnoreCase(b, ns, nl, "connection") ? connection(b, vs, vl) : null;
+                case 14 -> HttpChars.equalsIgnoreCase(b, ns, nl, "content-length") ? contentLength(b, vs, vl) : null;
+                case 17 ->
+                    HttpChars.equalsIgnoreCase(b, ns, nl, "transfer-encoding") ? transferEncoding(b, vs, vl) : null;
+                default -> null;
+            };
+        }
+
+        private String host(ByteBuf b, int vs, int vl) {
+            if (++hostCount > 1) {
+                return "more than one Host";
+            }
+            String h = b.toString(vs, vl, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+            int colon = h.lastIndexOf(':');
+            host = colon > h.lastIndexOf(']') && colon >= 0 ? h.substring(0, colon) : h;
+            return null;
+        }
+
+        private String expect(ByteBuf b, int vs, int vl) {
+            expectContinue = HttpChars.equalsIgnoreCase(b, vs, vl, "100-continue");
+            return null;
+        }
+
+        private String upgradeField() {
+            upgradeField = true;
+            return null;
+        }
+
+        private String connection(ByteBuf b, int vs, int vl) {
+            for (String token : b.toString(vs, vl, StandardCharsets.US_ASCII).split(",")) {
+                String t = token.trim().toLowerCase(Locale.ROOT);
+                close |= t.equals("close");
+                keepAliveToken |= t.equals("keep-alive");
+                upgradeToken |= t.equals("upgrade");
+            }
+            return null;
+        }
+
+        private String contentLength(ByteBuf b, int vs, int vl) {
+            long value = HttpChars.decimal(b, vs, vl);
+            if (value < 0) {
+                return "malformed Content-Length";
+            }
+            if (contentLength >= 0 && contentLength != value) {
+                return "differing Content-Length values";
+            }
+            contentLength = value;
+            return null;
+        }
+
+        private String transferEncoding(ByteBuf b, int vs, int vl) {
+            if (transferEncoding) {
+                return "more than one Transfer-Encoding";
+            }
+            transferEncoding = true;
+            if (!HttpChars.equalsIgnoreCase(b, vs, vl, "chunked")) {
+                return "unsupported Transfer-Encoding";
+            }
+            chunked = true;
+            return null;
+        }
+    }
+}

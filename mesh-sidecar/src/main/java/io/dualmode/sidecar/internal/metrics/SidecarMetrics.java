@@ -1,0 +1,147 @@
+package io.dualmode.sidecar.internal.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * All meters of the sidecar, in families: {@code sidecar.downstream.*} per listener, {@code
+ * sidecar.upstream.*} and {@code sidecar.outlier.*} per cluster, {@code sidecar.local_response.*}
+ * per listener. Meters are resolved once per listener or cluster, never looked up per request.
+ */
+public final class SidecarMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<String, ClusterMetrics> clusters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ListenerMetrics> listeners = new ConcurrentHashMap<>();
+
+    /** The registry, for the admin endpoint. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The meters of one cluster, created on first use. */
+    public ClusterMetrics cluster(String name) {
+        return clusters.computeIfAbsent(name, n -> new ClusterMetrics(registry, n));
+    }
+
+    /** The meters of one listener, created on first use. */
+    public ListenerMetrics listener(String name) {
+        return listeners.computeIfAbsent(name, n -> new ListenerMetrics(registry, n));
+    }
+
+    /** Registers a gauge on {@code state}. */
+    public <T> void gauge(String name, T state, ToDoubleFunction<T> f) {
+        Gauge.builder(name, state, f).register(registry);
+    }
+
+    /** Upstream meters of one cluster. */
+    public static final class ClusterMetrics {
+        public final Counter rq2xx;
+        public final Counter rq3xx;
+        public final Counter rq4xx;
+        public final Counter rq5xx;
+        public final Counter rq1xx;
+        public final Timer rqTime;
+        public final Counter connectFail;
+        public final Counter reset;
+        public final Counter timeout;
+        public final Counter retry;
+        public final Counter retryOverflow;
+        public final Counter ejections;
+        public final Counter cxTotal;
+        public final AtomicInteger cxActive = new AtomicInteger();
+        public final AtomicInteger rqActive = new AtomicInteger();
+
+        ClusterMetrics(MeterRegistry r, String cluster) {
+            rq1xx = rq(r, cluster, "1xx");
+            rq2xx = rq(r, cluster, "2xx");
+            rq3xx = rq(r, cluster, "3xx");
+            rq4xx = rq(r, cluster, "4xx");
+            rq5xx = rq(r, cluster, "5xx");
+            rqTime = Timer.builder("sidecar.upstream.rq.time")
+                    .description("Upstream request time, first request byte to last response byte")
+                    .tag("cluster", cluster)
+                    .publishPercentileHistogram()
+                    .register(r);
+            connectFail = counter(r, "sidecar.upstream.cx.connect_fail", cluster);
+            reset = counter(r, "sidecar.upstream.rq.reset", cluster);
+            timeout = counter(r, "sidecar.upstream.rq.timeout", cluster);
+            retry = counter(r, "sidecar.upstream.rq.retry", cluster);
+            retryOverflow = counter(r, "sidecar.upstream.rq.retry_overflow", cluster);
+            ejections = counter(r, "sidecar.outlier.ejections", cluster);
+            cxTotal = counter(r, "sidecar.upstream.cx.total", cluster);
+            Gauge.builder("sidecar.upstream.cx.active", cxActive, AtomicInteger::get)
+                    .tag("cluster", cluster)
+                    .register(r);
+            Gauge.builder("sidecar.upstream.rq.active", rqActive, AtomicInteger::get)
+                    .tag("cluster", cluster)
+                    .register(r);
+        }
+
+        /** Counts a response by status class and records its time. */
+        public void response(int status, long startNanos) {
+            rqTime.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            switch (status / 100) {
+                case 1 -> rq1xx.increment();
+                case 2 -> rq2xx.increment();
+                case 3 -> rq3xx.increment();
+                case 4 -> rq4xx.increment();
+                default -> rq5xx.increment();
+            }
+        }
+
+        private static Counter rq(MeterRegistry r, String cluster, String codeClass) {
+            return Counter.builder("sidecar.upstream.rq")
+                    .tag("cluster", cluster)
+                    .tag("code_class", codeClass)
+                    .register(r);
+        }
+
+        private static Counter counter(MeterRegistry r, String name, String cluster) {
+            return Counter.builder(name).tag("cluster", cluster).register(r);
+        }
+    }
+
+    /** Downstream meters of one listener. */
+    public static final class ListenerMetrics {
+        public final Counter cxTotal;
+        public final Counter rqTotal;
+        public final Counter localReply4xx;
+        public final Counter localReply5xx;
+        public final Counter protocolError;
+        public final AtomicInteger cxActive = new AtomicInteger();
+
+        ListenerMetrics(MeterRegistry r, String listener) {
+            cxTotal = counter(r, "sidecar.downstream.cx.total", listener);
+            rqTotal = counter(r, "sidecar.downstream.rq.total", listener);
+            localReply4xx = Counter.builder("sidecar.local_response")
+                    .tag("listener", listener)
+                    .tag("code_class", "4xx")
+                    .register(r);
+            localReply5xx = Counter.builder("sidecar.local_response")
+                    .tag("listener", listener)
+                    .tag("code_class", "5xx")
+                    .register(r);
+            protocolError = counter(r, "sidecar.downstream.protocol_error", listener);
+            Gauge.builder("sidecar.downstream.cx.active", cxActive, AtomicInteger::get)
+                    .tag("listener", listener)
+                    .register(r);
+        }
+
+        /** Counts a reply the sidecar wrote itself. */
+        public void localReply(int status) {
+            (status >= 500 ? localReply5xx : localReply4xx).increment();
+        }
+
+        private static Counter counter(MeterRegistry r, String name, String listener) {
+            return Counter.builder(name).tag("listener", listener).register(r);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.dualmode.sidecar.it;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * A real Reactor Netty HTTP server on its own loopback address, answering {@code <name> <method>
+ * <uri> <body bytes>}; {@code /health} answers 200 or 503 as told; {@code /ws} echoes WebSocket
+ * frames.
+ */
+final class Backend implements AutoCloseable {
+    final String name;
+    final AtomicInteger hits = new AtomicInteger();
+    final AtomicBoolean healthy = new AtomicBoolean(true);
+    private final DisposableServer server;
+
+    Backend(String name, String host) {
+        this.name = name;
+        this.server = HttpServer.create()
+                .host(host)
+                .port(0)
+                .route(r -> r.get("/health", (q, s) -> s.status(
+                                        healthy.get() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE)
+                                .sendString(Mono.just(name)))
+                        .ws("/ws", (in, out) -> out.send(in.receive().retain()))
+                        .route(q -> true, (q, s) -> q.receive()
+                                .aggregate()
+                                .asByteArray()
+                                .defaultIfEmpty(new byte[0])
+                                .flatMap(body -> {
+                                    hits.incrementAndGet();
+                                    return s.header("x-backend", name)
+                                            .sendString(Mono.just(
+                                                    name + " " + q.method() + " " + q.uri() + " " + body.length))
+                                            .then();
+                                })))
+                .bindNow(Duration.ofSeconds(5));
+    }
+
+    String host() {
+        return server.host();
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow(Duration.ofSeconds(5));
+    }
+}
