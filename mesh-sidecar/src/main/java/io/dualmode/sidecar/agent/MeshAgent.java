@@ -1,0 +1,218 @@
+package io.dualmode.sidecar.agent;
+
+import io.dualmode.registry.RegistryServer;
+import io.dualmode.registry.metrics.RegistryMetrics;
+import io.dualmode.registry.naming.Instance;
+import io.dualmode.registry.naming.ServiceKey;
+import io.dualmode.registry.remote.ConnectionManager;
+import io.dualmode.registry.remote.GrpcFrontend;
+import io.dualmode.registry.remote.Payloads;
+import io.dualmode.sidecar.Mode;
+import io.dualmode.sidecar.ModeListener;
+import io.dualmode.sidecar.ModeSwitch;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * The sidecar's registry agent. The application's framework is pointed at {@link #localAddress()} as its Nacos server;
+ * the agent relays to the real registry ({@code upstream}), publishing the sidecar's ingress for the application in
+ * mesh mode and its real address in SDK mode, and answering subscriptions with the sidecar's egress in mesh mode and
+ * the real providers in SDK mode. A mode switch re-publishes and re-pushes everything, with no restart.
+ */
+public final class MeshAgent implements AutoCloseable, ModeListener {
+
+    private static final Logger log = LoggerFactory.getLogger(MeshAgent.class);
+
+    private final Builder settings;
+    private final Upstream upstream;
+    private final Publications publications;
+    private final Subscriptions subscriptions;
+    private final ConnectionManager connections;
+    private final GrpcFrontend grpc;
+    private final ExecutorService executor;
+    private DisposableServer http;
+
+    private MeshAgent(Builder b) {
+        this.settings = b;
+        Payloads payloads = new Payloads(RegistryServer.newObjectMapper());
+        this.upstream = new Upstream(b.upstream, b.upstreamProperties);
+        this.connections = new ConnectionManager(payloads);
+        this.publications = new Publications(upstream, b.dataPlane, b.mode::get);
+        this.subscriptions = new Subscriptions(upstream, b.dataPlane, connections, payloads, b.mode::get);
+        ConfigRelay config = new ConfigRelay(upstream, connections, payloads);
+        connections.onClose(c -> {
+            publications.connectionClosed(c.id());
+            subscriptions.connectionClosed(c.id());
+            config.connectionClosed(c.id());
+        });
+        LocalHandlers handlers = new LocalHandlers(publications, subscriptions, config, upstream, payloads.json());
+        this.grpc = new GrpcFrontend(
+                connections, handlers.all(), payloads, new RegistryMetrics(b.meterRegistry), 10 * 1024 * 1024);
+        AtomicInteger n = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
+            Thread t = new Thread(r, "dualmode-agent-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A builder; {@code upstream} is the real registry's {@code serverAddr}. */
+    public static Builder builder(String upstream, DataPlane dataPlane, ModeSwitch mode) {
+        return new Builder(upstream, dataPlane, mode);
+    }
+
+    /** Binds the local endpoint and starts listening to mode switches. */
+    public MeshAgent start() {
+        int attempts = settings.localPort == 0 ? 20 : 1;
+        for (int i = 1; ; i++) {
+            try {
+                int grpcPort = settings.localPort == 0 ? 0 : settings.localPort + RegistryServer.GRPC_PORT_OFFSET;
+                grpc.start(new InetSocketAddress(settings.localHost, grpcPort), executor);
+                http = HttpServer.create()
+                        .host(settings.localHost)
+                        .port(grpc.port() - RegistryServer.GRPC_PORT_OFFSET)
+                        .route(r -> r.get("/nacos/v1/ns/operator/metrics", (req, res) -> res.header(
+                                                "Content-Type", "application/json")
+                                        .sendString(Mono.just("{\"status\":\"UP\"}")))
+                                .post(
+                                        "/nacos/v1/auth/users/login",
+                                        (req, res) -> res.header("Content-Type", "application/json")
+                                                .sendString(
+                                                        Mono.just(
+                                                                "{\"accessToken\":\"sidecar\",\"tokenTtl\":18000,\"globalAdmin\":false}")))
+                                .route(req -> true, (req, res) -> res.status(HttpResponseStatus.NOT_IMPLEMENTED)
+                                        .sendString(Mono.just("caused: SIDECAR-0202: " + req.method() + " " + req.path()
+                                                + " is not served by the sidecar's local registry endpoint;"
+                                                + " call the registry directly"))))
+                        .bindNow(Duration.ofSeconds(5));
+                break;
+            } catch (RuntimeException e) {
+                grpc.close();
+                if (i >= attempts) {
+                    throw new IllegalStateException(
+                            "SIDECAR-0203: cannot bind the local registry endpoint on " + settings.localHost + ":"
+                                    + settings.localPort + " and +1000: " + e.getMessage(),
+                            e);
+                }
+            }
+        }
+        settings.mode.addListener(this);
+        log.info(
+                "local registry endpoint on {} (gRPC {}), relaying to {}",
+                localAddress(),
+                grpc.port(),
+                settings.upstream);
+        return this;
+    }
+
+    /** {@code host:port} to give the application as its Nacos {@code serverAddr}. */
+    public String localAddress() {
+        return settings.localHost + ":" + http.port();
+    }
+
+    /** The gRPC port of the local endpoint. */
+    public int localGrpcPort() {
+        return grpc.port();
+    }
+
+    @Override
+    public void modeChanged(Mode previous, Mode current) {
+        executor.execute(() -> {
+            try {
+                publications.republishAll();
+            } catch (RuntimeException e) {
+                log.warn("SIDECAR-0204: republishing after the switch to {} failed", current.wireName(), e);
+            }
+            subscriptions.repushAll();
+        });
+    }
+
+    /** What is published upstream for the application now, by service. */
+    public Map<ServiceKey, List<Instance>> published() {
+        return publications.published();
+    }
+
+    /** How many application connections are set up. */
+    public int applicationConnections() {
+        return connections.registeredCount();
+    }
+
+    /** Whether the upstream registry clients are connected. */
+    public boolean upstreamHealthy() {
+        return upstream.healthy();
+    }
+
+    @Override
+    public void close() {
+        settings.mode.removeListener(this);
+        if (http != null) {
+            http.disposeNow(Duration.ofSeconds(3));
+        }
+        grpc.close();
+        upstream.close();
+        executor.shutdownNow();
+    }
+
+    /** Settings of a {@link MeshAgent}. */
+    public static final class Builder {
+        private final String upstream;
+        private final DataPlane dataPlane;
+        private final ModeSwitch mode;
+        private String localHost = "127.0.0.1";
+        private int localPort = 8848;
+        private Properties upstreamProperties = new Properties();
+        private MeterRegistry meterRegistry = new SimpleMeterRegistry();
+
+        private Builder(String upstream, DataPlane dataPlane, ModeSwitch mode) {
+            this.upstream = Objects.requireNonNull(upstream, "upstream");
+            this.dataPlane = Objects.requireNonNull(dataPlane, "dataPlane");
+            this.mode = Objects.requireNonNull(mode, "mode");
+        }
+
+        /** Address of the local endpoint. Default {@code 127.0.0.1}. */
+        public Builder localHost(String host) {
+            this.localHost = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** HTTP port of the local endpoint; gRPC is this + 1000. {@code 0} picks a free pair. Default 8848. */
+        public Builder localPort(int port) {
+            this.localPort = port;
+            return this;
+        }
+
+        /** Extra nacos-client properties for the upstream clients (e.g. {@code username}, {@code password}). */
+        public Builder upstreamProperties(Properties properties) {
+            this.upstreamProperties = Objects.requireNonNull(properties, "properties");
+            return this;
+        }
+
+        /** Where the agent's meters go. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** The agent, not yet started. */
+        public MeshAgent build() {
+            return new MeshAgent(this);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.dualmode.sidecar.agent;
+
+import com.alibaba.nacos.api.exception.NacosException;
+import io.dualmode.registry.naming.Instance;
+import io.dualmode.registry.naming.InvalidRequestException;
+import io.dualmode.registry.naming.ServiceKey;
+import io.dualmode.sidecar.Mode;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * What the application registered through the sidecar, and what is published for it upstream: its real address in SDK
+ * mode, the sidecar's ingress in mesh mode (with ingress routed to the application).
+ */
+final class Publications {
+
+    private final Map<ServiceKey, Map<String, List<Instance>>> byService = new ConcurrentHashMap<>();
+    private final Upstream upstream;
+    private final DataPlane dataPlane;
+    private final Supplier<Mode> mode;
+
+    Publications(Upstream upstream, DataPlane dataPlane, Supplier<Mode> mode) {
+        this.upstream = upstream;
+        this.dataPlane = dataPlane;
+        this.mode = mode;
+    }
+
+    /** The connection's instance set for {@code key} (empty removes it), then republishes the service. */
+    void put(String connectionId, ServiceKey key, List<Instance> instances) {
+        for (Instance i : instances) {
+            if (i.ip() == null || i.ip().isBlank() || i.port() <= 0 || i.port() > 65_535) {
+                throw InvalidRequestException.invalid("instance " + i.ip() + ":" + i.port()
+                        + " needs an ip and a port in 1..65535 to be published through the sidecar");
+            }
+        }
+        Map<String, List<Instance>> owners = byService.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
+        if (instances.isEmpty()) {
+            owners.remove(connectionId);
+        } else {
+            owners.put(connectionId, List.copyOf(instances));
+        }
+        publish(key);
+    }
+
+    /** Removes everything the connection registered. */
+    void connectionClosed(String connectionId) {
+        for (Map.Entry<ServiceKey, Map<String, List<Instance>>> e : byService.entrySet()) {
+            if (e.getValue().remove(connectionId) != null) {
+                publish(e.getKey());
+            }
+        }
+    }
+
+    /** Publishes every service again, for the current mode. */
+    void republishAll() {
+        byService.keySet().forEach(this::publish);
+    }
+
+    /** The instances published upstream now, by service. */
+    Map<ServiceKey, List<Instance>> published() {
+        Map<ServiceKey, List<Instance>> out = new HashMap<>();
+        byService.forEach((k, v) -> out.put(k, view(k, all(v))));
+        return out;
+    }
+
+    private synchronized void publish(ServiceKey key) {
+        List<Instance> local = all(byService.getOrDefault(key, Map.of()));
+        var naming = upstream.naming(key.namespace());
+        try {
+            if (local.isEmpty()) {
+                naming.deregisterInstance(key.name(), key.group(), "0.0.0.0", 0);
+                byService.remove(key);
+                return;
+            }
+            List<Instance> view = view(key, local);
+            if (view.size() == 1) {
+                naming.registerInstance(key.name(), key.group(), Upstream.toNacos(view.get(0)));
+            } else {
+                naming.batchRegisterInstance(
+                        key.name(),
+                        key.group(),
+                        view.stream().map(Upstream::toNacos).toList());
+            }
+        } catch (NacosException e) {
+            throw new InvalidRequestException(e.getErrCode(), "the registry refused " + key + ": " + e.getErrMsg());
+        }
+    }
+
+    private List<Instance> view(ServiceKey key, List<Instance> local) {
+        Mode m = mode.get();
+        List<Instance> out = new ArrayList<>(local.size());
+        for (Instance i : local) {
+            String protocol = Protocols.of(i.metadata());
+            Map<String, String> meta = new HashMap<>(i.metadata());
+            meta.put(Protocols.MODE_KEY, m.wireName());
+            meta.putIfAbsent(Protocols.PROTOCOL_KEY, protocol);
+            dataPlane.exposeLocal(key.name(), protocol, new InetSocketAddress(i.ip(), i.port()));
+            String ip = i.ip();
+            int port = i.port();
+            if (m == Mode.MESH) {
+                InetSocketAddress ingress = dataPlane.ingress(protocol, key.name());
+                ip = ingress.getHostString();
+                port = ingress.getPort();
+                meta.put(Protocols.SIDECAR_KEY, ip + ":" + port);
+            } else {
+                meta.remove(Protocols.SIDECAR_KEY);
+            }
+            out.add(new Instance(
+                    null, ip, port, i.weight(), i.healthy(), i.enabled(), true, i.clusterName(), null, meta));
+        }
+        return out;
+    }
+
+    private static List<Instance> all(Map<String, List<Instance>> owners) {
+        List<Instance> all = new ArrayList<>();
+        owners.values().forEach(all::addAll);
+        return all;
+    }
+}
