@@ -68,6 +68,16 @@ public interface ProtocolPlugin {
     void rewriteRequestId(Frame frame, long newId);
 
     /**
+     * Writes a new timeout into a request's header, in place, fixing any checksum that covers it; used to subtract
+     * the time a request waited in the sidecar. Protocols whose header carries no timeout do nothing.
+     *
+     * @return whether the header carries a timeout and it was rewritten
+     */
+    default boolean rewriteTimeout(Frame request, int timeoutMillis) {
+        return false;
+    }
+
+    /**
      * Builds the response the callee would send to fail this request, in the protocol's own format, so that the
      * caller's framework shows {@code message} to the application.
      *

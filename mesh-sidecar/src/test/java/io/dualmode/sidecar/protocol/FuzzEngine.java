@@ -253,6 +253,7 @@ public final class FuzzEngine {
             ErrorKind kind = ErrorKind.values()[random.nextInt(ErrorKind.values().length)];
             checkReply(plugin.encodeErrorResponse(frame, kind, "fuzz é中 " + random.nextInt(), alloc), frame);
         }
+        plugin.rewriteTimeout(frame, random.nextInt());
         long id = plugin.requestIdBits() == 64 ? random.nextLong() : random.nextLong() >>> 32;
         plugin.rewriteRequestId(frame, id);
     }

@@ -90,11 +90,26 @@ public final class BoltProtocolPlugin implements ProtocolPlugin {
         }
         ByteBuf bytes = frame.content();
         int start = bytes.readerIndex();
-        int index = start + BoltLayout.idOffset(bytes.getUnsignedByte(start));
-        if (BoltLayout.hasCrc(bytes, start)) {
-            BoltCrc.rewriteInt(bytes, index, (int) newId);
+        rewriteInt(bytes, start + BoltLayout.idOffset(bytes.getUnsignedByte(start)), (int) newId);
+    }
+
+    /** Rewrites the timeout of a call; heartbeats and responses carry none. */
+    @Override
+    public boolean rewriteTimeout(Frame request, int timeoutMillis) {
+        if (!request.isRequest() || request.isHeartbeat()) {
+            return false;
+        }
+        ByteBuf bytes = request.content();
+        int start = bytes.readerIndex();
+        rewriteInt(bytes, start + BoltLayout.tailOffset(bytes.getUnsignedByte(start)), timeoutMillis);
+        return true;
+    }
+
+    private static void rewriteInt(ByteBuf bytes, int index, int value) {
+        if (BoltLayout.hasCrc(bytes, bytes.readerIndex())) {
+            BoltCrc.rewriteInt(bytes, index, value);
         } else {
-            bytes.setInt(index, (int) newId);
+            bytes.setInt(index, value);
         }
     }
 

@@ -38,14 +38,4 @@ enum DubboStatus {
             case INTERNAL -> SERVICE_ERROR;
         };
     }
-
-    /** The status with this code, or {@code null} when the code is not one Dubbo defines. */
-    static DubboStatus ofCode(int code) {
-        for (DubboStatus status : values()) {
-            if (status.code == code) {
-                return status;
-            }
-        }
-        return null;
-    }
 }

@@ -218,6 +218,30 @@ class BoltProtocolPluginTest {
     }
 
     @Test
+    void rewritesTheTimeoutOfCallsAndFixesTheCrc() {
+        try (CodecHarness codec = new CodecHarness(BOLT)) {
+            Frame frame = codec.write(BoltBytes.request("a:1.0", "m").v2(2, 1).build())
+                    .single();
+            assertThat(BOLT.rewriteTimeout(frame, 1234)).isTrue();
+            ByteBuf bytes = frame.content();
+            int end = bytes.writerIndex();
+            assertThat(bytes.getInt(12)).isEqualTo(1234);
+            assertThat(bytes.getInt(end - 4)).isEqualTo(BoltBytes.crc(bytes, 0, end - 4));
+        }
+        try (CodecHarness codec = new CodecHarness(BOLT)) {
+            Frame frame = codec.write(BoltBytes.request("a:1.0", "m").build()).single();
+            assertThat(BOLT.rewriteTimeout(frame, 99)).isTrue();
+            assertThat(frame.content().getInt(10)).isEqualTo(99);
+        }
+        try (CodecHarness codec = new CodecHarness(BOLT)) {
+            Frame heartbeat = codec.write(hex("01 01 0000 01 0000002a 01 ffffffff 0000 0000 00000000"))
+                    .single();
+            assertThat(BOLT.rewriteTimeout(heartbeat, 99)).isFalse();
+            assertThat(heartbeat.content().getInt(10)).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void refusesIdsWiderThan32Bits() {
         try (CodecHarness codec = new CodecHarness(BOLT)) {
             Frame frame = codec.write(BoltBytes.request("a:1.0", "m").build()).single();

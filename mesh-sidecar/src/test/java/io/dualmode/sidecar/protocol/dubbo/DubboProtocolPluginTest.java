@@ -203,6 +203,15 @@ class DubboProtocolPluginTest {
         }
     }
 
+    @Test
+    void hasNoTimeoutToRewrite() {
+        try (CodecHarness codec = new CodecHarness(DUBBO)) {
+            Frame frame = codec.write(hex(OBSERVED_CALL)).single();
+            assertThat(DUBBO.rewriteTimeout(frame, 100)).isFalse();
+            assertThat(ByteBufUtil.hexDump(frame.content())).isEqualTo(OBSERVED_CALL.replace(" ", ""));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ErrorKind.class)
     void writesErrorResponsesWithTheStatusAndTheMessage(ErrorKind kind) {
