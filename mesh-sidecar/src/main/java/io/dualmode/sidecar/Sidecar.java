@@ -42,7 +42,7 @@ public final class Sidecar implements AutoCloseable {
     private final AtomicReference<SidecarConfig> config;
     private final SidecarMetrics metrics = new SidecarMetrics();
     private final ModeSwitch mode;
-    private final Map<String, Channel> listeners = new LinkedHashMap<>();
+    private final Map<String, Channel> listeners = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private ScheduledExecutorService timers;
     private Transport transport;
     private ClusterManager clusters;
@@ -113,6 +113,17 @@ public final class Sidecar implements AutoCloseable {
                     case TCP -> new TcpListener(lr);
                 };
         listeners.put(l.name(), Listeners.bind(transport, l, init));
+    }
+
+    /**
+     * Binds one more listener while running and returns its address; the registry agent opens per-service HTTP
+     * listeners this way. A listener of the same name already bound is kept and its address returned.
+     */
+    public synchronized InetSocketAddress addListener(ListenerConfig listener) {
+        if (!listeners.containsKey(listener.name())) {
+            bind(listener);
+        }
+        return listenerAddress(listener.name());
     }
 
     /** The clusters; the registry agent feeds endpoints here with {@code update(name, endpoints)}. */

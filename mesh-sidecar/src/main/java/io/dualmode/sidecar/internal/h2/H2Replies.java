@@ -1,0 +1,97 @@
+package io.dualmode.sidecar.internal.h2;
+
+import io.dualmode.sidecar.config.SidecarErrors;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.util.concurrent.TimeUnit;
+
+/** Responses the sidecar writes itself on an HTTP/2 stream, in HTTP or gRPC form. */
+final class H2Replies {
+    static final int GRPC_DEADLINE_EXCEEDED = 4;
+    static final int GRPC_UNAVAILABLE = 14;
+
+    private H2Replies() {}
+
+    /** Whether the request is gRPC (content-type application/grpc*). */
+    static boolean isGrpc(Http2Headers headers) {
+        CharSequence ct = headers.get("content-type");
+        return ct != null && ct.toString().startsWith("application/grpc");
+    }
+
+    /** The gRPC service of a {@code /pkg.Service/Method} path, or null. */
+    static String grpcService(CharSequence path) {
+        if (path == null || path.length() < 2 || path.charAt(0) != '/') {
+            return null;
+        }
+        String p = path.toString();
+        int slash = p.indexOf('/', 1);
+        return slash < 0 ? null : p.substring(1, slash);
+    }
+
+    /** The grpc-timeout header in nanoseconds, or -1 when absent or malformed. */
+    static long grpcTimeoutNanos(Http2Headers headers) {
+        CharSequence v = headers.get("grpc-timeout");
+        if (v == null || v.length() < 2 || v.length() > 9) {
+            return -1;
+        }
+        long amount;
+        try {
+            amount = Long.parseLong(v.subSequence(0, v.length() - 1).toString());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+        return switch (v.charAt(v.length() - 1)) {
+            case 'H' -> TimeUnit.HOURS.toNanos(amount);
+            case 'M' -> TimeUnit.MINUTES.toNanos(amount);
+            case 'S' -> TimeUnit.SECONDS.toNanos(amount);
+            case 'm' -> TimeUnit.MILLISECONDS.toNanos(amount);
+            case 'u' -> TimeUnit.MICROSECONDS.toNanos(amount);
+            case 'n' -> amount;
+            default -> -1;
+        };
+    }
+
+    /** An error answer on a stream whose response has not started. */
+    static void error(Channel stream, boolean grpc, int httpStatus, int grpcStatus, SidecarErrors e, String msg) {
+        if (grpc) {
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(grpcTrailers(true, grpcStatus, e, msg), true));
+            return;
+        }
+        Http2Headers headers = new DefaultHttp2Headers()
+                .status(Integer.toString(httpStatus))
+                .set("content-type", "text/plain; charset=utf-8")
+                .set("x-dualmode-error", e.code());
+        stream.write(new DefaultHttp2HeadersFrame(headers, false));
+        stream.writeAndFlush(new DefaultHttp2DataFrame(ByteBufUtil.writeUtf8(stream.alloc(), msg + "\n"), true));
+    }
+
+    /** gRPC trailers carrying an error status; with {@code headersToo}, a trailers-only response. */
+    static Http2Headers grpcTrailers(boolean headersToo, int grpcStatus, SidecarErrors e, String msg) {
+        Http2Headers h = new DefaultHttp2Headers();
+        if (headersToo) {
+            h.status("200").set("content-type", "application/grpc");
+        }
+        return h.set("grpc-status", Integer.toString(grpcStatus))
+                .set("grpc-message", percentEncode(msg))
+                .set("x-dualmode-error", e.code());
+    }
+
+    private static String percentEncode(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '%') {
+                sb.append((char) c);
+            } else {
+                sb.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return sb.toString();
+    }
+}

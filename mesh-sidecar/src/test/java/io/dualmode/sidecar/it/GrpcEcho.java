@@ -1,0 +1,140 @@
+package io.dualmode.sidecar.it;
+
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real grpc-java server with a hand-built service {@code test.Echo} over raw bytes (no codegen):
+ * unary, server streaming, client streaming, bidi streaming, and a method that never answers.
+ */
+final class GrpcEcho implements AutoCloseable {
+    static final String SERVICE = "test.Echo";
+    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+    static final MethodDescriptor<byte[], byte[]> UNARY = method("Unary", MethodDescriptor.MethodType.UNARY);
+    static final MethodDescriptor<byte[], byte[]> SERVER_STREAM =
+            method("ServerStream", MethodDescriptor.MethodType.SERVER_STREAMING);
+    static final MethodDescriptor<byte[], byte[]> CLIENT_STREAM =
+            method("ClientStream", MethodDescriptor.MethodType.CLIENT_STREAMING);
+    static final MethodDescriptor<byte[], byte[]> BIDI = method("Bidi", MethodDescriptor.MethodType.BIDI_STREAMING);
+    static final MethodDescriptor<byte[], byte[]> HANG = method("Hang", MethodDescriptor.MethodType.UNARY);
+
+    final String name;
+    final CountDownLatch hangCancelled = new CountDownLatch(1);
+    private final Server server;
+
+    GrpcEcho(String name, String host) throws IOException {
+        this.name = name;
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, 0))
+                .addService(definition())
+                .build()
+                .start();
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    private static MethodDescriptor<byte[], byte[]> method(String name, MethodDescriptor.MethodType type) {
+        return MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(type)
+                .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
+                .build();
+    }
+
+    private ServerServiceDefinition definition() {
+        return ServerServiceDefinition.builder(SERVICE)
+                .addMethod(UNARY, ServerCalls.asyncUnaryCall((req, out) -> {
+                    out.onNext(concat(name + ":", req));
+                    out.onCompleted();
+                }))
+                .addMethod(SERVER_STREAM, ServerCalls.asyncServerStreamingCall((req, out) -> {
+                    for (int i = 0; i < req[0]; i++) {
+                        out.onNext(new byte[] {(byte) i});
+                    }
+                    out.onCompleted();
+                }))
+                .addMethod(CLIENT_STREAM, ServerCalls.asyncClientStreamingCall(this::sum))
+                .addMethod(BIDI, ServerCalls.asyncBidiStreamingCall(GrpcEcho::echo))
+                .addMethod(HANG, ServerCalls.asyncUnaryCall((req, out) -> ((ServerCallStreamObserver<byte[]>) out)
+                        .setOnCancelHandler(hangCancelled::countDown)))
+                .build();
+    }
+
+    private StreamObserver<byte[]> sum(StreamObserver<byte[]> out) {
+        return new StreamObserver<>() {
+            int total;
+
+            @Override
+            public void onNext(byte[] value) {
+                total += value.length;
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {
+                out.onNext(Integer.toString(total).getBytes());
+                out.onCompleted();
+            }
+        };
+    }
+
+    private static StreamObserver<byte[]> echo(StreamObserver<byte[]> out) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(byte[] value) {
+                out.onNext(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {
+                out.onCompleted();
+            }
+        };
+    }
+
+    static byte[] concat(String prefix, byte[] body) {
+        byte[] p = prefix.getBytes();
+        byte[] out = new byte[p.length + body.length];
+        System.arraycopy(p, 0, out, 0, p.length);
+        System.arraycopy(body, 0, out, p.length, body.length);
+        return out;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,186 @@
+package io.dualmode.sidecar.it;
+
+import static io.dualmode.sidecar.it.SidecarFixture.cluster;
+import static io.dualmode.sidecar.it.SidecarFixture.config;
+import static io.dualmode.sidecar.it.SidecarFixture.listener;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualmode.sidecar.Sidecar;
+import io.dualmode.sidecar.cluster.Endpoint;
+import io.dualmode.sidecar.config.ListenerConfig.Protocol;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GrpcProxyIntegrationTest {
+    private GrpcEcho one;
+    private GrpcEcho two;
+    private Sidecar sidecar;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void start() throws Exception {
+        one = new GrpcEcho("one", "127.0.0.2");
+        two = new GrpcEcho("two", "127.0.0.3");
+        sidecar = SidecarFixture.start(config(
+                        List.of(listener("egress-h2", Protocol.H2, "127.0.0.1")),
+                        List.of(cluster(
+                                        GrpcEcho.SERVICE,
+                                        Endpoint.of("127.0.0.2", one.port()),
+                                        Endpoint.of("127.0.0.3", two.port()))
+                                .build()))
+                .build());
+        channel = channel(sidecar.listenerAddress("egress-h2"), "unknown-authority");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        sidecar.close();
+        one.close();
+        two.close();
+    }
+
+    @Test
+    void unaryCallsRouteByServiceNameAndMultiplexOverBothBackends() {
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            answers.add(new String(unary(channel, "hi")));
+        }
+        assertThat(answers).contains("one:hi", "two:hi");
+    }
+
+    @Test
+    void serverStreamingDeliversEveryMessageAndTrailers() {
+        Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(
+                channel,
+                GrpcEcho.SERVER_STREAM,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                new byte[] {50});
+        int n = 0;
+        while (it.hasNext()) {
+            assertThat(it.next()[0]).isEqualTo((byte) n++);
+        }
+        assertThat(n).isEqualTo(50);
+    }
+
+    @Test
+    void clientStreamingSumsWhatWasSent() throws Exception {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        StreamObserver<byte[]> requests = ClientCalls.asyncClientStreamingCall(
+                channel.newCall(GrpcEcho.CLIENT_STREAM, CallOptions.DEFAULT), observer(new ArrayList<>(), result));
+        for (int i = 0; i < 20; i++) {
+            requests.onNext(new byte[100]);
+        }
+        requests.onCompleted();
+        assertThat(new String(result.get(10, TimeUnit.SECONDS))).isEqualTo("2000");
+    }
+
+    @Test
+    void bidiStreamingEchoesInOrder() throws Exception {
+        List<byte[]> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<byte[]> done = new CompletableFuture<>();
+        StreamObserver<byte[]> requests = ClientCalls.asyncBidiStreamingCall(
+                channel.newCall(GrpcEcho.BIDI, CallOptions.DEFAULT), observer(received, done));
+        for (int i = 0; i < 10; i++) {
+            requests.onNext(new byte[] {(byte) i});
+        }
+        requests.onCompleted();
+        done.get(10, TimeUnit.SECONDS);
+        assertThat(received).hasSize(10);
+        for (int i = 0; i < 10; i++) {
+            assertThat(received.get(i)[0]).isEqualTo((byte) i);
+        }
+    }
+
+    @Test
+    void deadlineEndsTheCallAndCancelsItUpstream() throws Exception {
+        assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(
+                        channel,
+                        GrpcEcho.HANG,
+                        CallOptions.DEFAULT.withDeadlineAfter(300, TimeUnit.MILLISECONDS),
+                        new byte[] {1}))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        boolean oneCancelled = one.hangCancelled.await(5, TimeUnit.SECONDS);
+        boolean twoCancelled = two.hangCancelled.getCount() == 0;
+        assertThat(oneCancelled || twoCancelled).isTrue();
+    }
+
+    @Test
+    void unknownServiceIsUnavailableNamingIt() throws Exception {
+        sidecar.clusters().remove(GrpcEcho.SERVICE);
+        assertThatThrownBy(() -> unary(channel, "x")).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(e.getStatus().getDescription()).contains("SIDECAR-0011").contains("test.Echo");
+        });
+    }
+
+    @Test
+    void routesByAuthorityToo() throws Exception {
+        sidecar.clusters().update("echo-by-name", List.of(Endpoint.of("127.0.0.3", two.port())));
+        ManagedChannel byName = channel(sidecar.listenerAddress("egress-h2"), "echo-by-name:80");
+        try {
+            assertThat(new String(unary(byName, "a"))).isEqualTo("two:a");
+        } finally {
+            byName.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void backendGoneIsUnavailable() throws Exception {
+        two.close();
+        one.close();
+        assertThatThrownBy(() -> unary(channel, "x"))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    }
+
+    static ManagedChannel channel(InetSocketAddress address, String authority) {
+        return NettyChannelBuilder.forAddress(address)
+                .overrideAuthority(authority)
+                .usePlaintext()
+                .build();
+    }
+
+    static byte[] unary(ManagedChannel channel, String text) {
+        return ClientCalls.blockingUnaryCall(
+                channel, GrpcEcho.UNARY, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), text.getBytes());
+    }
+
+    private static StreamObserver<byte[]> observer(List<byte[]> received, CompletableFuture<byte[]> done) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(byte[] value) {
+                received.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(received.isEmpty() ? new byte[0] : received.get(received.size() - 1));
+            }
+        };
+    }
+}
