@@ -76,6 +76,7 @@ public final class ChildChannel {
         try {
             send(OK, handler.handle(argument));
         } catch (Exception e) {
+            e.printStackTrace(System.err); // into the child's log file, for whoever reads a failure
             send(ERROR, oneLine(e));
         }
     }

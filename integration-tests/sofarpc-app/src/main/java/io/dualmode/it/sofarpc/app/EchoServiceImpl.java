@@ -1,0 +1,22 @@
+package io.dualmode.it.sofarpc.app;
+
+import com.alipay.sofa.rpc.context.RpcInternalContext;
+import java.net.InetSocketAddress;
+
+/** Replies with the caller address the provider saw, which proves the path the call took. */
+final class EchoServiceImpl implements EchoService {
+
+    private final String application;
+
+    EchoServiceImpl(String application) {
+        this.application = application;
+    }
+
+    @Override
+    public String echo(String message) {
+        // SOFARPC's server context carries the caller's address (its local address stays unset on Bolt).
+        InetSocketAddress remote = RpcInternalContext.getContext().getRemoteAddress();
+        return "app=" + application + " caller=" + (remote == null ? "?" : remote.getHostString()) + " message="
+                + message;
+    }
+}
