@@ -1,0 +1,98 @@
+package io.dualmode.governance.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dualmode.governance.rule.RuleKind;
+import io.dualmode.governance.validation.GovernanceJson;
+import io.dualmode.governance.validation.RuleValidator;
+import io.dualmode.governance.validation.Violation;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PushCodecTest {
+
+    private static final ResourceKey ORDERS_ROUTING = new ResourceKey(RuleKind.ROUTING, "orders");
+
+    @Test
+    void responseRoundTripsWithItsTypeAndAValidatableBody() throws Exception {
+        JsonNode body = GovernanceJson.mapper()
+                .readTree("{\"subsets\":[{\"name\":\"v1\",\"labels\":{\"version\":\"1\"}}],"
+                        + "\"routes\":[{\"name\":\"all\",\"destinations\":[{\"subset\":\"v1\"}]}]}");
+        DiscoveryResponse response = new DiscoveryResponse(
+                "12",
+                "n-1",
+                List.of(new Resource(ORDERS_ROUTING, 7, body)),
+                List.of(new ResourceKey(RuleKind.FAULT_INJECTION, "orders")));
+
+        byte[] json = PushCodec.encode(response);
+
+        assertThat(new String(json, StandardCharsets.UTF_8))
+                .contains("\"type\":\"response\"")
+                .contains("{\"kind\":\"routing\",\"service\":\"orders\"}");
+        PushMessage read = PushCodec.decode(json);
+        assertThat(read).isEqualTo(response);
+        Resource resource = ((DiscoveryResponse) read).resources().get(0);
+        assertThat(new RuleValidator()
+                        .validate(resource.key().kind(), resource.body())
+                        .valid())
+                .isTrue();
+    }
+
+    @Test
+    void ackAndNackAreTellApartByTheirErrorDetail() {
+        DiscoveryRequest ack =
+                new DiscoveryRequest("orders@127.0.0.1:1", null, null, null, null, "n-1", null, "sha256:00");
+        DiscoveryRequest nack = new DiscoveryRequest(
+                "orders@127.0.0.1:1",
+                Map.of("sidecarVersion", "0.1.0"),
+                List.of("orders"),
+                null,
+                null,
+                "n-2",
+                new ErrorDetail(
+                        "GOV-0102",
+                        "1 resource rejected",
+                        List.of(new ErrorDetail.ResourceProblem(
+                                ORDERS_ROUTING, 8, List.of(new Violation("GOV-0007", "$.routes[0]", "sum"))))),
+                "sha256:00");
+
+        DiscoveryRequest ackRead = (DiscoveryRequest) PushCodec.decode(PushCodec.encode(ack));
+        DiscoveryRequest nackRead = (DiscoveryRequest) PushCodec.decode(PushCodec.encode(nack));
+
+        assertThat(ackRead.isAck()).isTrue();
+        assertThat(ackRead.isNack()).isFalse();
+        assertThat(nackRead.isNack()).isTrue();
+        assertThat(nackRead).isEqualTo(nack);
+    }
+
+    @Test
+    void ignoresUnknownFieldsButRejectsUnknownTypesAndGarbage() {
+        byte[] newer = "{\"type\":\"request\",\"nodeId\":\"n\",\"fromTheFuture\":1}".getBytes(StandardCharsets.UTF_8);
+        assertThat(((DiscoveryRequest) PushCodec.decode(newer)).nodeId()).isEqualTo("n");
+
+        assertThatThrownBy(() -> PushCodec.decode("{\"type\":\"teleport\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PushCodec.MalformedPushMessageException.class)
+                .hasMessageStartingWith("GOV-0101");
+        assertThatThrownBy(() -> PushCodec.decode("{".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PushCodec.MalformedPushMessageException.class);
+        assertThatThrownBy(() -> PushCodec.decode("null".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PushCodec.MalformedPushMessageException.class);
+    }
+
+    @Test
+    void resourceNamesAndDigests() {
+        assertThat(ResourceKey.parse("rate-limit/DEFAULT_GROUP@@a/b"))
+                .isEqualTo(new ResourceKey(RuleKind.RATE_LIMIT, "DEFAULT_GROUP@@a/b"));
+        assertThatThrownBy(() -> ResourceKey.parse("nope/x")).isInstanceOf(IllegalArgumentException.class);
+
+        ResourceKey faults = new ResourceKey(RuleKind.FAULT_INJECTION, "orders");
+        String digest = ConfigDigest.of(Map.of(ORDERS_ROUTING, 7L, faults, 2L));
+        assertThat(digest).startsWith("sha256:").hasSize(7 + 64);
+        assertThat(ConfigDigest.of(Map.of(faults, 2L, ORDERS_ROUTING, 7L))).isEqualTo(digest);
+        assertThat(ConfigDigest.of(Map.of(ORDERS_ROUTING, 8L, faults, 2L))).isNotEqualTo(digest);
+    }
+}

@@ -1,0 +1,2 @@
+/** Tests of the push protocol's messages. */
+package io.dualmode.governance.push;

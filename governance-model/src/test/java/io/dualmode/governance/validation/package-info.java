@@ -1,0 +1,2 @@
+/** Tests of reading and validating rule documents. */
+package io.dualmode.governance.validation;
