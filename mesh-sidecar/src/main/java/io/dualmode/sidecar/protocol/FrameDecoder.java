@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
  * Splits a connection's bytes into {@link Frame}s with one {@link ProtocolPlugin}. Only the header is read; each
  * frame's bytes are a retained slice of the received buffer.
  *
+ * <p>Bytes that arrive in several reads are gathered in a composite buffer, not copied, so a large body is never
+ * copied either.
+ *
  * <p>Invalid input never leaves this handler: the frame is counted in {@link ProtocolMetrics}, logged at debug
  * level with the connection id, the rest of the input is dropped and the connection is closed. A frame cut
  * short by the peer closing is counted as truncated.
@@ -34,6 +37,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         this.plugin = plugin;
         this.maxFrameLength = maxFrameLength;
         this.metrics = metrics;
+        setCumulator(COMPOSITE_CUMULATOR);
     }
 
     /** A decoder with the plug-in's default frame size limit. */

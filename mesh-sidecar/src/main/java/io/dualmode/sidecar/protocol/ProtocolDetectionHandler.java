@@ -1,6 +1,7 @@
 package io.dualmode.sidecar.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -83,7 +84,7 @@ public final class ProtocolDetectionHandler extends ByteToMessageDecoder {
             log.debug(
                     "{} no protocol recognised, closing; first bytes {}",
                     ctx.channel(),
-                    io.netty.buffer.ByteBufUtil.hexDump(in, in.readerIndex(), shown));
+                    ByteBufUtil.hexDump(in, in.readerIndex(), shown));
         }
         in.skipBytes(in.readableBytes());
         ctx.close();

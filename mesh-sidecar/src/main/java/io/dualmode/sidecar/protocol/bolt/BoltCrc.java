@@ -1,6 +1,7 @@
 package io.dualmode.sidecar.protocol.bolt;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 
 /** The CRC32 a v2 frame with the CRC switch on carries over every byte from proto to the end of content. */
@@ -11,7 +12,9 @@ final class BoltCrc {
     /** The CRC of the frame {@code [start, end)} without its trailing four CRC bytes. */
     static int compute(ByteBuf buf, int start, int end) {
         CRC32 crc = new CRC32();
-        crc.update(buf.nioBuffer(start, end - BoltLayout.CRC_LENGTH - start));
+        for (ByteBuffer part : buf.nioBuffers(start, end - BoltLayout.CRC_LENGTH - start)) {
+            crc.update(part);
+        }
         return (int) crc.getValue();
     }
 

@@ -204,6 +204,23 @@ class BoltProtocolPluginTest {
     }
 
     @Test
+    void rewritesTheCrcOfAFrameGatheredFromManyReads() {
+        try (CodecHarness codec = new CodecHarness(BOLT)) {
+            Frame frame = codec.writeByteByByte(
+                            BoltBytes.request("a:1.0", "m").v2(2, 1).build())
+                    .single();
+            BOLT.rewriteRequestId(frame, 99);
+            ByteBuf bytes = frame.content();
+            int start = bytes.readerIndex();
+            int end = bytes.writerIndex();
+            assertThat(bytes.getInt(start + 6)).isEqualTo(99);
+            ByteBuf flat = bytes.copy();
+            assertThat(bytes.getInt(end - 4)).isEqualTo(BoltBytes.crc(flat, 0, end - start - 4));
+            flat.release();
+        }
+    }
+
+    @Test
     void rewritingACorruptCrcFrameKeepsItCorrupt() {
         ByteBuf bytes = BoltBytes.request("a:1.0", "m").v2(2, 1).build();
         bytes.setInt(bytes.writerIndex() - 4, bytes.getInt(bytes.writerIndex() - 4) ^ 0x10);
