@@ -6,6 +6,7 @@ import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -39,6 +40,18 @@ public final class FuzzEngine {
         @Override
         protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
             return track(FAST.heapBuffer(initialCapacity, maxCapacity));
+        }
+
+        @Override
+        public CompositeByteBuf compositeBuffer(int maxNumComponents) {
+            return compositeHeapBuffer(maxNumComponents);
+        }
+
+        @Override
+        public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
+            CompositeByteBuf buf = new CompositeByteBuf(this, false, maxNumComponents);
+            track(buf);
+            return buf;
         }
 
         private ByteBuf track(ByteBuf buf) {
