@@ -151,6 +151,20 @@ class BoltRealCodecTest {
     }
 
     @Test
+    void realV2HeartbeatsGetAnAckBoltAccepts() throws Exception {
+        channel.attr(Connection.VERSION).set((byte) 2);
+        HeartbeatCommand ping = new HeartbeatCommand();
+        ping.setProtocolSwitch(ProtocolSwitch.create(new int[] {ProtocolSwitch.CRC_SWITCH_INDEX}));
+        try (CodecHarness codec = new CodecHarness(BOLT)) {
+            Frame frame = codec.write(encode(new RpcCommandEncoderV2(), ping)).single();
+            assertThat(frame.isHeartbeat()).isTrue();
+            Object ack = decodeV2(BOLT.encodeHeartbeatResponse(frame, ALLOC));
+            assertThat(ack).isInstanceOf(HeartbeatAckCommand.class);
+            assertThat(((HeartbeatAckCommand) ack).getId()).isEqualTo(ping.getId());
+        }
+    }
+
+    @Test
     void boltReadsOurHeartbeatRequest() throws Exception {
         Object ping = decodeV1(BOLT.encodeHeartbeatRequest(77, ALLOC));
         assertThat(ping).isInstanceOf(HeartbeatCommand.class);

@@ -108,6 +108,27 @@ class DubboRealCodecTest {
     }
 
     @Test
+    void aFastjson2CallHasNoRoutingKeyButGetsAHessianErrorDubboReads() throws IOException {
+        Channel fastjson =
+                new StubChannel(URL.valueOf("dubbo://127.0.0.1:20880/probe.HelloService?serialization=fastjson2")
+                        .setScopeModel(MODEL.newApplication()));
+        ChannelBuffer out = ChannelBuffers.dynamicBuffer(256);
+        Request request = call(true);
+        REAL.encode(fastjson, out, request);
+        byte[] bytes = new byte[out.readableBytes()];
+        out.readBytes(bytes);
+        try (CodecHarness codec = new CodecHarness(DUBBO)) {
+            Frame frame = codec.write(Unpooled.wrappedBuffer(bytes)).single();
+            assertThat(frame.content().getUnsignedByte(2) & 0x1f).isEqualTo(23);
+            assertThat(frame.routingKey()).isEqualTo(RoutingKey.NONE);
+            Response response = (Response) decode(
+                    DUBBO.encodeErrorResponse(frame, ErrorKind.BAD_REQUEST, "unroutable", ByteBufAllocator.DEFAULT));
+            assertThat(response.getStatus()).isEqualTo(Response.BAD_REQUEST);
+            assertThat(response.getErrorMessage()).isEqualTo("unroutable");
+        }
+    }
+
+    @Test
     void dubbosStatusCodesAreOurs() {
         assertThat(DubboStatus.SERVICE_NOT_FOUND.code()).isEqualTo(Response.SERVICE_NOT_FOUND);
         assertThat(DubboStatus.SERVER_THREADPOOL_EXHAUSTED_ERROR.code())
