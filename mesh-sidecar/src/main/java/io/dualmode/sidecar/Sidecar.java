@@ -88,7 +88,12 @@ public final class Sidecar implements AutoCloseable {
             throw e;
         }
         ready = true;
-        log.info("sidecar ready: listeners {}, native transport {}", listenerAddresses(), transport.nativeTransport());
+        log.info(
+                "sidecar ready {} ms after JVM start: listeners {}, admin {}, native transport {}",
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
+                listenerAddresses(),
+                adminAddress(),
+                transport.nativeTransport());
         return this;
     }
 

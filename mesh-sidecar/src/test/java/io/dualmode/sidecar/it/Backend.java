@@ -17,6 +17,9 @@ final class Backend implements AutoCloseable {
     final String name;
     final AtomicInteger hits = new AtomicInteger();
     final AtomicBoolean healthy = new AtomicBoolean(true);
+    final AtomicInteger slowStarted = new AtomicInteger();
+    private final java.util.Set<io.netty.channel.Channel> connections =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final DisposableServer server;
 
     Backend(String name, String host) {
@@ -24,10 +27,16 @@ final class Backend implements AutoCloseable {
         this.server = HttpServer.create()
                 .host(host)
                 .port(0)
+                .doOnConnection(c -> connections.add(c.channel()))
                 .route(r -> r.get("/health", (q, s) -> s.status(
                                         healthy.get() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE)
                                 .sendString(Mono.just(name)))
                         .ws("/ws", (in, out) -> out.send(in.receive().retain()))
+                        .get("/slow", (q, s) -> {
+                            slowStarted.incrementAndGet();
+                            return s.sendString(
+                                    Mono.delay(Duration.ofMillis(700)).map(x -> name + " slow"));
+                        })
                         .route(q -> true, (q, s) -> q.receive()
                                 .aggregate()
                                 .asByteArray()
@@ -48,6 +57,12 @@ final class Backend implements AutoCloseable {
 
     int port() {
         return server.port();
+    }
+
+    /** Stops accepting and drops every open connection at once, like a crashed process. */
+    void kill() {
+        server.dispose();
+        connections.forEach(io.netty.channel.Channel::close);
     }
 
     @Override
