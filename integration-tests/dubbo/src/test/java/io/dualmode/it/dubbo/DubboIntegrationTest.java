@@ -66,10 +66,11 @@ final class DubboIntegrationTest {
         provider = dubbo("dubbo-provider", DubboProviderMain.class, home.resolve("provider"), migrationStep)
                 .args(registry.address(), providerApp, token)
                 .start();
-        int providerPort = Integer.parseInt(provider.awaitReady(START));
+        // Both start at once: the consumer needs no provider to start, and two cores start two JVMs faster.
         consumer = dubbo("dubbo-consumer", DubboConsumerMain.class, home.resolve("consumer"), migrationStep)
                 .args(registry.address(), token + "-consumer", token)
                 .start();
+        int providerPort = Integer.parseInt(provider.awaitReady(START));
         consumer.awaitReady(START);
 
         String found = "service-discovery=" + serviceDiscovery + " 127.0.0.1:" + providerPort;
