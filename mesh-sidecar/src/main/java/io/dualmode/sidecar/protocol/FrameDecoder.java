@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * copied either.
  *
  * <p>Invalid input never leaves this handler: the frame is counted in {@link ProtocolMetrics}, logged at debug
- * level with the connection id, the rest of the input is dropped and the connection is closed. A frame cut
+ * level with the connection id, the rest of the input is dropped and the connection is closed. A request over the
+ * size limit is answered with {@link ProtocolPlugin#encodeOversizeReply} instead, when the plug-in gives one, and
+ * its bytes are skipped as they arrive, so the other calls on the connection carry on. A frame cut
  * short by the peer closing is counted as truncated.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
@@ -26,6 +28,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private final int maxFrameLength;
     private final ProtocolMetrics metrics;
     private boolean rejected;
+    private long discarding;
 
     /**
      * @param maxFrameLength the largest frame accepted, header included; longer ones close the connection
@@ -51,14 +54,47 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        if (discarding > 0) {
+            discard(in);
+            return;
+        }
         try {
             Frame frame = nextFrame(in);
             if (frame != null) {
                 out.add(frame);
             }
         } catch (ProtocolDecoderException e) {
-            reject(ctx, in, e);
+            if (!skipOversize(ctx, in, e)) {
+                reject(ctx, in, e);
+            }
         }
+    }
+
+    /** Answers a request over the limit with the plug-in's error reply and skips its bytes, if the plug-in can. */
+    private boolean skipOversize(ChannelHandlerContext ctx, ByteBuf in, ProtocolDecoderException e) {
+        if (e.frameLength() <= 0) {
+            return false;
+        }
+        String message =
+                "request of " + e.frameLength() + " bytes is over the sidecar's limit of " + maxFrameLength + " bytes";
+        ByteBuf reply = plugin.encodeOversizeReply(in, message, ctx.alloc());
+        if (reply == null) {
+            return false;
+        }
+        metrics.frameRejected(e.reason());
+        if (log.isDebugEnabled()) {
+            log.debug("{} {} {}; answered and skipping it", ctx.channel(), plugin.name(), message);
+        }
+        discarding = e.frameLength();
+        ctx.writeAndFlush(reply);
+        discard(in);
+        return true;
+    }
+
+    private void discard(ByteBuf in) {
+        int skipped = (int) Math.min(discarding, in.readableBytes());
+        in.skipBytes(skipped);
+        discarding -= skipped;
     }
 
     private Frame nextFrame(ByteBuf in) {

@@ -24,10 +24,31 @@ public final class ProtocolDecoderException extends DecoderException {
     }
 
     private final Reason reason;
+    private final long frameLength;
 
     public ProtocolDecoderException(Reason reason, String message) {
+        this(reason, message, -1);
+    }
+
+    private ProtocolDecoderException(Reason reason, String message, long frameLength) {
         super(message, null);
         this.reason = reason;
+        this.frameLength = frameLength;
+    }
+
+    /**
+     * A well-formed frame longer than the limit. Knowing its length lets the decoder skip it, after
+     * {@link ProtocolPlugin#encodeOversizeReply}, instead of closing the connection.
+     *
+     * @param frameLength the whole frame's length, header included
+     */
+    public static ProtocolDecoderException tooLarge(long frameLength) {
+        return new ProtocolDecoderException(Reason.TOO_LARGE, "frame of " + frameLength + " bytes", frameLength);
+    }
+
+    /** The length of a frame refused by {@link #tooLarge}, or -1. */
+    public long frameLength() {
+        return frameLength;
     }
 
     /** What was wrong with the bytes. */

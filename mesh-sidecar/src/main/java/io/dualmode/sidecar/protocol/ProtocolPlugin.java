@@ -87,6 +87,20 @@ public interface ProtocolPlugin {
     ByteBuf encodeErrorResponse(Frame request, ErrorKind kind, String message, ByteBufAllocator alloc);
 
     /**
+     * Builds the error reply to a request refused as longer than the frame limit, from its fixed header alone, so
+     * the caller gets an error and the connection, which other calls share, stays open; the decoder then skips
+     * the frame's bytes as they arrive. Returns {@code null}, the default, to close the connection instead; must
+     * return {@code null} for anything but a request that expects a response.
+     *
+     * @param header the input, reader index at the frame's start, with the whole fixed header readable; no index
+     *     is moved
+     * @param message the text for the caller, naming the frame's size and the limit
+     */
+    default ByteBuf encodeOversizeReply(ByteBuf header, String message, ByteBufAllocator alloc) {
+        return null;
+    }
+
+    /**
      * Builds the answer to a heartbeat request.
      *
      * @param heartbeat a frame for which {@link Frame#isHeartbeat()} and {@link Frame#isRequest()} are true

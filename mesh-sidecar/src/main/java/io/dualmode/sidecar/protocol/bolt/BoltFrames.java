@@ -44,7 +44,7 @@ final class BoltFrames {
         long length = fixed + variableLength(in, start + BoltLayout.lengthsOffset(version, request));
         length += BoltLayout.hasCrc(in, start) ? CRC_LENGTH : 0;
         if (length > maxFrameLength) {
-            throw new ProtocolDecoderException(Reason.TOO_LARGE, "frame of " + length + " bytes");
+            throw ProtocolDecoderException.tooLarge(length);
         }
         return (int) length;
     }

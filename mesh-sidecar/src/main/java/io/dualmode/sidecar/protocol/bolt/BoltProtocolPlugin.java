@@ -4,6 +4,7 @@ import io.dualmode.sidecar.protocol.Detection;
 import io.dualmode.sidecar.protocol.ErrorKind;
 import io.dualmode.sidecar.protocol.Frame;
 import io.dualmode.sidecar.protocol.ProtocolPlugin;
+import io.dualmode.sidecar.protocol.RoutingKey;
 import io.dualmode.sidecar.protocol.Stability;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -128,6 +129,26 @@ public final class BoltProtocolPlugin implements ProtocolPlugin {
             throw new IllegalArgumentException("no error response to " + request);
         }
         return BoltReplies.error(request, kind, message, alloc);
+    }
+
+    /** The reply {@link #encodeErrorResponse} gives BAD_REQUEST, for calls; {@code null} for other frames. */
+    @Override
+    public ByteBuf encodeOversizeReply(ByteBuf header, String message, ByteBufAllocator alloc) {
+        int start = header.readerIndex();
+        int version = header.getUnsignedByte(start);
+        int type = header.getUnsignedByte(start + BoltLayout.typeOffset(version));
+        int cmd = header.getUnsignedShort(start + BoltLayout.cmdOffset(version));
+        if (type != BoltLayout.TYPE_REQUEST || cmd != BoltLayout.CMD_REQUEST) {
+            return null;
+        }
+        long id = header.getUnsignedInt(start + BoltLayout.idOffset(version));
+        ByteBuf fixed = header.retainedSlice(start, BoltLayout.fixedLength(version, true));
+        Frame request = Frame.request(fixed, id, false, Frame.NO_TIMEOUT, RoutingKey.NONE);
+        try {
+            return BoltReplies.error(request, ErrorKind.BAD_REQUEST, message, alloc);
+        } finally {
+            request.release();
+        }
     }
 
     @Override

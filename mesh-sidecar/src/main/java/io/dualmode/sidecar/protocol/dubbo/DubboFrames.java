@@ -43,7 +43,7 @@ final class DubboFrames {
             throw new ProtocolDecoderException(Reason.BAD_LENGTH, "negative body length " + bodyLength);
         }
         if (bodyLength > maxFrameLength - LENGTH) {
-            throw new ProtocolDecoderException(Reason.TOO_LARGE, "body of " + bodyLength + " bytes");
+            throw ProtocolDecoderException.tooLarge(LENGTH + (long) bodyLength);
         }
         checkEvent(in.getUnsignedByte(start + FLAG_OFFSET), bodyLength);
         return LENGTH + bodyLength;

@@ -97,9 +97,24 @@ public final class DubboProtocolPlugin implements ProtocolPlugin {
         if (!request.expectsResponse()) {
             throw new IllegalArgumentException("no response to " + request);
         }
+        return errorReply(request.requestId(), DubboStatus.of(kind), message, alloc);
+    }
+
+    /** A BAD_REQUEST reply to a two-way call; {@code null} for other frames. */
+    @Override
+    public ByteBuf encodeOversizeReply(ByteBuf header, String message, ByteBufAllocator alloc) {
+        int start = header.readerIndex();
+        int kind = header.getUnsignedByte(start + DubboHeader.FLAG_OFFSET) & (FLAG_REQUEST | FLAG_TWO_WAY | FLAG_EVENT);
+        if (kind != (FLAG_REQUEST | FLAG_TWO_WAY)) {
+            return null;
+        }
+        return errorReply(header.getLong(start + ID_OFFSET), DubboStatus.BAD_REQUEST, message, alloc);
+    }
+
+    private static ByteBuf errorReply(long id, DubboStatus status, String message, ByteBufAllocator alloc) {
         int bodyLength = Hessian2Strings.encodedLength(message, true);
         ByteBuf out = alloc.buffer(LENGTH + bodyLength);
-        writeHeader(out, HESSIAN2, DubboStatus.of(kind).code(), request.requestId(), bodyLength);
+        writeHeader(out, HESSIAN2, status.code(), id, bodyLength);
         Hessian2Strings.write(out, message, true);
         return out;
     }

@@ -88,7 +88,7 @@ public final class TinyRpcProtocolPlugin implements ProtocolPlugin {
         }
         long length = (long) HEADER + in.getUnsignedByte(start + 3) + bodyLength;
         if (length > maxFrameLength) {
-            throw new ProtocolDecoderException(Reason.TOO_LARGE, length + " bytes");
+            throw ProtocolDecoderException.tooLarge(length);
         }
         return (int) length;
     }

@@ -4,6 +4,7 @@ import static io.dualmode.sidecar.protocol.CodecHarness.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualmode.sidecar.protocol.CodecHarness;
+import io.dualmode.sidecar.protocol.Frame;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
 
@@ -75,13 +76,42 @@ class BoltMalformedInputTest {
     }
 
     @Test
-    void frameOverTheLimitIsRefusedFromTheFixedHeader() {
-        assertRejected(hex("01 01 0001 01 00000001 01 00000bb8 0000 0000 00000400"), "too_large", 1024);
+    void oneWayOverTheLimitIsRefusedFromTheFixedHeader() {
+        assertRejected(hex("01 02 0001 01 00000001 01 00000bb8 0000 0000 00000400"), "too_large", 1024);
+    }
+
+    @Test
+    void responseOverTheLimitClosesTheConnection() {
+        assertRejected(hex("01 00 0002 01 00000001 01 0000 0000 0000 00000400"), "too_large", 1024);
+    }
+
+    @Test
+    void callOverTheLimitIsAnsweredAndSkipped() {
+        BoltBytes big = BoltBytes.request("a:1.0", "m").v2(2, 1);
+        big.id = 5;
+        big.content = new byte[3000];
+        ByteBuf bytes = big.build();
+        try (CodecHarness codec = new CodecHarness(BOLT, 1024)) {
+            codec.write(bytes.readRetainedSlice(30));
+            ByteBuf reply = codec.channel().readOutbound();
+            codec.write(bytes).write(BoltBytes.request("b:1.0", "n").build());
+            assertThat(codec.single().routingKey().service()).isEqualTo("b");
+            assertThat(codec.channel().isOpen()).isTrue();
+            assertThat(codec.rejected("too_large")).isEqualTo(1);
+            try (CodecHarness replies = new CodecHarness(BOLT)) {
+                Frame error = replies.write(reply).single();
+                assertThat(error.requestId()).isEqualTo(5);
+                assertThat(error.isSuccess()).isFalse();
+                int end = error.content().writerIndex();
+                assertThat(error.content().getInt(end - 4)).isEqualTo(BoltBytes.crc(error.content(), 0, end - 4));
+            }
+        }
     }
 
     @Test
     void crcBytesCountTowardsTheLimit() {
         BoltBytes request = BoltBytes.request("a:1.0", "m").v2(2, 1);
+        request.type = 2;
         ByteBuf bytes = request.build();
         assertRejected(bytes, "too_large", bytes.readableBytes() - 1);
     }

@@ -113,6 +113,21 @@ class BoltRealCodecTest {
     }
 
     @Test
+    void boltReadsOurReplyToAnOversizeCall() throws Exception {
+        RpcRequestCommand big = request(12, "a:1.0", "m");
+        big.setContent(new byte[5000]);
+        try (CodecHarness codec = new CodecHarness(BOLT, 1024)) {
+            codec.write(encodeV1(big));
+            RpcResponseCommand response =
+                    (RpcResponseCommand) decodeV1(codec.channel().readOutbound());
+            assertThat(response.getId()).isEqualTo(12);
+            Object content = new Hessian2Input(new ByteArrayInputStream(response.getContent())).readObject();
+            assertThat(((Map<?, ?>) content).get("errorMsg").toString()).contains("over the sidecar's limit of 1024");
+            assertThat(codec.channel().isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void boltReadsOurV2CrcError() throws Exception {
         channel.attr(Connection.VERSION).set((byte) 2);
         RpcRequestCommand request = request(11, "a:1.0", "m");

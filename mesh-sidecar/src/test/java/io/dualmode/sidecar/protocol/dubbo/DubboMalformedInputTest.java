@@ -4,6 +4,7 @@ import static io.dualmode.sidecar.protocol.CodecHarness.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualmode.sidecar.protocol.CodecHarness;
+import io.dualmode.sidecar.protocol.Frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -41,11 +42,41 @@ class DubboMalformedInputTest {
     }
 
     @Test
-    void bodyOverTheLimitIsRefusedFromTheHeaderAlone() {
+    void oneWayCallOverTheLimitIsRefusedFromTheHeaderAlone() {
         try (CodecHarness codec = new CodecHarness(DUBBO, 1024)) {
-            codec.write(hex("dabb c2 00 0000000000000001 000003f1"));
+            codec.write(hex("dabb 82 00 0000000000000001 000003f1"));
             codec.assertClosedWithNothing();
             assertThat(codec.rejected("too_large")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void callOverTheLimitIsAnsweredWithBadRequestAndSkipped() {
+        ByteBuf big = DubboBytes.frame(0xc2, 0, 5, Unpooled.wrappedBuffer(new byte[3000]));
+        ByteBuf next = DubboBytes.call(6, "a.A", "1", "m");
+        try (CodecHarness codec = new CodecHarness(DUBBO, 1024)) {
+            codec.write(big.readRetainedSlice(100));
+            ByteBuf reply = codec.channel().readOutbound();
+            codec.write(big.readRetainedSlice(1500)).write(big).write(next);
+            assertThat(codec.single().requestId()).isEqualTo(6);
+            assertThat(codec.channel().isOpen()).isTrue();
+            assertThat(codec.rejected("too_large")).isEqualTo(1);
+            try (CodecHarness replies = new CodecHarness(DUBBO)) {
+                Frame error = replies.write(reply).single();
+                assertThat(error.requestId()).isEqualTo(5);
+                assertThat(error.status()).isEqualTo(DubboStatus.BAD_REQUEST.code());
+                assertThat(DubboProtocolPluginTest.bodyString(error))
+                        .isEqualTo("request of 3016 bytes is over the sidecar's limit of 1024 bytes");
+            }
+        }
+    }
+
+    @Test
+    void heartbeatOverTheLimitClosesTheConnection() {
+        try (CodecHarness codec = new CodecHarness(DUBBO, 1024)) {
+            codec.write(hex("dabb e2 00 0000000000000001 00001000"));
+            codec.assertClosedWithNothing();
+            assertThat((Object) codec.channel().readOutbound()).isNull();
         }
     }
 
@@ -60,7 +91,7 @@ class DubboMalformedInputTest {
     @Test
     void defaultLimitIsDubbosEightMebibytePayload() {
         try (CodecHarness codec = new CodecHarness(DUBBO)) {
-            codec.write(hex("dabb c2 00 0000000000000001 00800001"));
+            codec.write(hex("dabb 82 00 0000000000000001 00800001"));
             codec.assertClosedWithNothing();
             assertThat(codec.rejected("too_large")).isEqualTo(1);
         }

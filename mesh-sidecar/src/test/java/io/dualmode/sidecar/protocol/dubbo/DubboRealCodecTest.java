@@ -129,6 +129,20 @@ class DubboRealCodecTest {
     }
 
     @Test
+    void dubboReadsOurReplyToAnOversizeCall() throws IOException {
+        Request request = call(true);
+        ((RpcInvocation) request.getData()).setArguments(new Object[] {"x".repeat(5000)});
+        try (CodecHarness codec = new CodecHarness(DUBBO, 1024)) {
+            codec.write(encode(request));
+            Response response = (Response) decode(codec.channel().readOutbound());
+            assertThat(response.getId()).isEqualTo(request.getId());
+            assertThat(response.getStatus()).isEqualTo(Response.BAD_REQUEST);
+            assertThat(response.getErrorMessage()).contains("over the sidecar's limit of 1024 bytes");
+            assertThat(codec.channel().isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void dubbosStatusCodesAreOurs() {
         assertThat(DubboStatus.SERVICE_NOT_FOUND.code()).isEqualTo(Response.SERVICE_NOT_FOUND);
         assertThat(DubboStatus.SERVER_THREADPOOL_EXHAUSTED_ERROR.code())
