@@ -29,18 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 final class LegacyNamingIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration RECONNECT = Duration.ofSeconds(40);
     private static final String GROUP = "it-group";
 
     private static RegistryServer registry;
     private final List<NamingService> clients = new ArrayList<>();
 
     @BeforeAll
-    static void startRegistry() {
-        registry = RegistryServer.builder()
-                .host(LocalNetwork.LOOPBACK)
-                .port(0)
-                .build()
-                .start();
+    static void startSharedRegistry() {
+        registry = startRegistry(0);
     }
 
     @AfterAll
@@ -180,8 +177,52 @@ final class LegacyNamingIntegrationTest {
         await().atMost(WAIT).until(() -> reader.getAllInstances(service, GROUP, false), List::isEmpty);
     }
 
+    @Test
+    void clientsRegisterAndSubscribeAgainOnTheirOwnAfterARegistryRestart() throws Exception {
+        String service = Tokens.fresh("it-restart");
+        int port1 = LocalNetwork.freePort();
+        int port2 = port1 + 1;
+        RegistryServer first = startRegistry(0);
+        RegistryServer second = null;
+        try {
+            NamingService provider = client(first);
+            NamingService subscriber = client(first);
+            RecordingListener listener = new RecordingListener();
+            subscriber.subscribe(service, listener);
+            provider.registerInstance(service, LegacyClients.instance("127.0.0.1", port1, Map.of()));
+            await().atMost(WAIT).until(listener::ports, Set.of(port1)::equals);
+
+            // In-memory registry: the restarted one knows nothing until the clients come back by themselves.
+            first.close();
+            second = startRegistry(first.port());
+            NamingService reader = client(second);
+            await().atMost(RECONNECT).until(() -> reader.getAllInstances(service, false), list -> list.size() == 1);
+
+            // A change on the new server reaches the old subscriber: it subscribed again.
+            reader.registerInstance(service, LegacyClients.instance("127.0.0.1", port2, Map.of()));
+            await().atMost(RECONNECT).until(listener::ports, Set.of(port1, port2)::equals);
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    private static RegistryServer startRegistry(int port) {
+        return RegistryServer.builder()
+                .host(LocalNetwork.LOOPBACK)
+                .port(port)
+                .build()
+                .start();
+    }
+
     private NamingService client() throws NacosException {
-        NamingService client = LegacyClients.naming(registry.address());
+        return client(registry);
+    }
+
+    private NamingService client(RegistryServer server) throws NacosException {
+        NamingService client = LegacyClients.naming(server.address());
         clients.add(client);
         await().atMost(WAIT).until(client::getServerStatus, "UP"::equals);
         return client;
