@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.config.ConfigService;
+import com.alibaba.nacos.api.exception.NacosException;
 import io.dualmode.it.support.ChildJvm;
 import io.dualmode.it.support.ChildJvmException;
 import io.dualmode.it.support.LocalNetwork;
@@ -12,6 +16,7 @@ import io.dualmode.registry.RegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +86,10 @@ final class DubboIntegrationTest {
                 .isEqualTo(
                         "app=" + providerApp + " caller=127.0.0.1 local=127.0.0.1:" + providerPort + " message=hello");
 
+        // Dubbo's default metadata behaviour: the interface-to-application mapping, CAS-published in group "mapping".
+        await().atMost(WAIT)
+                .until(() -> mapping(EchoService.class.getName()), m -> m != null && m.contains(providerApp));
+
         if (providerEnd.equals("stop")) {
             assertThat(provider.stop()).isZero();
         } else {
@@ -91,6 +100,17 @@ final class DubboIntegrationTest {
         assertThatThrownBy(() -> consumer.request("call again", CALL))
                 .isInstanceOf(ChildJvmException.class)
                 .hasMessageContaining("No provider available");
+    }
+
+    private String mapping(String serviceInterface) throws NacosException {
+        Properties properties = new Properties();
+        properties.setProperty(PropertyKeyConst.SERVER_ADDR, registry.address());
+        ConfigService config = NacosFactory.createConfigService(properties);
+        try {
+            return config.getConfig(serviceInterface, "mapping", CALL.toMillis());
+        } finally {
+            config.shutDown();
+        }
     }
 
     private static ChildJvm.Builder dubbo(String name, Class<?> main, Path home, String migrationStep)
