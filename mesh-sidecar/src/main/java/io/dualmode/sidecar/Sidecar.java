@@ -2,6 +2,7 @@ package io.dualmode.sidecar;
 
 import io.dualmode.sidecar.cluster.ClusterManager;
 import io.dualmode.sidecar.cluster.Endpoint;
+import io.dualmode.sidecar.config.ClusterConfig;
 import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.LocalServiceConfig;
 import io.dualmode.sidecar.config.SidecarConfig;
@@ -20,9 +21,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +46,8 @@ public final class Sidecar implements AutoCloseable {
     private final SidecarMetrics metrics = new SidecarMetrics();
     private final ModeSwitch mode;
     private final Map<String, Channel> listeners = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, ListenerConfig> listenerConfigs =
+            java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private ScheduledExecutorService timers;
     private Transport transport;
     private ClusterManager clusters;
@@ -105,12 +110,8 @@ public final class Sidecar implements AutoCloseable {
     }
 
     private void bind(ListenerConfig l) {
-        ListenerRuntime lr = new ListenerRuntime(
-                l,
-                new Router(clusters, l),
-                metrics.listener(l.name()),
-                config.get().limits(),
-                runtime);
+        ListenerRuntime lr =
+                new ListenerRuntime(l, new Router(clusters, l), metrics.listener(l.name()), config::get, runtime);
         ChannelHandler init =
                 switch (l.protocol()) {
                     case HTTP -> new Http1Listener(lr);
@@ -118,6 +119,7 @@ public final class Sidecar implements AutoCloseable {
                     case TCP -> new TcpListener(lr);
                 };
         listeners.put(l.name(), Listeners.bind(transport, l, init));
+        listenerConfigs.put(l.name(), l);
     }
 
     /**
@@ -129,6 +131,40 @@ public final class Sidecar implements AutoCloseable {
             bind(listener);
         }
         return listenerAddress(listener.name());
+    }
+
+    /**
+     * Replaces the configuration snapshot whole. Static clusters and local services are applied
+     * (added, replaced when changed, removed when gone; clusters fed at run time are kept) and new
+     * limits apply to new connections. Listener, worker and admin changes need a restart.
+     */
+    public synchronized void reconfigure(SidecarConfig next) {
+        SidecarConfig previous = config.getAndSet(next);
+        Set<String> wanted = new HashSet<>();
+        for (ClusterConfig c : next.clusters()) {
+            wanted.add(c.name());
+            if (!previous.clusters().contains(c)) {
+                clusters.put(c);
+            }
+        }
+        for (LocalServiceConfig s : next.services()) {
+            wanted.add(Router.INBOUND_PREFIX + s.name());
+            if (!previous.services().contains(s)) {
+                addLocalService(s);
+            }
+        }
+        previous.clusters().forEach(c -> removeUnless(wanted, c.name()));
+        previous.services().forEach(s -> removeUnless(wanted, Router.INBOUND_PREFIX + s.name()));
+        log.info(
+                "configuration replaced: {} clusters, {} local services",
+                next.clusters().size(),
+                next.services().size());
+    }
+
+    private void removeUnless(Set<String> wanted, String cluster) {
+        if (!wanted.contains(cluster)) {
+            clusters.remove(cluster);
+        }
     }
 
     /** The clusters; the registry agent feeds endpoints here with {@code update(name, endpoints)}. */
@@ -155,6 +191,13 @@ public final class Sidecar implements AutoCloseable {
     public InetSocketAddress listenerAddress(String name) {
         Channel ch = listeners.get(name);
         return ch == null ? null : (InetSocketAddress) ch.localAddress();
+    }
+
+    /** The settings of every bound listener, including those added at run time. */
+    public List<ListenerConfig> listeners() {
+        synchronized (listenerConfigs) {
+            return List.copyOf(listenerConfigs.values());
+        }
     }
 
     /** Bound addresses of every listener, by name. */
@@ -199,6 +242,7 @@ public final class Sidecar implements AutoCloseable {
         ready = false;
         listeners.values().forEach(Channel::close);
         listeners.clear();
+        listenerConfigs.clear();
         if (admin != null) {
             admin.close();
             admin = null;

@@ -97,6 +97,25 @@ class AdminAndDrainIntegrationTest {
     }
 
     @Test
+    void reconfigureSwapsClustersAndLimitsForNewConnections() throws Exception {
+        sidecar.reconfigure(sidecar.config().toBuilder()
+                .clusters(List.of(cluster("payments", endpoint(backend)).build()))
+                .limits(io.dualmode.sidecar.config.ConfigLoader.parse("limits: {maxHeaderBytes: 300}", "t")
+                        .limits())
+                .build());
+        try (RawHttp raw = new RawHttp(sidecar.listenerAddress("out"))) {
+            assertThat(raw.send("GET / HTTP/1.1\r\nHost: payments\r\n\r\n").readResponse())
+                    .startsWith("HTTP/1.1 200");
+            assertThat(raw.send("GET / HTTP/1.1\r\nHost: orders\r\n\r\n").readResponse())
+                    .startsWith("HTTP/1.1 503")
+                    .contains("SIDECAR-0011");
+            assertThat(raw.send("GET / HTTP/1.1\r\nHost: payments\r\nX: " + "y".repeat(400) + "\r\n\r\n")
+                            .readResponse())
+                    .startsWith("HTTP/1.1 431");
+        }
+    }
+
+    @Test
     void logLevelCanBeChanged() throws Exception {
         HttpResponse<String> r = admin("POST", "/logging?logger=io.dualmode.sidecar&level=DEBUG", "");
         assertThat(compact(r)).contains("\"level\":\"DEBUG\"");

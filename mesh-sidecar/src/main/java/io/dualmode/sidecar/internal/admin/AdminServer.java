@@ -197,7 +197,7 @@ public final class AdminServer {
 
     private List<Map<String, Object>> listeners() {
         List<Map<String, Object>> out = new ArrayList<>();
-        sidecar.config().listeners().forEach(l -> {
+        sidecar.listeners().forEach(l -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", l.name());
             m.put("direction", l.direction());
