@@ -73,17 +73,21 @@ final class DubboFrames {
 
     private static Frame event(ByteBuf frame, int flag, long id, boolean request) {
         boolean oneWay = request && (flag & FLAG_TWO_WAY) == 0;
-        if (isHeartbeat(frame, flag)) {
+        if (isHeartbeat(frame, flag, request)) {
             return Frame.heartbeat(frame, id, request);
         }
         return Frame.control(frame, id, request, oneWay);
     }
 
     /**
-     * An event is a heartbeat when its body is the serialization's null. Only hessian2's null is known here, so
-     * events in other serializations count as heartbeats.
+     * An event is a heartbeat when its body is the serialization's null; heartbeat requests are always two-way,
+     * while the readonly event is one-way. Only hessian2's null is known here, so in other serializations a
+     * two-way event request, or any event response, counts as a heartbeat.
      */
-    private static boolean isHeartbeat(ByteBuf frame, int flag) {
+    private static boolean isHeartbeat(ByteBuf frame, int flag, boolean request) {
+        if (request && (flag & FLAG_TWO_WAY) == 0) {
+            return false;
+        }
         if ((flag & SERIALIZATION_MASK) != HESSIAN2) {
             return true;
         }

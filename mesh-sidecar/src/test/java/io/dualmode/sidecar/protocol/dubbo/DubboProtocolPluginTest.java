@@ -193,6 +193,20 @@ class DubboProtocolPluginTest {
     }
 
     @Test
+    void oneWayEventsAreNeverHeartbeatsWhateverTheSerialization() {
+        try (CodecHarness codec = new CodecHarness(DUBBO)) {
+            List<Frame> frames = codec.write(Unpooled.wrappedBuffer(
+                            hex("dabb b7 00 0000000000000003 00000003 225222"),
+                            hex("dabb f7 00 0000000000000004 00000004 6e756c6c")))
+                    .frames();
+            assertThat(frames.get(0).isControl()).isTrue();
+            assertThat(frames.get(0).isOneWay()).isTrue();
+            assertThat(frames.get(1).isHeartbeat()).isTrue();
+            assertThat(frames.get(1).expectsResponse()).isTrue();
+        }
+    }
+
+    @Test
     void rewritesAllEightBytesOfTheId() {
         try (CodecHarness codec = new CodecHarness(DUBBO)) {
             Frame frame = codec.write(hex(OBSERVED_CALL)).single();
