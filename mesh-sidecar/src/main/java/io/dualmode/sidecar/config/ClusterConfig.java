@@ -15,6 +15,7 @@ public record ClusterConfig(
         Duration connectTimeout,
         Duration requestTimeout,
         int maxIdlePerEndpoint,
+        Duration idleTimeout,
         List<Endpoint> endpoints,
         HealthCheckConfig healthCheck,
         OutlierConfig outlier,
@@ -47,6 +48,7 @@ public record ClusterConfig(
                 .connectTimeout(connectTimeout)
                 .requestTimeout(requestTimeout)
                 .maxIdlePerEndpoint(maxIdlePerEndpoint)
+                .idleTimeout(idleTimeout)
                 .endpoints(endpoints)
                 .healthCheck(healthCheck)
                 .outlier(outlier)
@@ -55,7 +57,8 @@ public record ClusterConfig(
 
     /**
      * Builds a {@link ClusterConfig}; defaults: round robin, 1 s connect timeout, 15 s request
-     * timeout, 64 idle connections per endpoint and event loop, no health check, default outlier
+     * timeout, 64 idle connections per endpoint and event loop closed after 30 s unused, no health
+     * check, default outlier
      * ejection and retries.
      */
     @JsonPOJOBuilder(withPrefix = "")
@@ -66,6 +69,7 @@ public record ClusterConfig(
         private Duration connectTimeout = Duration.ofSeconds(1);
         private Duration requestTimeout = Duration.ofSeconds(15);
         private int maxIdlePerEndpoint = 64;
+        private Duration idleTimeout = Duration.ofSeconds(30);
         private List<Endpoint> endpoints = List.of();
         private HealthCheckConfig healthCheck = HealthCheckConfig.none();
         private OutlierConfig outlier = OutlierConfig.defaults();
@@ -103,6 +107,11 @@ public record ClusterConfig(
             return this;
         }
 
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
         public Builder endpoints(List<Endpoint> endpoints) {
             this.endpoints = endpoints;
             return this;
@@ -131,6 +140,7 @@ public record ClusterConfig(
                     connectTimeout,
                     requestTimeout,
                     maxIdlePerEndpoint,
+                    idleTimeout,
                     endpoints == null ? List.of() : endpoints,
                     healthCheck,
                     outlier,

@@ -24,6 +24,7 @@ final class ConfigValidator {
     }
 
     private static void limits(LimitsConfig limits) {
+        positive("limits.idleTimeout", limits.idleTimeout());
         if (limits.maxHeaderBytes() < 256 || limits.maxBodyBytes() < 0) {
             throw SidecarErrors.CONFIG_INVALID.exception(
                     "limits.maxHeaderBytes must be at least 256 and limits.maxBodyBytes not negative");
@@ -47,6 +48,7 @@ final class ConfigValidator {
     static void cluster(ClusterConfig c) {
         positive("cluster '" + c.name() + "' connectTimeout", c.connectTimeout());
         positive("cluster '" + c.name() + "' requestTimeout", c.requestTimeout());
+        positive("cluster '" + c.name() + "' idleTimeout", c.idleTimeout());
         if (c.lbPolicy() == ClusterConfig.LbPolicy.CONSISTENT_HASH
                 && (c.hashHeader() == null || c.hashHeader().isBlank())) {
             throw SidecarErrors.MISSING_FIELD.exception(

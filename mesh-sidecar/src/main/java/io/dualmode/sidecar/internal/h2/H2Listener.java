@@ -1,13 +1,20 @@
 package io.dualmode.sidecar.internal.h2;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * Assembles the pipeline of a downstream h2c (prior knowledge) connection: the frame codec, and a
@@ -29,17 +36,39 @@ public final class H2Listener extends ChannelInitializer<Channel> {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(1024)
                 .maxHeaderListSize(listener.limits().maxHeaderBytes());
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .validateHeaders(true)
+                .build();
         ch.pipeline()
+                .addLast(new IdleStateHandler(
+                        0, 0, listener.limits().idleTimeout().toMillis(), MILLISECONDS))
                 .addLast(new FlushConsolidationHandler(64, true))
-                .addLast(Http2FrameCodecBuilder.forServer()
-                        .initialSettings(settings)
-                        .validateHeaders(true)
-                        .build())
+                .addLast(codec)
+                .addLast(new IdleCloser(codec))
                 .addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
                         stream.pipeline().addLast(new H2StreamProxy(listener));
                     }
                 }));
+    }
+
+    /** Closes (with GOAWAY) a connection that stayed idle with no stream open. */
+    private static final class IdleCloser extends ChannelInboundHandlerAdapter {
+        private final Http2FrameCodec codec;
+
+        IdleCloser(Http2FrameCodec codec) {
+            this.codec = codec;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent && codec.connection().numActiveStreams() == 0) {
+                ctx.close();
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
     }
 }

@@ -1,9 +1,12 @@
 package io.dualmode.sidecar.internal.http1;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 
 /** Assembles the pipeline of a downstream HTTP/1.1 connection. */
 public final class Http1Listener extends ChannelInitializer<Channel> {
@@ -16,6 +19,10 @@ public final class Http1Listener extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ch.pipeline()
+                .addLast(
+                        "idle",
+                        new IdleStateHandler(
+                                0, 0, listener.limits().idleTimeout().toMillis(), MILLISECONDS))
                 .addLast("flush", new FlushConsolidationHandler(64, true))
                 .addLast(
                         "scanner",

@@ -10,11 +10,13 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Idle upstream HTTP/1.1 connections of one event loop, per upstream address. Only its own loop
@@ -64,6 +66,8 @@ final class Http1Pool {
                     @Override
                     protected void initChannel(Channel c) {
                         c.pipeline()
+                                .addLast(new IdleStateHandler(
+                                        0, 0, cluster.config().idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast(new ResponseScanner(Math.max(maxHeaderBytes, 64 * 1024)))
                                 .addLast(new UpstreamHandler(Http1Pool.this, cluster.metrics()));
                     }

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -176,6 +177,16 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
         if (e != null) {
             e.downstreamClosed();
             listener.proxy().requestFinished();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && current == null && queued.isEmpty()) {
+            log.debug("[{}] closing idle downstream connection", ctx.channel().id());
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
         }
     }
 

@@ -3,6 +3,7 @@ package io.dualmode.sidecar.internal.http1;
 import io.dualmode.sidecar.internal.metrics.SidecarMetrics.ClusterMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /** The tail of an upstream HTTP/1.1 connection: hands scanned response parts to its exchange. */
@@ -67,6 +68,15 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             e.onUpstreamClosed();
         } else {
             pool.remove(ctx.channel());
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && exchange == null) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
         }
     }
 
