@@ -75,6 +75,17 @@ final class SpringCloudAlibabaIntegrationTest {
         String found = "127.0.0.1:" + providerPort;
         await().atMost(WAIT).until(() -> consumer.request("instances " + service, CALL), found::equals);
         assertThat(List.of(consumer.request("services", CALL).split(","))).contains(service);
+        // What Spring Cloud Alibaba registers and reads back: its source marker, and the fields it copies from Nacos.
+        List<String> metadata =
+                List.of(consumer.request("metadata " + service, CALL).split(","));
+        assertThat(metadata)
+                .contains("preserved.register.source=SPRING_CLOUD", "nacos.cluster=DEFAULT", "nacos.ephemeral=true");
+        assertThat(metadata)
+                .filteredOn(entry -> entry.startsWith("nacos.instanceId="))
+                .singleElement()
+                .asString()
+                .startsWith("nacos.instanceId=127.0.0.1#" + providerPort + "#")
+                .endsWith("#DEFAULT_GROUP@@" + service);
         assertThat(consumer.request("call " + service, CALL))
                 .isEqualTo("app=" + service + " caller=127.0.0.1 message=hello");
 

@@ -14,7 +14,8 @@ import org.springframework.web.client.RestTemplate;
 /**
  * Finds services through Spring Cloud's {@link DiscoveryClient} (Nacos Discovery underneath) and calls them with a
  * {@code @LoadBalanced} {@link RestTemplate}. Argument: registry address. Commands: {@code services}, {@code instances
- * <service>} ({@code host:port,...}, sorted) and {@code call <service>} (the reply of {@code GET
+ * <service>} ({@code host:port,...}, sorted), {@code metadata <service>} ({@code key=value,...} of the
+ * first instance, sorted) and {@code call <service>} (the reply of {@code GET
  * http://<service>/echo?message=hello}).
  */
 @SpringBootApplication
@@ -45,9 +46,17 @@ public class ConsumerApplication {
         ChildChannel.serve(Map.of(
                 "services", ignored -> String.join(",", discovery.getServices()),
                 "instances", service -> instances(discovery, service),
+                "metadata", service -> metadata(discovery, service),
                 "call", service -> rest.getForObject("http://" + service + "/echo?message=hello", String.class)));
         context.close();
         System.exit(0);
+    }
+
+    private static String metadata(DiscoveryClient discovery, String service) {
+        return discovery.getInstances(service).get(0).getMetadata().entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + entry.getValue())
+                .sorted()
+                .collect(Collectors.joining(","));
     }
 
     private static String instances(DiscoveryClient discovery, String service) {
