@@ -173,8 +173,7 @@ public final class ChildJvm implements AutoCloseable {
         try {
             String line = protocolLines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (line == null) {
-                throw new ChildJvmException(
-                        describe((process.isAlive() ? "no answer within " + timeout : "exited") + ""));
+                throw new ChildJvmException(describe(process.isAlive() ? "no answer within " + timeout : "exited"));
             }
             return line;
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.dualmode.it.support;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ public final class Classpaths {
                             .getLocation()
                             .toURI())
                     .toString();
-            return dependencies.isEmpty() ? self : self + java.io.File.pathSeparator + dependencies;
+            return dependencies.isEmpty() ? self : self + File.pathSeparator + dependencies;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {
