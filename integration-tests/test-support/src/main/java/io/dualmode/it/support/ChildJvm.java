@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm implements AutoCloseable {
 
     private static final int TAIL_LINES = 80;
+    /** Queued when the child's output ends, so a wait fails at once instead of running out its time. */
+    private static final String OUTPUT_CLOSED = "\u0000output-closed";
+
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -173,7 +176,11 @@ public final class ChildJvm implements AutoCloseable {
         try {
             String line = protocolLines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (line == null) {
-                throw new ChildJvmException(describe(process.isAlive() ? "no answer within " + timeout : "exited"));
+                throw new ChildJvmException(describe("no answer within " + timeout));
+            }
+            if (line.equals(OUTPUT_CLOSED)) {
+                protocolLines.add(OUTPUT_CLOSED); // every later wait fails at once too
+                throw new ChildJvmException(describe("closed its output (exited) without answering"));
             }
             return line;
         } catch (InterruptedException e) {
@@ -196,6 +203,8 @@ public final class ChildJvm implements AutoCloseable {
             }
         } catch (IOException e) {
             remember("[output pump failed: " + e + "]");
+        } finally {
+            protocolLines.add(OUTPUT_CLOSED);
         }
     }
 
