@@ -190,6 +190,18 @@ class Http1ProxyIntegrationTest {
     }
 
     @Test
+    void bytesAfterARefusedUpgradeAreStillParsedAndRouted() throws Exception {
+        try (RawHttp raw = new RawHttp(sidecar.listenerAddress("egress-http"))) {
+            String refused = raw.send(
+                            "GET /not-ws HTTP/1.1\r\nHost: orders\r\nConnection: Upgrade\r\n" + "Upgrade: h2c\r\n\r\n")
+                    .readResponse();
+            assertThat(refused).startsWith("HTTP/1.1 200").endsWith("GET /not-ws 0");
+            String next = raw.send("GET / HTTP/1.1\r\nHost: nosuch\r\n\r\n").readResponse();
+            assertThat(next).startsWith("HTTP/1.1 503").contains("SIDECAR-0011");
+        }
+    }
+
+    @Test
     void upstreamClosingWithoutResponseGives502() throws Exception {
         try (Blackhole hole = new Blackhole("127.0.0.5")) {
             sidecar.clusters().update("hole", List.of(Endpoint.of(hole.host(), hole.port())));

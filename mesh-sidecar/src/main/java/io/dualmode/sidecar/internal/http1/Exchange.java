@@ -42,7 +42,8 @@ final class Exchange {
     private boolean responseStarted;
     private boolean responseKeepAlive = true;
     private boolean finished;
-    private final boolean tunnel;
+    private final boolean upgrade;
+    private boolean tunnel;
 
     Exchange(Http1ProxyHandler downstream, ListenerRuntime listener, Cluster cluster, RequestHead head) {
         this.downstream = downstream;
@@ -54,7 +55,7 @@ final class Exchange {
         this.keepAliveRequested = head.keepAlive;
         this.retryable = head.idempotent && !head.hasBody() && !head.upgrade;
         this.headRequest = head.headMethod;
-        this.tunnel = head.upgrade;
+        this.upgrade = head.upgrade;
         this.requestDone = false;
     }
 
@@ -62,12 +63,15 @@ final class Exchange {
         return requestDone && !tunnel;
     }
 
+    /** An Upgrade request the upstream answered without switching protocols. */
+    boolean upgradeRefused() {
+        return upgrade && !tunnel;
+    }
+
     void start() {
         cluster.metrics().rqActive.incrementAndGet();
         long timeout = cluster.config().requestTimeout().toMillis();
-        if (!tunnel) {
-            timer = down.eventLoop().schedule(this::onTimeout, timeout, TimeUnit.MILLISECONDS);
-        }
+        timer = down.eventLoop().schedule(this::onTimeout, timeout, TimeUnit.MILLISECONDS);
         connect();
     }
 
@@ -137,6 +141,9 @@ final class Exchange {
     void requestPart(Object msg) {
         if (msg == MessageEnd.INSTANCE) {
             requestDone = true;
+            if (upgrade && !tunnel) {
+                downstream.pauseForUpgrade(true);
+            }
             return;
         }
         if (finished) {
@@ -193,8 +200,20 @@ final class Exchange {
     }
 
     private void responseHead(ResponseHead rh) {
+        if (rh.status == 101 && !upgrade) {
+            rh.release();
+            upstreamFailed();
+            return;
+        }
         responseStarted = true;
         releaseHead();
+        if (rh.status == 101) {
+            tunnel = true;
+            timer.cancel(false);
+            down.write(rh.content());
+            downstream.startTunnel();
+            return;
+        }
         if (!rh.informational()) {
             status = rh.status;
             responseKeepAlive = rh.keepAlive && !rh.delimitedByClose && rh.status != 101;

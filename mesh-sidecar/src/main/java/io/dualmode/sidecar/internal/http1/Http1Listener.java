@@ -23,7 +23,7 @@ public final class Http1Listener extends ChannelInitializer<Channel> {
                         "idle",
                         new IdleStateHandler(
                                 0, 0, listener.limits().idleTimeout().toMillis(), MILLISECONDS))
-                .addLast("flush", new FlushConsolidationHandler(64, true))
+                .addLast("flush", new FlushConsolidationHandler(64, false))
                 .addLast(
                         "scanner",
                         new RequestScanner(

@@ -29,6 +29,7 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean pausedForConnect;
     private boolean pausedForWrite;
+    private boolean pausedForUpgrade;
 
     Http1ProxyHandler(ListenerRuntime listener) {
         this.listener = listener;
@@ -112,8 +113,12 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
         listener.proxy().requestFinished();
         pausedForConnect = false;
         pausedForWrite = false;
+        pausedForUpgrade = false;
         if (close || listener.proxy().draining()) {
             closeAfterFlush();
+        } else if (exchange.upgradeRefused()) {
+            updateAutoRead();
+            scanner().resume(channel.pipeline().context(RequestScanner.class));
         } else {
             drainQueue();
         }
@@ -140,13 +145,29 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
         updateAutoRead();
     }
 
+    void pauseForUpgrade(boolean paused) {
+        pausedForUpgrade = paused;
+        updateAutoRead();
+    }
+
+    /** The upstream switched protocols: relay raw bytes both ways from now on. */
+    void startTunnel() {
+        pausedForUpgrade = false;
+        updateAutoRead();
+        scanner().tunnel(channel.pipeline().context(RequestScanner.class));
+    }
+
+    private RequestScanner scanner() {
+        return channel.pipeline().get(RequestScanner.class);
+    }
+
     void pauseForWrite(boolean paused) {
         pausedForWrite = paused;
         updateAutoRead();
     }
 
     private void updateAutoRead() {
-        boolean read = !pausedForConnect && !pausedForWrite && queued.size() < MAX_QUEUED;
+        boolean read = !pausedForConnect && !pausedForWrite && !pausedForUpgrade && queued.size() < MAX_QUEUED;
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
         }

@@ -4,6 +4,7 @@ import static io.dualmode.sidecar.internal.http1.HttpChars.CR;
 import static io.dualmode.sidecar.internal.http1.HttpChars.LF;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,9 @@ import java.util.Locale;
 /**
  * Scans HTTP/1.1 requests without decoding them. Emits per request a {@link RequestHead}, then the
  * body as raw {@link ByteBuf} slices (chunk framing included), then {@link MessageEnd}. After an
- * Upgrade request every further byte is passed through raw. Malformed input yields one {@link
+ * Upgrade request it holds further bytes until the proxy says whether the upstream switched
+ * protocols ({@link #tunnel}: raw bytes from then on) or not ({@link #resume}), so bytes after a
+ * refused upgrade are still scanned as HTTP (no smuggling through a refused upgrade). Malformed input yields one {@link
  * ScanError} and everything after it is discarded. Framing follows RFC 9112 strictly, so that the
  * bytes forwarded mean the same thing to every recipient (no request smuggling).
  */
@@ -22,6 +25,7 @@ final class RequestScanner extends ByteToMessageDecoder {
         HEAD,
         FIXED,
         CHUNKED,
+        HOLD,
         TUNNEL,
         FAILED
     }
@@ -33,6 +37,7 @@ final class RequestScanner extends ByteToMessageDecoder {
     private State state = State.HEAD;
     private long remaining;
     private ChunkedBody chunkedBody;
+    private boolean upgradePending;
 
     RequestScanner(int maxHeaderBytes, long maxBodyBytes) {
         this.maxHeaderBytes = maxHeaderBytes;
@@ -46,8 +51,39 @@ final class RequestScanner extends ByteToMessageDecoder {
             case FIXED -> fixed(in, out);
             case CHUNKED -> chunked(in, out);
             case TUNNEL -> out.add(in.readRetainedSlice(in.readableBytes()));
+            case HOLD -> {}
             case FAILED -> in.skipBytes(in.readableBytes());
         }
+    }
+
+    /** The upstream accepted the pending Upgrade (101): from now on every byte passes through raw. */
+    void tunnel(ChannelHandlerContext ctx) {
+        upgradePending = false;
+        state = State.TUNNEL;
+        redecode(ctx);
+    }
+
+    /** The upstream refused the pending Upgrade: the connection goes on as HTTP/1.1. */
+    void resume(ChannelHandlerContext ctx) {
+        if (state == State.HOLD) {
+            upgradePending = false;
+            state = State.HEAD;
+            redecode(ctx);
+        }
+    }
+
+    private void redecode(ChannelHandlerContext ctx) {
+        try {
+            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            channelReadComplete(ctx);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
+        }
+    }
+
+    private void messageEnded(List<Object> out) {
+        out.add(MessageEnd.INSTANCE);
+        state = upgradePending ? State.HOLD : State.HEAD;
     }
 
     private void head(ByteBuf in, List<Object> out) {
@@ -86,16 +122,15 @@ final class RequestScanner extends ByteToMessageDecoder {
     }
 
     private void afterHead(RequestHead head, List<Object> out) {
-        if (head.upgrade) {
-            state = State.TUNNEL;
-        } else if (head.chunked) {
+        upgradePending = head.upgrade;
+        if (head.chunked) {
             chunkedBody = new ChunkedBody(maxBodyBytes, maxHeaderBytes);
             state = State.CHUNKED;
         } else if (head.contentLength > 0) {
             remaining = head.contentLength;
             state = State.FIXED;
         } else {
-            out.add(MessageEnd.INSTANCE);
+            messageEnded(out);
         }
     }
 
@@ -107,8 +142,7 @@ final class RequestScanner extends ByteToMessageDecoder {
         out.add(in.readRetainedSlice(n));
         remaining -= n;
         if (remaining == 0) {
-            out.add(MessageEnd.INSTANCE);
-            state = State.HEAD;
+            messageEnded(out);
         }
     }
 
@@ -125,8 +159,7 @@ final class RequestScanner extends ByteToMessageDecoder {
             out.add(in.retainedSlice(start, consumed));
         }
         if (result == ChunkedBody.DONE) {
-            out.add(MessageEnd.INSTANCE);
-            state = State.HEAD;
+            messageEnded(out);
         }
     }
 

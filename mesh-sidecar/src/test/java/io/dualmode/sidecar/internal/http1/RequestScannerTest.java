@@ -68,12 +68,30 @@ class RequestScannerTest {
     }
 
     @Test
-    void upgradeSwitchesToRawBytes() {
+    void upgradeHoldsLaterBytesUntilTheUpstreamSwitches() {
         List<Object> out =
                 feed("GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n\u0001\u0002");
         assertThat(((RequestHead) out.get(0)).upgrade).isTrue();
-        assertThat(text(out.subList(1, out.size()))).isEqualTo("\u0001\u0002");
+        assertThat(out).hasSize(2).last().isSameAs(MessageEnd.INSTANCE);
+        scanner().tunnel(channel.pipeline().context(RequestScanner.class));
+        out.addAll(drain());
+        assertThat(text(out.subList(2, out.size()))).isEqualTo("\u0001\u0002");
         release(out);
+    }
+
+    @Test
+    void bytesAfterARefusedUpgradeAreScannedAsHttp() {
+        List<Object> out = feed("GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
+                + "GET /next HTTP/1.1\r\nHost: b\r\n\r\n");
+        assertThat(out).hasSize(2);
+        scanner().resume(channel.pipeline().context(RequestScanner.class));
+        out.addAll(drain());
+        assertThat(text(out)).isEqualTo("HEAD(a)|END|HEAD(b)|END");
+        release(out);
+    }
+
+    private RequestScanner scanner() {
+        return channel.pipeline().get(RequestScanner.class);
     }
 
     @Test
@@ -175,6 +193,10 @@ class RequestScannerTest {
 
     private List<Object> feed(String text) {
         channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+        return drain();
+    }
+
+    private List<Object> drain() {
         List<Object> out = new ArrayList<>();
         Object msg;
         while ((msg = channel.readInbound()) != null) {
