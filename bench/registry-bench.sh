@@ -66,9 +66,10 @@ for round in $(seq "$ROUNDS"); do
   start_registry "$round"
   timeout 240 java -Xmx"$BENCH_HEAP" -DJM.LOG.PATH="$OUT/nacos-client-logs" -cp "$CP" \
     io.dualmode.bench.registry.RegistryScaleBench --registry "127.0.0.1:$PORT" --registry-pid "$REGISTRY_PID" \
-    --out "$OUT/round-$round.properties" "$@" >"$OUT/bench-round-$round.log" || {
+    --out "$OUT/round-$round.properties" "$@" >"$OUT/bench-round-$round.log" 2>&1 || {
       echo "round $round failed (exit $?), see $OUT/bench-round-$round.log" >&2
     }
+  grep '^\[bench' "$OUT/bench-round-$round.log" || true
   cleanup
 done
 
@@ -77,5 +78,5 @@ rounds=("$OUT"/round-*.properties)
 java -cp "$CP" io.dualmode.bench.registry.ResultsTable "${rounds[@]}" >"$OUT/results.md"
 echo
 echo "Headline (median of ${#rounds[@]} round(s)); every figure: $OUT/results.md"
-grep -E '^\| (figure|---|phase1\.registrations_per_s|phase1\.registry_cpu|phase2\.light\.(all|hot|broadcast)\.(p50|p99|max)|phase2\.nacos\.all\.(p50|p99|max)|phase2\.pushes_(expected|missing)|phase2\.change_errors|phase2\.registry_cpu|memory\.after_load\.(heap_live|heap_used|rss)|memory\.peak_rss)' \
+grep -E '^\| (figure|---|phase1\.registrations_per_s|phase[12]\.(machine_cpu_pressure|registry_threads)|phase2\.(stale|pushes_superseded)|phase1\.registry_cpu|phase2\.light\.(all|hot|broadcast)\.(p50|p99|max)|phase2\.nacos\.all\.(p50|p99|max)|phase2\.pushes_(expected|missing)|phase2\.change_errors|phase2\.registry_cpu|memory\.after_load\.(heap_live|heap_used|rss)|memory\.peak_rss)' \
   "$OUT/results.md"

@@ -3,9 +3,11 @@ package io.dualmode.bench.registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
@@ -56,6 +58,8 @@ final class ChangeTracker {
 
     private final AtomicReferenceArray<Change> latest;
     private final ConcurrentLinkedQueue<Change> changes = new ConcurrentLinkedQueue<>();
+    private final Map<Long, Change> byVersion = new ConcurrentHashMap<>();
+    private final AtomicLong[] superseded = {new AtomicLong(), new AtomicLong()};
     private final Histogram[][] latency = new Histogram[Kind.values().length][2];
 
     ChangeTracker(int services) {
@@ -70,6 +74,7 @@ final class ChangeTracker {
     Change begin(int service, int version, boolean measured, boolean broadcast, int[] expected) {
         Change change = new Change(service, version, System.nanoTime(), measured, broadcast, expected);
         changes.add(change);
+        byVersion.put(((long) service << 32) | version, change);
         latest.set(service, change);
         return change;
     }
@@ -90,6 +95,12 @@ final class ChangeTracker {
         }
         credited.put(service, change.version);
         change.delivered.incrementAndGet(kind.ordinal());
+        for (int v = previous == null ? 1 : previous + 1; v < change.version; v++) {
+            Change skipped = byVersion.get(((long) service << 32) | v);
+            if (skipped != null && skipped.measured) {
+                superseded[kind.ordinal()].incrementAndGet();
+            }
+        }
         if (change.measured) {
             long micros = Math.max(0, TimeUnit.NANOSECONDS.toMicros(nanos - change.sentNanos));
             latency[kind.ordinal()][change.broadcast ? 1 : 0].recordValue(Math.min(micros, MAX_MICROS));
@@ -105,6 +116,14 @@ final class ChangeTracker {
             }
         }
         return list;
+    }
+
+    /**
+     * Measured changes a subscriber of {@code kind} never saw because a push carrying a later change of the same
+     * service reached it first (coalesced, or overtaken): not lost, the subscriber's list is newer.
+     */
+    long superseded(Kind kind) {
+        return superseded[kind.ordinal()].get();
     }
 
     /** Whether every measured change reached everyone expected. */

@@ -45,8 +45,11 @@ final class NacosAnchor implements AutoCloseable {
                 started.add(CompletableFuture.supplyAsync(() -> startClient(index), pool));
             }
             for (CompletableFuture<NamingService> f : started) {
-                synchronized (clients) {
-                    clients.add(f.join());
+                NamingService naming = f.join();
+                if (naming != null) {
+                    synchronized (clients) {
+                        clients.add(naming);
+                    }
                 }
             }
         } finally {
@@ -54,13 +57,34 @@ final class NacosAnchor implements AutoCloseable {
         }
     }
 
+    /** How many clients started and subscribed. */
+    int started() {
+        synchronized (clients) {
+            return clients.size();
+        }
+    }
+
+    /** A started and subscribed client, or null when it failed three times (its pushes then count as missing). */
     private NamingService startClient(int index) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tryStartClient(index);
+            } catch (NacosException | RuntimeException e) {
+                if (attempt == 3) {
+                    System.err.println("[bench] nacos-client " + index + " did not start: " + e);
+                    return null;
+                }
+            }
+        }
+    }
+
+    private NamingService tryStartClient(int index) throws NacosException {
         Properties p = new Properties();
         p.setProperty(PropertyKeyConst.SERVER_ADDR, serverAddr);
         p.setProperty("namingLoadCacheAtStart", "false");
         p.setProperty("JM.SNAPSHOT.PATH", snapshots.resolve("client-" + index).toString());
+        NamingService naming = NacosFactory.createNamingService(p);
         try {
-            NamingService naming = NacosFactory.createNamingService(p);
             Map<Integer, Integer> credited = new ConcurrentHashMap<>();
             for (int service : layout.nacosSubscriptionsOf(index)) {
                 naming.subscribe(Layout.serviceName(service), event -> {
@@ -72,8 +96,9 @@ final class NacosAnchor implements AutoCloseable {
                 });
             }
             return naming;
-        } catch (NacosException e) {
-            throw new IllegalStateException("nacos-client " + index + " failed to start", e);
+        } catch (NacosException | RuntimeException e) {
+            naming.shutDown();
+            throw e;
         }
     }
 

@@ -51,6 +51,45 @@ final class ProcessProbe {
         }
     }
 
+    /**
+     * Nanoseconds the process's threads spent running and waiting runnable for a CPU ({@code [run, wait]}, summed
+     * over {@code /proc/<pid>/task/<tid>/schedstat}); threads that ended are not counted.
+     */
+    long[] schedNanos() {
+        long run = 0;
+        long wait = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String[] f =
+                            Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    run += Long.parseLong(f[0]);
+                    wait += Long.parseLong(f[1]);
+                } catch (IOException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new long[] {run, wait};
+    }
+
+    /** The machine's total CPU pressure stall ("some", microseconds) from {@code /proc/pressure/cpu}, or -1. */
+    static long cpuPressureMicros() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/pressure/cpu"))) {
+                if (line.startsWith("some ")) {
+                    return Long.parseLong(
+                            line.substring(line.indexOf("total=") + 6).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     /** Heap used and committed in KiB ({@code [used, committed]}), optionally after a full collection. */
     long[] heapKb(boolean collectFirst) throws IOException, InterruptedException {
         if (collectFirst) {

@@ -212,6 +212,8 @@ final class PushPhase {
         results.put("phase2.pushes_delivered", delivered);
         results.put("phase2.pushes_missing_light", missingLight);
         results.put("phase2.pushes_missing_nacos", missingNacos);
+        results.put("phase2.pushes_superseded_light", tracker.superseded(ChangeTracker.Kind.LIGHT));
+        results.put("phase2.pushes_superseded_nacos", tracker.superseded(ChangeTracker.Kind.NACOS));
         results.put("phase2.stale_at_end_light", staleAtEnd());
         results.put("phase2.fanout_hot", lightFanout[1] + nacosFanout[1]);
         results.put("phase2.fanout_broadcast", lightFanout[0] + nacosFanout[0]);

