@@ -43,6 +43,8 @@ final class GrpcEcho implements AutoCloseable {
             method("ClientStream", MethodDescriptor.MethodType.CLIENT_STREAMING);
     static final MethodDescriptor<byte[], byte[]> BIDI = method("Bidi", MethodDescriptor.MethodType.BIDI_STREAMING);
     static final MethodDescriptor<byte[], byte[]> HANG = method("Hang", MethodDescriptor.MethodType.UNARY);
+    static final MethodDescriptor<byte[], byte[]> TRICKLE =
+            method("Trickle", MethodDescriptor.MethodType.SERVER_STREAMING);
 
     final String name;
     final CountDownLatch hangCancelled = new CountDownLatch(1);
@@ -83,6 +85,7 @@ final class GrpcEcho implements AutoCloseable {
                 }))
                 .addMethod(CLIENT_STREAM, ServerCalls.asyncClientStreamingCall(this::sum))
                 .addMethod(BIDI, ServerCalls.asyncBidiStreamingCall(GrpcEcho::echo))
+                .addMethod(TRICKLE, ServerCalls.asyncServerStreamingCall((req, out) -> out.onNext(req)))
                 .addMethod(HANG, ServerCalls.asyncUnaryCall((req, out) -> ((ServerCallStreamObserver<byte[]>) out)
                         .setOnCancelHandler(hangCancelled::countDown)))
                 .build();

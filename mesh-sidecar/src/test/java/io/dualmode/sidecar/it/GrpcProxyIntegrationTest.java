@@ -144,6 +144,18 @@ class GrpcProxyIntegrationTest {
     }
 
     @Test
+    void upstreamDyingMidStreamEndsTheCallWithAnErrorNotAHang() throws Exception {
+        Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(
+                channel, GrpcEcho.TRICKLE, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), new byte[] {7});
+        assertThat(it.next()[0]).isEqualTo((byte) 7);
+        one.close();
+        two.close();
+        assertThatThrownBy(it::hasNext).isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
+                        e.getStatus().getCode())
+                .isIn(Status.Code.CANCELLED, Status.Code.UNAVAILABLE, Status.Code.INTERNAL));
+    }
+
+    @Test
     void backendGoneIsUnavailable() throws Exception {
         two.close();
         one.close();

@@ -202,6 +202,25 @@ class Http1ProxyIntegrationTest {
     }
 
     @Test
+    void malformedUpstreamResponseGives502() throws Exception {
+        var garbage = reactor.netty.tcp.TcpServer.create()
+                .host("127.0.0.6")
+                .port(0)
+                .handle((in, out) -> out.sendString(reactor.core.publisher.Mono.just("HTTP/1.1 2x0 Nope\r\n\r\n"))
+                        .then(in.receive().then()))
+                .bindNow(Duration.ofSeconds(5));
+        try {
+            sidecar.clusters().update("garbage", List.of(Endpoint.of("127.0.0.6", garbage.port())));
+            try (RawHttp raw = new RawHttp(sidecar.listenerAddress("egress-http"))) {
+                assertThat(raw.send("GET / HTTP/1.1\r\nHost: garbage\r\n\r\n").readResponse())
+                        .startsWith("HTTP/1.1 502");
+            }
+        } finally {
+            garbage.disposeNow(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void upstreamClosingWithoutResponseGives502() throws Exception {
         try (Blackhole hole = new Blackhole("127.0.0.5")) {
             sidecar.clusters().update("hole", List.of(Endpoint.of(hole.host(), hole.port())));
