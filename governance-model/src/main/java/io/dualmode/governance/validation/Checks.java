@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /** Collects the violations of one document; the small checks every kind's validation is made of. */
 final class Checks {
 
-    static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:@/\\-]{0,254}");
+    static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:@\\-]{0,254}");
     static final Pattern ITEM_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,62}");
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-/]{0,127}");
     private static final Pattern HEADER_NAME = Pattern.compile(":?[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1,128}");
@@ -110,7 +110,7 @@ final class Checks {
     }
 
     void serviceName(String path, String value) {
-        pattern(path, value, SERVICE_NAME, "letters, digits and '_.:@/-', at most 255 characters");
+        pattern(path, value, SERVICE_NAME, "letters, digits and '_.:@-', at most 255 characters");
     }
 
     void labelKey(String path, String value) {

@@ -1,0 +1,2 @@
+/** The platform's {@code dualmode.*} configuration properties. */
+package io.dualmode.platform.config;
