@@ -51,8 +51,13 @@ final class GrpcEcho implements AutoCloseable {
     private final Server server;
 
     GrpcEcho(String name, String host) throws IOException {
+        this(name, host, Integer.MAX_VALUE);
+    }
+
+    GrpcEcho(String name, String host, int maxConcurrentCallsPerConnection) throws IOException {
         this.name = name;
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, 0))
+                .maxConcurrentCallsPerConnection(maxConcurrentCallsPerConnection)
                 .addService(definition())
                 .build()
                 .start();

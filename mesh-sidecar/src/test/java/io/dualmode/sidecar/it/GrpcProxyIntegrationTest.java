@@ -156,6 +156,37 @@ class GrpcProxyIntegrationTest {
     }
 
     @Test
+    void moreStreamsThanTheUpstreamAllowsPerConnectionOpenMoreConnections() throws Exception {
+        try (GrpcEcho narrow = new GrpcEcho("narrow", "127.0.0.4", 2)) {
+            sidecar.clusters().update("narrow", List.of(Endpoint.of("127.0.0.4", narrow.port())));
+            ManagedChannel byName = channel(sidecar.listenerAddress("egress-h2"), "narrow");
+            try {
+                List<Iterator<byte[]>> open = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    open.add(ClientCalls.blockingServerStreamingCall(
+                            byName,
+                            GrpcEcho.TRICKLE,
+                            CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
+                            new byte[] {(byte) i}));
+                }
+                for (int i = 0; i < 5; i++) {
+                    assertThat(open.get(i).next()[0]).isEqualTo((byte) i);
+                }
+                for (int i = 5; i < 8; i++) {
+                    Iterator<byte[]> more = ClientCalls.blockingServerStreamingCall(
+                            byName,
+                            GrpcEcho.TRICKLE,
+                            CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
+                            new byte[] {(byte) i});
+                    assertThat(more.next()[0]).isEqualTo((byte) i);
+                }
+            } finally {
+                byName.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void backendGoneIsUnavailable() throws Exception {
         two.close();
         one.close();

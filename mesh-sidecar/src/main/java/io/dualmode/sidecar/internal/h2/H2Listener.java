@@ -55,7 +55,7 @@ public final class H2Listener extends ChannelInitializer<Channel> {
     }
 
     /** Closes (with GOAWAY) a connection that stayed idle with no stream open. */
-    private static final class IdleCloser extends ChannelInboundHandlerAdapter {
+    static final class IdleCloser extends ChannelInboundHandlerAdapter {
         private final Http2FrameCodec codec;
 
         IdleCloser(Http2FrameCodec codec) {
