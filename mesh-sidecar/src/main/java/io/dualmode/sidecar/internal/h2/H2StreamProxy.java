@@ -59,6 +59,8 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
         } else if (!started && msg instanceof Http2HeadersFrame headers) {
             begin(ctx.channel(), headers);
+        } else if (!started) {
+            ReferenceCountUtil.release(msg);
         } else if (msg instanceof Http2ResetFrame reset) {
             cancelled(reset.errorCode());
         } else if (msg instanceof Http2HeadersFrame headers) {
