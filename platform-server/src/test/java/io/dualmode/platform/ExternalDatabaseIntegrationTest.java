@@ -7,7 +7,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -62,18 +67,19 @@ class ExternalDatabaseIntegrationTest {
                     .expectBody()
                     .jsonPath("$.version")
                     .isEqualTo(5);
-            onB.put("/api/v1/rules/routing/orders", RuleScenario.V1, 5L)
+            assertThat(raceOnBothInstances(onA, onB, 5L)).containsExactlyInAnyOrder(200, 409);
+            onB.put("/api/v1/rules/routing/orders", RuleScenario.V1, 6L)
                     .expectStatus()
                     .isOk()
                     .expectBody()
                     .returnResult();
-            onA.put("/api/v1/rules/routing/orders", RuleScenario.V1, 5L)
+            onA.put("/api/v1/rules/routing/orders", RuleScenario.V1, 6L)
                     .expectStatus()
                     .isEqualTo(409)
                     .expectBody()
                     .returnResult();
             assertThat(onB.getList("/api/v1/audit?resource=rule:routing/orders"))
-                    .hasSize(6);
+                    .hasSize(7);
             onA.put("/api/v1/rules/access-control/orders", "{\"defaultAction\":\"deny\"}", null)
                     .expectStatus()
                     .isOk()
@@ -84,6 +90,26 @@ class ExternalDatabaseIntegrationTest {
             RunningPlatform.deleteTree(dataA);
             RunningPlatform.deleteTree(dataB);
         }
+    }
+
+    /** The same change from version {@code from} on both instances at once; returns both statuses. */
+    private static List<Integer> raceOnBothInstances(Api onA, Api onB, long from) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Integer> a = pool.submit(() -> status(onA, from));
+            Future<Integer> b = pool.submit(() -> status(onB, from));
+            return List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static int status(Api api, long from) {
+        return api.put("/api/v1/rules/routing/orders", RuleScenario.V2, from)
+                .expectBody()
+                .returnResult()
+                .getStatus()
+                .value();
     }
 
     private static Map<String, Object> properties(Server server, String database, Path dataDir) {

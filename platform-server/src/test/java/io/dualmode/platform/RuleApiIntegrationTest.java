@@ -91,6 +91,38 @@ class RuleApiIntegrationTest extends PlatformTestBase {
     }
 
     @Test
+    void ofTwoConcurrentChangesFromTheSameVersionExactlyOneWins() throws Exception {
+        Api api = admin();
+        String path = "/api/v1/rules/routing/" + service();
+        api.put(path, RuleScenario.V1, null).expectStatus().isOk().expectBody().returnResult();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> writes = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String body = i % 2 == 0 ? RuleScenario.V2 : RuleScenario.V1;
+                writes.add(pool.submit(() -> api.put(path, body, 1L)
+                        .expectBody()
+                        .returnResult()
+                        .getStatus()
+                        .value()));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> write : writes) {
+                statuses.add(write.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(statuses)
+                    .containsOnly(200, 409)
+                    .filteredOn(s -> s == 200)
+                    .hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(api.getList(path + "/versions")).hasSize(2);
+        assertThat(api.getList("/api/v1/audit?resource=rule:routing/" + path.substring(path.lastIndexOf('/') + 1)))
+                .hasSize(2);
+    }
+
+    @Test
     void oversizedDocumentsGet413() {
         String huge = "{\"faults\":[" + "{\"delay\":{\"fixedDelayMillis\":1,\"percent\":1}},".repeat(3000)
                 + "{\"delay\":{\"fixedDelayMillis\":1,\"percent\":1}}]}";

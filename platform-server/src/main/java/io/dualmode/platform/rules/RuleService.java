@@ -189,8 +189,11 @@ public final class RuleService {
         return new ApiException(PlatformError.RULE_NOT_FOUND, "there is no " + kind.id() + " rule for " + service);
     }
 
-    private static ApiException conflict(Object kind, String service, long expected, long actual) {
-        String kindId = kind instanceof RuleKind k ? k.id() : String.valueOf(kind);
+    private static ApiException conflict(RuleKind kind, String service, long expected, long actual) {
+        return conflict(kind.id(), service, expected, actual);
+    }
+
+    private static ApiException conflict(String kindId, String service, long expected, long actual) {
         String now = actual < 0 ? "it was changed concurrently" : "it is at version " + actual;
         return new ApiException(
                 PlatformError.VERSION_CONFLICT,

@@ -3,7 +3,7 @@ package io.dualmode.platform.web;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -27,9 +27,12 @@ final class ApiExceptionHandler {
                 new ApiException(PlatformError.DOCUMENT_TOO_LARGE, "the request body is too large: " + e.getMessage()));
     }
 
-    @ExceptionHandler(OptimisticLockingFailureException.class)
-    ResponseEntity<ErrorBody> conflict(OptimisticLockingFailureException e) {
-        return answer(new ApiException(PlatformError.VERSION_CONFLICT, e.getMessage()));
+    /** Lock timeouts, deadlock victims and optimistic failures the database reports: the change lost a race. */
+    @ExceptionHandler(ConcurrencyFailureException.class)
+    ResponseEntity<ErrorBody> conflict(ConcurrencyFailureException e) {
+        return answer(new ApiException(
+                PlatformError.VERSION_CONFLICT,
+                "the change collided with a concurrent one and was not applied; read again and retry"));
     }
 
     @ExceptionHandler(ServerWebInputException.class)
