@@ -249,12 +249,26 @@ final class RequestScanner extends ByteToMessageDecoder {
         }
 
         private void method(ByteBuf buf, int from, int len) {
-            String m = buf.toString(from, len, StandardCharsets.US_ASCII);
-            headMethod = m.equals("HEAD");
-            idempotent = switch (m) {
-                case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
-                default -> false;
-            };
+            headMethod = is(buf, from, len, "HEAD");
+            idempotent = is(buf, from, len, "GET")
+                    || headMethod
+                    || is(buf, from, len, "PUT")
+                    || is(buf, from, len, "DELETE")
+                    || is(buf, from, len, "OPTIONS")
+                    || is(buf, from, len, "TRACE");
+        }
+
+        /** Case-sensitive comparison of raw bytes with an ASCII method name, without allocating. */
+        private static boolean is(ByteBuf buf, int from, int len, String method) {
+            if (len != method.length()) {
+                return false;
+            }
+            for (int i = 0; i < len; i++) {
+                if (buf.getByte(from + i) != method.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
@@ -275,9 +289,23 @@ final class RequestScanner extends ByteToMessageDecoder {
             if (++hostCount > 1) {
                 return "more than one Host";
             }
-            String h = b.toString(vs, vl, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
-            int colon = h.lastIndexOf(':');
-            host = colon > h.lastIndexOf(']') && colon >= 0 ? h.substring(0, colon) : h;
+            int end = vs + vl;
+            for (int i = end - 1; i >= vs; i--) {
+                byte c = b.getByte(i);
+                if (c == ':') {
+                    end = i;
+                    break;
+                }
+                if (c < '0' || c > '9') {
+                    break;
+                }
+            }
+            char[] name = new char[end - vs];
+            for (int i = 0; i < name.length; i++) {
+                int c = b.getByte(vs + i) & 0xff;
+                name[i] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            host = new String(name);
             return null;
         }
 

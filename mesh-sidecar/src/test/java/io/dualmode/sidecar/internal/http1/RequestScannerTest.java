@@ -36,6 +36,16 @@ class RequestScannerTest {
     }
 
     @Test
+    void hostIsLowerCasedWithoutPort() {
+        List<Object> out = feed("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\nGET / HTTP/1.1\r\nHost: ORDERS\r\n\r\n"
+                + "OPTIONS * HTTP/1.1\r\nHost: a.b:1\r\n\r\nPOST / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(text(out)).isEqualTo("HEAD([::1])|END|HEAD(orders)|END|HEAD(a.b)|END|HEAD(x)|END");
+        assertThat(((RequestHead) out.get(4)).idempotent).isTrue();
+        assertThat(((RequestHead) out.get(6)).idempotent).isFalse();
+        release(out);
+    }
+
+    @Test
     void contentLengthBodyIsForwardedRawAcrossReads() {
         List<Object> out = feed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhe");
         out.addAll(feed("llo"));
