@@ -202,6 +202,25 @@ class Http1ProxyIntegrationTest {
     }
 
     @Test
+    void slowUpstreamGets504AfterTheRequestTimeoutAndTheConnectionStaysUsable() throws Exception {
+        sidecar.clusters()
+                .put(cluster("slow", endpoint(a))
+                        .requestTimeout(Duration.ofMillis(200))
+                        .build());
+        try (RawHttp raw = new RawHttp(sidecar.listenerAddress("egress-http"))) {
+            assertThat(raw.send("GET /slow HTTP/1.1\r\nHost: slow\r\n\r\n").readResponse())
+                    .startsWith("HTTP/1.1 504")
+                    .contains("SIDECAR-0015");
+            for (int i = 0; i < 3; i++) {
+                assertThat(raw.send("GET /fast HTTP/1.1\r\nHost: slow\r\n\r\n").readResponse())
+                        .startsWith("HTTP/1.1 200");
+            }
+            assertThat(raw.send("GET /slow HTTP/1.1\r\nHost: slow\r\n\r\n").readResponse())
+                    .startsWith("HTTP/1.1 504");
+        }
+    }
+
+    @Test
     void malformedUpstreamResponseGives502() throws Exception {
         var garbage = reactor.netty.tcp.TcpServer.create()
                 .host("127.0.0.6")

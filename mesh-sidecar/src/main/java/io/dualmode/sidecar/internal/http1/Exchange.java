@@ -8,8 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +30,7 @@ final class Exchange {
     private final long start = System.nanoTime();
     private RequestHead head;
     private ArrayDeque<Object> buffered;
-    private ScheduledFuture<?> timer;
+    private long deadline;
     private UpstreamHost host;
     private Channel up;
     private int retries;
@@ -70,8 +68,8 @@ final class Exchange {
 
     void start() {
         cluster.metrics().rqActive.incrementAndGet();
-        long timeout = cluster.config().requestTimeout().toMillis();
-        timer = down.eventLoop().schedule(this::onTimeout, timeout, TimeUnit.MILLISECONDS);
+        deadline = start + cluster.config().requestTimeout().toNanos();
+        downstream.armTimeout(deadline);
         connect();
     }
 
@@ -209,7 +207,7 @@ final class Exchange {
         releaseHead();
         if (rh.status == 101) {
             tunnel = true;
-            timer.cancel(false);
+            deadline = Long.MAX_VALUE;
             down.write(rh.content());
             downstream.startTunnel();
             return;
@@ -245,7 +243,12 @@ final class Exchange {
         }
     }
 
-    private void onTimeout() {
+    /** When the request times out (System.nanoTime based); never for a tunnel. */
+    long deadline() {
+        return deadline;
+    }
+
+    void onTimeout() {
         if (finished) {
             return;
         }
@@ -354,9 +357,6 @@ final class Exchange {
         cluster.metrics().rqActive.decrementAndGet();
         if (retrying) {
             cluster.retryDone();
-        }
-        if (timer != null) {
-            timer.cancel(false);
         }
         releaseHead();
         while (buffered != null && !buffered.isEmpty()) {

@@ -11,6 +11,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean pausedForConnect;
     private boolean pausedForWrite;
     private boolean pausedForUpgrade;
+    private ScheduledFuture<?> timer;
+    private long timerDeadline;
 
     Http1ProxyHandler(ListenerRuntime listener) {
         this.listener = listener;
@@ -145,6 +149,39 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
         updateAutoRead();
     }
 
+    /**
+     * Makes sure a timer fires by {@code deadline}. One timer serves the connection's successive
+     * exchanges: when it fires it times out the current exchange if that is overdue, or re-arms for
+     * its deadline, so keep-alive traffic does not schedule and cancel a task per request.
+     */
+    void armTimeout(long deadline) {
+        if (timer != null && timerDeadline <= deadline) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        schedule(deadline);
+    }
+
+    private void schedule(long deadline) {
+        timerDeadline = deadline;
+        timer = channel.eventLoop().schedule(this::timerFired, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    private void timerFired() {
+        timer = null;
+        Exchange e = current;
+        if (e == null || e.deadline() == Long.MAX_VALUE || closing) {
+            return;
+        }
+        if (System.nanoTime() - e.deadline() >= 0) {
+            e.onTimeout();
+        } else {
+            schedule(e.deadline());
+        }
+    }
+
     void pauseForUpgrade(boolean paused) {
         pausedForUpgrade = paused;
         updateAutoRead();
@@ -192,6 +229,10 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         listener.metrics().cxActive.decrementAndGet();
         closing = true;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         releaseQueued();
         Exchange e = current;
         current = null;
