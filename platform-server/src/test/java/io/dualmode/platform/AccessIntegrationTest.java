@@ -136,9 +136,15 @@ class AccessIntegrationTest extends PlatformTestBase {
     }
 
     @Test
-    void adminsManageUsers() {
+    void adminsManageUsersAndChangesApplyToTokensAlreadyIssued() {
         Api admin = admin();
         String name = newUser("viewer");
+        Api user = as(name, PASSWORD);
+        user.put("/api/v1/rules/routing/promoted-" + name, RuleScenario.V1, null)
+                .expectStatus()
+                .isForbidden()
+                .expectBody()
+                .returnResult();
         admin.post("/api/v1/users", Map.of("username", name, "password", PASSWORD, "role", "viewer"))
                 .expectStatus()
                 .isEqualTo(409)
@@ -168,8 +174,7 @@ class AccessIntegrationTest extends PlatformTestBase {
                 .expectBody()
                 .jsonPath("$.role")
                 .isEqualTo("OPERATOR");
-        as(name, PASSWORD)
-                .put("/api/v1/rules/routing/promoted-" + name, RuleScenario.V1, null)
+        user.put("/api/v1/rules/routing/promoted-" + name, RuleScenario.V1, null)
                 .expectStatus()
                 .isOk()
                 .expectBody()
@@ -180,6 +185,7 @@ class AccessIntegrationTest extends PlatformTestBase {
                 .isNoContent()
                 .expectBody()
                 .returnResult();
+        user.get("/api/v1/rules").expectStatus().isUnauthorized().expectBody().returnResult();
         client.post()
                 .uri("/api/v1/auth/login")
                 .contentType(MediaType.APPLICATION_JSON)

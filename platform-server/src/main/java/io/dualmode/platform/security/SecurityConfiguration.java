@@ -3,6 +3,7 @@ package io.dualmode.platform.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import io.dualmode.platform.config.SecurityProperties;
+import io.dualmode.platform.storage.Blocking;
 import javax.crypto.SecretKey;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,9 +17,6 @@ import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
-import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 
@@ -30,7 +28,8 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 class SecurityConfiguration {
 
     @Bean
-    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, ObjectMapper json) {
+    SecurityWebFilterChain securityFilterChain(
+            ServerHttpSecurity http, ObjectMapper json, UserRepository users, Blocking blocking) {
         SecurityErrors errors = new SecurityErrors(json);
         return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -56,9 +55,10 @@ class SecurityConfiguration {
                         .hasRole("OPERATOR")
                         .anyExchange()
                         .permitAll())
-                .oauth2ResourceServer(rs -> rs.jwt(jwt -> jwt.jwtAuthenticationConverter(authenticationConverter()))
-                        .authenticationEntryPoint(errors.entryPoint())
-                        .accessDeniedHandler(errors.accessDenied()))
+                .oauth2ResourceServer(
+                        rs -> rs.jwt(jwt -> jwt.jwtAuthenticationConverter(new CurrentRoles(users, blocking)))
+                                .authenticationEntryPoint(errors.entryPoint())
+                                .accessDeniedHandler(errors.accessDenied()))
                 .exceptionHandling(
                         e -> e.authenticationEntryPoint(errors.entryPoint()).accessDeniedHandler(errors.accessDenied()))
                 .build();
@@ -89,14 +89,5 @@ class SecurityConfiguration {
     @Bean
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
-    }
-
-    private static ReactiveJwtAuthenticationConverterAdapter authenticationConverter() {
-        JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
-        roles.setAuthoritiesClaimName(TokenService.ROLES_CLAIM);
-        roles.setAuthorityPrefix("ROLE_");
-        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
-        converter.setJwtGrantedAuthoritiesConverter(roles);
-        return new ReactiveJwtAuthenticationConverterAdapter(converter);
     }
 }
