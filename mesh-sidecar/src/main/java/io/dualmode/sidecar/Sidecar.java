@@ -26,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,12 +85,15 @@ public final class Sidecar implements AutoCloseable {
         runtime = new ProxyRuntime(transport, clusters, metrics);
         c.clusters().forEach(clusters::put);
         c.services().forEach(this::addLocalService);
+        CompletableFuture<AdminServer> adminStart = startAdmin(c);
         try {
             c.listeners().forEach(this::bind);
-            if (c.admin().port() >= 0) {
-                admin = AdminServer.start(this, c.admin(), metrics, clusters, runtime);
-            }
+            admin = adminStart.join();
+        } catch (CompletionException e) {
+            shutdown(Duration.ofSeconds(1));
+            throw e.getCause() instanceof RuntimeException re ? re : e;
         } catch (RuntimeException e) {
+            admin = adminStart.exceptionally(x -> null).join();
             shutdown(Duration.ofSeconds(1));
             throw e;
         }
@@ -100,6 +105,26 @@ public final class Sidecar implements AutoCloseable {
                 adminAddress(),
                 transport.nativeTransport());
         return this;
+    }
+
+    /** Starts the admin endpoint on its own thread, so its start-up overlaps binding the listeners. */
+    private CompletableFuture<AdminServer> startAdmin(SidecarConfig c) {
+        if (c.admin().port() < 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<AdminServer> f = new CompletableFuture<>();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        f.complete(AdminServer.start(this, c.admin(), metrics, clusters, runtime));
+                    } catch (RuntimeException e) {
+                        f.completeExceptionally(e);
+                    }
+                },
+                "dualmode-sidecar-admin-start");
+        t.setDaemon(true);
+        t.start();
+        return f;
     }
 
     private void addLocalService(LocalServiceConfig s) {
