@@ -172,6 +172,7 @@ final class RequestScanner extends ByteToMessageDecoder {
     /** The facts of one request head, reused for every request of the connection. */
     static final class Fields implements HeadParser.FieldSink {
         String host;
+        String targetHost;
         int hostCount;
         long contentLength;
         boolean chunked;
@@ -205,6 +206,7 @@ final class RequestScanner extends ByteToMessageDecoder {
 
         private void clear() {
             host = null;
+            targetHost = null;
             hostCount = 0;
             contentLength = -1;
             chunked = transferEncoding = close = keepAliveToken = upgradeToken = upgradeField = false;
@@ -220,6 +222,11 @@ final class RequestScanner extends ByteToMessageDecoder {
             }
             if (http11 && hostCount == 0) {
                 return "missing Host";
+            }
+            if (targetHost != null && host == null) {
+                host = targetHost;
+            } else if (targetHost != null && !targetHost.equals(host)) {
+                return "Host differs from the authority of the absolute-form request target";
             }
             return null;
         }
@@ -245,6 +252,7 @@ final class RequestScanner extends ByteToMessageDecoder {
                 return "unsupported HTTP version";
             }
             method(buf, from, sp1 - from);
+            targetHost = absoluteFormHost(buf, sp1 + 1, sp2);
             return null;
         }
 
@@ -289,8 +297,14 @@ final class RequestScanner extends ByteToMessageDecoder {
             if (++hostCount > 1) {
                 return "more than one Host";
             }
-            int end = vs + vl;
-            for (int i = end - 1; i >= vs; i--) {
+            host = hostName(b, vs, vl);
+            return null;
+        }
+
+        /** The lower-case host of an authority, without its port. */
+        private static String hostName(ByteBuf b, int from, int len) {
+            int end = from + len;
+            for (int i = end - 1; i >= from; i--) {
                 byte c = b.getByte(i);
                 if (c == ':') {
                     end = i;
@@ -300,13 +314,28 @@ final class RequestScanner extends ByteToMessageDecoder {
                     break;
                 }
             }
-            char[] name = new char[end - vs];
+            char[] name = new char[end - from];
             for (int i = 0; i < name.length; i++) {
-                int c = b.getByte(vs + i) & 0xff;
+                int c = b.getByte(from + i) & 0xff;
                 name[i] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
             }
-            host = new String(name);
-            return null;
+            return new String(name);
+        }
+
+        /** For an absolute-form target (http://authority/...), its host; otherwise null. */
+        private static String absoluteFormHost(ByteBuf b, int from, int end) {
+            int scheme = HttpChars.equalsIgnoreCase(b, from, Math.min(7, end - from), "http://")
+                    ? 7
+                    : HttpChars.equalsIgnoreCase(b, from, Math.min(8, end - from), "https://") ? 8 : -1;
+            if (scheme < 0) {
+                return null;
+            }
+            int start = from + scheme;
+            int stop = start;
+            while (stop < end && b.getByte(stop) != '/' && b.getByte(stop) != '?') {
+                stop++;
+            }
+            return hostName(b, start, stop - start);
         }
 
         private String expect(ByteBuf b, int vs, int vl) {

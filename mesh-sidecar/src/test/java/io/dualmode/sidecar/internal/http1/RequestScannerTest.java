@@ -167,6 +167,18 @@ class RequestScannerTest {
     }
 
     @Test
+    void rejectsAbsoluteFormTargetNamingAnotherHost() {
+        assertRejected(400, "GET http://admin.internal/x HTTP/1.1\r\nHost: orders\r\n\r\n");
+    }
+
+    @Test
+    void acceptsAbsoluteFormTargetMatchingHost() {
+        List<Object> out = feed("GET http://Orders:8080/x?y HTTP/1.1\r\nHost: orders\r\n\r\n");
+        assertThat(text(out)).isEqualTo("HEAD(orders)|END");
+        release(out);
+    }
+
+    @Test
     void rejectsOversizedHeadWith431() {
         assertRejected(431, "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "x".repeat(300) + "\r\n\r\n");
     }
