@@ -48,6 +48,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
     private boolean upstreamFault;
     private int status;
     private int attempts;
+    private long requestBytes;
 
     H2StreamProxy(ListenerRuntime listener) {
         this.listener = listener;
@@ -173,10 +174,31 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
                 || frame instanceof Http2DataFrame d && d.isEndStream()) {
             requestEnded = true;
         }
+        if (frame instanceof Http2DataFrame d && !grpc && tooLarge(d.content().readableBytes())) {
+            d.release();
+            bodyTooLarge();
+            return;
+        }
         if (up == null) {
             pending.add(frame);
         } else {
             up.write(frame);
+        }
+    }
+
+    /** Counts request body bytes; gRPC streams are exempt (their size is the application's business). */
+    private boolean tooLarge(int bytes) {
+        requestBytes += bytes;
+        return requestBytes > listener.limits().maxBodyBytes();
+    }
+
+    private void bodyTooLarge() {
+        listener.metrics().protocolError.increment();
+        if (responseStarted) {
+            down.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
+            finish(false);
+        } else {
+            localError(413, H2Replies.GRPC_UNAVAILABLE, SidecarErrors.BODY_TOO_LARGE);
         }
     }
 
@@ -247,11 +269,16 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
         listener.metrics().localReply(httpStatus);
         status = httpStatus;
         H2Replies.error(down, grpc, httpStatus, grpcStatus, error, message(error));
+        if (!requestEnded) {
+            down.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+        }
         finish(false);
     }
 
     private String message(SidecarErrors error) {
-        return error.format(service == null ? "" : service);
+        return error == SidecarErrors.BODY_TOO_LARGE
+                ? error.format(listener.limits().maxBodyBytes())
+                : error.format(service == null ? "" : service);
     }
 
     private void upstreamFrame(Object msg) {
