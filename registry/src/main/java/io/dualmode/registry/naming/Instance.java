@@ -69,11 +69,13 @@ public record Instance(
 
     /**
      * This instance as stored for {@code key}: grouped service name, cluster defaulted, and the instance id a real
-     * Nacos server derives ({@code ip#port#cluster#group@@service}) when the client sent none.
+     * Nacos server derives ({@code ip#port#cluster#group@@service}) when the client sent none: an empty
+     * cluster reads {@code DEFAULT} there, an absent one the literal {@code null}, as a real Nacos 2.x server writes
+     * for instances registered over gRPC without a cluster.
      */
     public Instance normalisedFor(ServiceKey key) {
         String id = instanceId == null || instanceId.isEmpty()
-                ? ip + "#" + port + "#" + clusterName + "#" + key.groupedName()
+                ? ip + "#" + port + "#" + (clusterName == null ? "null" : cluster()) + "#" + key.groupedName()
                 : instanceId;
         return new Instance(id, ip, port, weight, healthy, enabled, ephemeral, cluster(), key.groupedName(), metadata);
     }

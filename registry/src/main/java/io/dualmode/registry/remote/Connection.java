@@ -93,6 +93,14 @@ public final class Connection {
     public CompletableFuture<JsonNode> request(String type, ObjectNode body, Duration timeout) {
         String requestId = Long.toString(requestIds.incrementAndGet());
         body.put("requestId", requestId);
+        return request(requestId, payloads.payload(type, body), timeout);
+    }
+
+    /**
+     * Sends an already-built server-to-client request whose body carries {@code requestId}; the same payload may go to
+     * many connections when the id is unique among each one's requests (pushes use ids with a {@code p} prefix).
+     */
+    public CompletableFuture<JsonNode> request(String requestId, Payload payload, Duration timeout) {
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         if (!registered()) {
             reply.completeExceptionally(new IllegalStateException("connection " + id + " is closed"));
@@ -101,7 +109,7 @@ public final class Connection {
         pending.put(requestId, reply);
         reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> pending.remove(requestId));
         try {
-            send(payloads.payload(type, body));
+            send(payload);
         } catch (RuntimeException e) {
             reply.completeExceptionally(e);
         }

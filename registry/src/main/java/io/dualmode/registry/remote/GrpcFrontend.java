@@ -12,8 +12,10 @@ import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -44,6 +46,8 @@ public final class GrpcFrontend implements AutoCloseable {
     private static final Context.Key<Connection> CONNECTION_CTX = Context.key("dualmode.connection");
     /** The gRPC message limit; larger requests fail in the transport. Our own limit is checked below it. */
     private static final int TRANSPORT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /** Runs a task on the calling (transport) thread. */
+    private static final Executor DIRECT = Runnable::run;
 
     private final ConnectionManager connections;
     private final Map<String, RequestHandler> handlers;
@@ -71,6 +75,9 @@ public final class GrpcFrontend implements AutoCloseable {
         try {
             server = NettyServerBuilder.forAddress(address)
                     .executor(executor)
+                    // Bi-stream messages (acks, detection answers, setup) are cheap and must never queue behind
+                    // client requests: they run on the transport thread.
+                    .callExecutor(new StreamsOnTransport())
                     .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE_BYTES)
                     .permitKeepAliveTime(1, TimeUnit.MINUTES)
                     .permitKeepAliveWithoutCalls(true)
@@ -167,6 +174,7 @@ public final class GrpcFrontend implements AutoCloseable {
             log.debug("dropping unreadable {} on the stream of {}: {}", type, connection, e.getMessage());
             return;
         }
+        connection.touch();
         if ("ConnectionSetupRequest".equals(type)) {
             setUp(connection, observer, body);
         } else if (type.endsWith("Response")) {
@@ -193,6 +201,14 @@ public final class GrpcFrontend implements AutoCloseable {
             connection.send(payloads.payload("SetupAckRequest", ack));
         }
         log.debug("connection {} set up by {} {}", connection.id(), connection.clientVersion(), labels);
+    }
+
+    /** Bi-stream calls run on the transport thread; unary calls on the worker executor. */
+    private static final class StreamsOnTransport implements ServerCallExecutorSupplier {
+        @Override
+        public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+            return call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.BIDI_STREAMING ? DIRECT : null;
+        }
     }
 
     private final class UnaryService extends RequestGrpc.RequestImplBase {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.dualmode.registry.internal.grpc.Payload;
 import io.dualmode.registry.metrics.RegistryMetrics;
 import io.dualmode.registry.naming.NamingListener;
 import io.dualmode.registry.naming.NamingService;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +34,13 @@ public final class NamingPushService implements NamingListener {
 
     private record Subscriber(String connectionId, String clusters) {}
 
+    private record Push(String requestId, Payload payload) {}
+
     private final ConcurrentHashMap<ServiceKey, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<ServiceKey>> byConnection = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ServiceKey, Long> dirtySince = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ServiceKey, AtomicLong> revisions = new ConcurrentHashMap<>();
+    private final AtomicLong pushIds = new AtomicLong();
     private final NamingService naming;
     private final ConnectionManager connections;
     private final Payloads payloads;
@@ -79,7 +85,10 @@ public final class NamingPushService implements NamingListener {
         }
         ServiceInfo info = naming.query(key, c, false);
         long now = System.nanoTime();
-        scheduler.schedule(() -> pushTo(subscriber, key, now, 1), coalesceDelay.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(
+                () -> pushTo(subscriber, key, now, revision(key).get(), 1),
+                coalesceDelay.toMillis(),
+                TimeUnit.MILLISECONDS);
         return info;
     }
 
@@ -119,24 +128,52 @@ public final class NamingPushService implements NamingListener {
         }
     }
 
+    private AtomicLong revision(ServiceKey key) {
+        return revisions.computeIfAbsent(key, k -> new AtomicLong());
+    }
+
+    /**
+     * Pushes the current list to every subscriber of {@code key}: serialised once per cluster string, sent as one
+     * shared payload. One push of a service runs at a time, so each connection sees its lists in order.
+     */
     private void pushAll(ServiceKey key) {
-        Long since = dirtySince.remove(key);
         Set<Subscriber> set = subscribers.get(key);
-        if (since == null || set == null) {
+        if (set == null) {
+            dirtySince.remove(key);
             return;
         }
-        Map<String, RawValue> bodies = new HashMap<>();
-        for (Subscriber s : set) {
-            RawValue info = bodies.computeIfAbsent(s.clusters(), c -> serviceInfo(key, c));
-            send(s, key, info, since, 1);
+        synchronized (set) {
+            Long since = dirtySince.remove(key);
+            if (since == null) {
+                return;
+            }
+            long rev = revision(key).incrementAndGet();
+            Map<String, Push> pushes = new HashMap<>();
+            for (Subscriber s : set) {
+                Push p = pushes.computeIfAbsent(s.clusters(), c -> push(key, c));
+                send(s, key, p, since, rev, 1);
+            }
         }
     }
 
-    private void pushTo(Subscriber s, ServiceKey key, long since, int attempt) {
+    private void pushTo(Subscriber s, ServiceKey key, long since, long rev, int attempt) {
         Set<Subscriber> set = subscribers.get(key);
-        if (set != null && set.contains(s)) {
-            send(s, key, serviceInfo(key, s.clusters()), since, attempt);
+        if (set == null || !set.contains(s)) {
+            return;
         }
+        synchronized (set) {
+            if (rev == revision(key).get()) {
+                send(s, key, push(key, s.clusters()), since, rev, attempt);
+            }
+        }
+    }
+
+    private Push push(ServiceKey key, String clusters) {
+        String requestId = "p" + pushIds.incrementAndGet();
+        ObjectNode body = payloads.request("naming");
+        body.put("requestId", requestId);
+        body.putRawValue("serviceInfo", serviceInfo(key, clusters));
+        return new Push(requestId, payloads.payload("NotifySubscriberRequest", body));
     }
 
     private RawValue serviceInfo(ServiceKey key, String clusters) {
@@ -147,22 +184,24 @@ public final class NamingPushService implements NamingListener {
         }
     }
 
-    private void send(Subscriber s, ServiceKey key, RawValue info, long since, int attempt) {
+    private void send(Subscriber s, ServiceKey key, Push push, long since, long rev, int attempt) {
         Connection connection = connections.get(s.connectionId());
         if (connection == null || !connection.registered()) {
             return;
         }
-        ObjectNode body = payloads.request("naming");
-        body.putRawValue("serviceInfo", info);
-        connection.request("NotifySubscriberRequest", body, ackTimeout).whenComplete((reply, error) -> {
+        connection.request(push.requestId(), push.payload(), ackTimeout).whenComplete((reply, error) -> {
             if (error == null) {
                 metrics.pushAcked(System.nanoTime() - since);
-            } else if (attempt < MAX_ATTEMPTS && connection.registered()) {
+            } else if (attempt < MAX_ATTEMPTS
+                    && connection.registered()
+                    && rev == revision(key).get()) {
                 metrics.pushRetried();
                 log.debug("push of {} to {} failed ({}), retrying", key, connection, error.toString());
                 scheduler.schedule(
-                        () -> pushTo(s, key, since, attempt + 1), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
+                        () -> pushTo(s, key, since, rev, attempt + 1),
+                        retryDelay.toMillis() * attempt,
+                        TimeUnit.MILLISECONDS);
+            } else if (rev == revision(key).get()) {
                 metrics.pushFailed();
                 log.debug("push of {} to {} abandoned after {} attempts", key, connection, attempt);
             }

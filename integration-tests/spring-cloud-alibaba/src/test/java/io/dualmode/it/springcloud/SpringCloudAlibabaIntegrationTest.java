@@ -84,8 +84,7 @@ final class SpringCloudAlibabaIntegrationTest {
                 .filteredOn(entry -> entry.startsWith("nacos.instanceId="))
                 .singleElement()
                 .asString()
-                .startsWith("nacos.instanceId=127.0.0.1#" + providerPort + "#")
-                .endsWith("#DEFAULT_GROUP@@" + service);
+                .isEqualTo("nacos.instanceId=127.0.0.1#" + providerPort + "#DEFAULT#DEFAULT_GROUP@@" + service);
         assertThat(consumer.request("call " + service, CALL))
                 .isEqualTo("app=" + service + " caller=127.0.0.1 message=hello");
 
