@@ -1,0 +1,312 @@
+#!/usr/bin/env bash
+# Sidecar HTTP benchmark (issue 3; method and results in docs/benchmarks.md, section "Sidecar HTTP").
+#
+# In one run, in rounds, loads one backend (nginx, one worker, 1 KiB responses) on 127.0.0.1:
+#   direct, through one sidecar hop, through two hops (sidecar A egress -> sidecar B ingress -> backend),
+#   through nginx and through haproxy (one worker each, keepalive to the backend)
+# and per path measures
+#   - saturation: wrk -t1 -c50, 2 s warm-up then 10 s: req/s, and the proxy's CPU (user+sys of its processes from
+#     /proc/<pid>/stat) per request;
+#   - fixed rate: h2load --h1 -c10 --rps 500 (5,000 req/s), 1 s warm-up then 8 s: p50/p99 from h2load's per-request
+#     log, reported as added over direct; proxy CPU per request at that rate;
+#   - memory: proxy VmRSS while wrk holds 1,000 connections (-c1000, 4 s);
+#   - HTTP/2: h2load -c10 -m10, 2 s warm-up then 8 s, direct (nginx h2c) vs the sidecar's h2 listener vs haproxy h2
+#     vs nghttpx (when installed): req/s and proxy CPU per request.
+# The sidecars run with a sidecar-sized JVM and one event loop and get 15 s of load to warm the JIT first.
+# Everything is started by this script, recorded by pid and killed by pid on exit. About 6-7 minutes for 2 rounds.
+#
+#   bench/sidecar-http-bench.sh              # 2 rounds
+#   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-http-bench.sh
+#
+# Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last sidecar jar, RATE_CLIENTS (10) x RATE_PER_CLIENT (500)
+# for the fixed rate, SIDECAR_JVM (the JVM options below). Output: bench/target/sidecar-http-bench/.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+ROUNDS=${ROUNDS:-2}
+RATE_CLIENTS=${RATE_CLIENTS:-10}
+RATE_PER_CLIENT=${RATE_PER_CLIENT:-500}
+SIDECAR_JVM=${SIDECAR_JVM:-"-Xms32m -Xmx64m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m"}
+JAR=mesh-sidecar/target/dualmode-mesh-sidecar-0.1.0-SNAPSHOT-all.jar
+OUT=$ROOT/bench/target/sidecar-http-bench
+RUN=$OUT/run
+TPL=$ROOT/bench/sidecar
+HZ=$(getconf CLK_TCK)
+DEADLINE=$((SECONDS + 470)) # stop starting new measurements after ~7m50s
+
+BACKEND_PORT=18080
+BACKEND_H2_PORT=18081
+SIDECAR_PORT=18101
+MESH_PORT=18102
+SIDECAR_H2_PORT=18103
+INGRESS_PORT=18111
+SIDECAR_A_ADMIN=18191
+SIDECAR_B_ADMIN=18192
+NGINX_PORT=18201
+HAPROXY_PORT=18202
+HAPROXY_H2_PORT=18203
+NGHTTPX_PORT=18204
+
+ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 30); do
+    local alive=0
+    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [[ $alive == 0 ]] && break
+    sleep 0.1
+  done
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  PIDS=()
+}
+trap cleanup EXIT INT TERM
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  if ! ./mvnw -B -q -pl mesh-sidecar -am package -DskipTests >"$ROOT/bench/target/sidecar-build.log" 2>&1; then
+    [[ -f $JAR ]] || { echo "build failed and no sidecar jar, see bench/target/sidecar-build.log" >&2; exit 1; }
+    echo "WARNING: build failed (see bench/target/sidecar-build.log); using the existing $JAR ($(date -u -r "$JAR" +%FT%TZ))" >&2
+  fi
+fi
+[[ -f $JAR ]] || { echo "no $JAR" >&2; exit 1; }
+rm -rf "$OUT"
+mkdir -p "$RUN"/backend-tmp "$RUN"/proxy-tmp
+RESULTS=$OUT/results.tsv
+: >"$RESULTS"
+
+BODY=$(head -c 1024 /dev/zero | tr '\0' 'x')
+render() { # template -> $RUN/<name>
+  sed -e "s#@RUN@#$RUN#g" -e "s#@BODY@#$BODY#g" \
+    -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@BACKEND_H2_PORT@#$BACKEND_H2_PORT#g" \
+    -e "s#@SIDECAR_PORT@#$SIDECAR_PORT#g" -e "s#@MESH_PORT@#$MESH_PORT#g" -e "s#@SIDECAR_H2_PORT@#$SIDECAR_H2_PORT#g" \
+    -e "s#@INGRESS_PORT@#$INGRESS_PORT#g" -e "s#@SIDECAR_A_ADMIN@#$SIDECAR_A_ADMIN#g" \
+    -e "s#@SIDECAR_B_ADMIN@#$SIDECAR_B_ADMIN#g" -e "s#@NGINX_PORT@#$NGINX_PORT#g" \
+    -e "s#@HAPROXY_PORT@#$HAPROXY_PORT#g" -e "s#@HAPROXY_H2_PORT@#$HAPROXY_H2_PORT#g" \
+    -e "s#@NGHTTPX_PORT@#$NGHTTPX_PORT#g" "$TPL/$1" >"$RUN/$1"
+}
+
+wait_http() { # url [h2]
+  for _ in $(seq 200); do
+    if [[ ${2:-} == h2 ]]; then
+      h2load -n1 -c1 "$1" 2>/dev/null | grep -q '1 succeeded' && return 0
+    else
+      curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    fi
+    sleep 0.1
+  done
+  echo "no answer from $1" >&2
+  exit 1
+}
+
+# pid and its children (nginx and nghttpx: master + worker)
+family() { echo "$1" $(pgrep -P "$1" || true); }
+ticks() { # user+sys clock ticks of the processes given
+  local sum=0 p
+  for p in "$@"; do
+    [[ -r /proc/$p/stat ]] || continue
+    sum=$((sum + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$sum"
+}
+rss_kb() {
+  local sum=0 p
+  for p in "$@"; do sum=$((sum + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done
+  echo "$sum"
+}
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"; } # round path metric value
+
+# --- start everything (once; the same processes serve every round) ---
+render backend-nginx.conf; render proxy-nginx.conf; render haproxy.cfg
+render sidecar-egress.yaml; render sidecar-ingress.yaml; render nghttpx.conf
+
+nginx -e "$RUN/backend-nginx.error.log" -p "$RUN" -c "$RUN/backend-nginx.conf" &
+BACKEND_PID=$!; PIDS+=("$BACKEND_PID")
+nginx -e "$RUN/proxy-nginx.error.log" -p "$RUN" -c "$RUN/proxy-nginx.conf" &
+NGINX_PID=$!; PIDS+=("$NGINX_PID")
+haproxy -db -f "$RUN/haproxy.cfg" >"$RUN/haproxy.log" 2>&1 &
+HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
+NGHTTPX_PID=
+if command -v nghttpx >/dev/null; then
+  nghttpx --conf="$RUN/nghttpx.conf" >"$RUN/nghttpx.log" 2>&1 &
+  NGHTTPX_PID=$!; PIDS+=("$NGHTTPX_PID")
+fi
+# shellcheck disable=SC2086
+java $SIDECAR_JVM -jar "$JAR" --config "$RUN/sidecar-ingress.yaml" >"$RUN/sidecar-b.log" 2>&1 &
+SIDECAR_B_PID=$!; PIDS+=("$SIDECAR_B_PID")
+# shellcheck disable=SC2086
+java $SIDECAR_JVM -jar "$JAR" --config "$RUN/sidecar-egress.yaml" >"$RUN/sidecar-a.log" 2>&1 &
+SIDECAR_A_PID=$!; PIDS+=("$SIDECAR_A_PID")
+
+wait_http "http://127.0.0.1:$BACKEND_PORT/"
+wait_http "http://127.0.0.1:$BACKEND_H2_PORT/" h2
+wait_http "http://127.0.0.1:$NGINX_PORT/"
+wait_http "http://127.0.0.1:$HAPROXY_PORT/"
+wait_http "http://127.0.0.1:$SIDECAR_A_ADMIN/ready"
+wait_http "http://127.0.0.1:$SIDECAR_B_ADMIN/ready"
+wait_http "http://127.0.0.1:$SIDECAR_PORT/"
+wait_http "http://127.0.0.1:$MESH_PORT/"
+wait_http "http://127.0.0.1:$SIDECAR_H2_PORT/" h2
+[[ -n $NGHTTPX_PID ]] && wait_http "http://127.0.0.1:$NGHTTPX_PORT/" h2
+[[ $(curl -fsS "http://127.0.0.1:$MESH_PORT/" | wc -c) == 1024 ]] || { echo "mesh path does not return 1 KiB" >&2; exit 1; }
+
+NGINX_PIDS=$(family "$NGINX_PID")
+NGHTTPX_PIDS=
+[[ -n $NGHTTPX_PID ]] && NGHTTPX_PIDS=$(family "$NGHTTPX_PID")
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); sidecar JVM: $SIDECAR_JVM"
+echo "pids: backend $(family "$BACKEND_PID") nginx $NGINX_PIDS haproxy $HAPROXY_PID nghttpx ${NGHTTPX_PIDS:-none} sidecar A $SIDECAR_A_PID B $SIDECAR_B_PID"
+echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)" >"$OUT/load.txt"
+
+# JIT warm-up of both sidecars (every listener) for 15 s
+echo "== JIT warm-up, 15 s"
+wrk -t1 -c25 -d15s "http://127.0.0.1:$SIDECAR_PORT/" >/dev/null &
+W1=$!
+wrk -t1 -c25 -d15s "http://127.0.0.1:$MESH_PORT/" >/dev/null &
+W2=$!
+h2load -c5 -m10 -D 15 "http://127.0.0.1:$SIDECAR_H2_PORT/" >/dev/null &
+W3=$!
+wait "$W1" "$W2" "$W3"
+
+declare -A URL=([direct]="http://127.0.0.1:$BACKEND_PORT/" [sidecar-1hop]="http://127.0.0.1:$SIDECAR_PORT/"
+  [sidecar-2hop]="http://127.0.0.1:$MESH_PORT/" [nginx]="http://127.0.0.1:$NGINX_PORT/"
+  [haproxy]="http://127.0.0.1:$HAPROXY_PORT/")
+declare -A PROC=([direct]="" [sidecar-1hop]="$SIDECAR_A_PID" [sidecar-2hop]="$SIDECAR_A_PID $SIDECAR_B_PID"
+  [nginx]="$NGINX_PIDS" [haproxy]="$HAPROXY_PID")
+PATHS=(direct sidecar-1hop sidecar-2hop nginx haproxy)
+
+saturation() { # round path
+  local r=$1 p=$2 f="$OUT/wrk-$1-$2.txt" t0 t1 n
+  # shellcheck disable=SC2086
+  wrk -t1 -c50 -d2s "${URL[$p]}" >/dev/null
+  t0=$(ticks ${PROC[$p]})
+  wrk -t1 -c50 -d10s --latency "${URL[$p]}" >"$f"
+  # shellcheck disable=SC2086
+  t1=$(ticks ${PROC[$p]})
+  n=$(awk '/requests in/ {print $1}' "$f")
+  record "$r" "$p" rps "$(awk '/^Requests\/sec/ {print $2}' "$f")"
+  record "$r" "$p" errors "$(awk '/Non-2xx|Socket errors/ {e = e $0 "; "} END {print e ? e : "none"}' "$f")"
+  [[ -n ${PROC[$p]} ]] && record "$r" "$p" cpu_us_sat "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / n}')"
+  return 0
+}
+
+fixed_rate() { # round path
+  local r=$1 p=$2 log="$OUT/h2load-$1-$2.log" t0 t1 n
+  # shellcheck disable=SC2086
+  t0=$(ticks ${PROC[$p]})
+  h2load --h1 -t1 -c"$RATE_CLIENTS" --rps "$RATE_PER_CLIENT" -D 8 --warm-up-time 1 --log-file="$log" "${URL[$p]}" \
+    >"$OUT/h2load-$1-$2.txt"
+  # shellcheck disable=SC2086
+  t1=$(ticks ${PROC[$p]})
+  n=$(wc -l <"$log")
+  record "$r" "$p" fixed_rps "$(awk '/^finished in/ {print $4}' "$OUT/h2load-$1-$2.txt")"
+  record "$r" "$p" fixed_non200 "$(awk -F'\t' '$2 != 200' "$log" | wc -l)"
+  awk -F'\t' '$2 == 200 {print $3}' "$log" | sort -n >"$log.sorted"
+  local cnt
+  cnt=$(wc -l <"$log.sorted")
+  record "$r" "$p" p50_us "$(sed -n "$(((cnt + 1) / 2))p" "$log.sorted")"
+  record "$r" "$p" p99_us "$(sed -n "$(((cnt * 99 + 99) / 100))p" "$log.sorted")"
+  [[ -n ${PROC[$p]} ]] && record "$r" "$p" cpu_us_fixed "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / n}')"
+  rm -f "$log.sorted"
+  return 0
+}
+
+memory() { # round path: VmRSS while 1,000 connections are open
+  local r=$1 p=$2 pid
+  wrk -t1 -c1000 -d4s "${URL[$p]}" >"$OUT/wrk1000-$1-$2.txt" &
+  local w=$!
+  sleep 3
+  if [[ $p == sidecar-2hop ]]; then
+    record "$r" "$p" rss_mb_a "$(($(rss_kb "$SIDECAR_A_PID") / 1024))"
+    record "$r" "$p" rss_mb_b "$(($(rss_kb "$SIDECAR_B_PID") / 1024))"
+  else
+    # shellcheck disable=SC2086
+    record "$r" "$p" rss_mb "$(($(rss_kb ${PROC[$p]}) / 1024))"
+  fi
+  wait "$w"
+  record "$r" "$p" c1000_rps "$(awk '/^Requests\/sec/ {print $2}' "$OUT/wrk1000-$1-$2.txt")"
+}
+
+h2() { # round name url pids...
+  local r=$1 p=$2 url=$3 f="$OUT/h2-$1-$2.txt" t0 t1 n
+  shift 3
+  h2load -t1 -c10 -m10 -D 2 "$url" >/dev/null
+  t0=$(ticks "$@")
+  h2load -t1 -c10 -m10 -D 8 "$url" >"$f"
+  t1=$(ticks "$@")
+  n=$(awk '/^requests:/ {print $8}' "$f")
+  record "$r" "$p" rps "$(awk '/^finished in/ {print $4}' "$f")"
+  record "$r" "$p" errors "$(awk '/^requests:/ {print ($2 - $8) " not succeeded"}' "$f")"
+  [[ $# -gt 0 ]] && record "$r" "$p" cpu_us_sat "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / n}')"
+  return 0
+}
+
+for round in $(seq "$ROUNDS"); do
+  echo "== round $round (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "round $round: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
+  for p in "${PATHS[@]}"; do
+    ((SECONDS < DEADLINE)) || { echo "time budget spent, stopping" >&2; break 2; }
+    echo "   $p"
+    saturation "$round" "$p"
+    fixed_rate "$round" "$p"
+    [[ $p != direct ]] && memory "$round" "$p"
+  done
+  ((SECONDS < DEADLINE)) || { echo "time budget spent, stopping" >&2; break; }
+  echo "   h2"
+  h2 "$round" h2-direct "http://127.0.0.1:$BACKEND_H2_PORT/"
+  h2 "$round" h2-sidecar "http://127.0.0.1:$SIDECAR_H2_PORT/" "$SIDECAR_A_PID"
+  h2 "$round" h2-haproxy "http://127.0.0.1:$HAPROXY_H2_PORT/" "$HAPROXY_PID"
+  # shellcheck disable=SC2086
+  [[ -n $NGHTTPX_PID ]] && h2 "$round" h2-nghttpx "http://127.0.0.1:$NGHTTPX_PORT/" $NGHTTPX_PIDS
+done
+echo "end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
+grep -h -E 'GC|OutOfMemory|ERROR' "$RUN"/sidecar-*.log | head -5 || true
+cleanup
+
+python3 - "$RESULTS" "$OUT/load.txt" >"$OUT/results.md" <<'EOF'
+import sys, statistics, collections
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+vals = collections.defaultdict(list)
+rounds = sorted({r[0] for r in rows})
+for r, p, m, v in rows:
+    vals[(p, m)].append(v)
+def med(p, m):
+    try:
+        xs = [float(x) for x in vals.get((p, m), [])]
+    except ValueError:
+        return None
+    return statistics.median(xs) if xs else None
+def f(x, d=0):
+    return "—" if x is None else f"{x:,.{d}f}"
+print(f"Rounds: {len(rounds)}. Load: " + "; ".join(l.strip() for l in open(sys.argv[2])))
+print()
+print("HTTP/1.1 (medians; per-round values in results.tsv)")
+print()
+print("| path | req/s (wrk -c50) | vs nginx | proxy CPU µs/req (sat.) | vs nginx | CPU µs/req (fixed rate) | p50 / p99 µs at fixed rate | added p50 / p99 µs | RSS MB at 1,000 conn. |")
+print("|---|---|---|---|---|---|---|---|---|")
+d50, d99 = med("direct", "p50_us"), med("direct", "p99_us")
+nr, nc = med("nginx", "rps"), med("nginx", "cpu_us_sat")
+for p in ["direct", "sidecar-1hop", "sidecar-2hop", "nginx", "haproxy"]:
+    rps, cpu = med(p, "rps"), med(p, "cpu_us_sat")
+    p50, p99 = med(p, "p50_us"), med(p, "p99_us")
+    add = "—" if p == "direct" else f"{f(p50 - d50)} / {f(p99 - d99)}"
+    if p == "sidecar-2hop":
+        rss = f"A {f(med(p, 'rss_mb_a'))} / B {f(med(p, 'rss_mb_b'))}"
+    else:
+        rss = f(med(p, "rss_mb"))
+    print(f"| {p} | {f(rps)} | {f(rps / nr, 2) if rps and nr else '—'}× | {f(cpu, 1)} | {f(cpu / nc, 2) + '×' if cpu and nc else '—'} "
+          f"| {f(med(p, 'cpu_us_fixed'), 1)} | {f(p50)} / {f(p99)} | {add} | {rss} |")
+print()
+print("HTTP/2 (h2load -c10 -m10, medians)")
+print()
+print("| path | req/s | proxy CPU µs/req |")
+print("|---|---|---|")
+for p in ["h2-direct", "h2-sidecar", "h2-haproxy", "h2-nghttpx"]:
+    if (p, "rps") in vals:
+        print(f"| {p} | {f(med(p, 'rps'))} | {f(med(p, 'cpu_us_sat'), 1)} |")
+print()
+errs = [f"{p} round {r}: {v}" for r, p, m, v in rows if m in ("errors", "fixed_non200") and v not in ("none", "0", "0 not succeeded")]
+print("Errors: " + ("; ".join(errs) if errs else "none"))
+EOF
+cat "$OUT/results.md"
