@@ -1,7 +1,10 @@
 package io.dualmode.sidecar;
 
+import io.dualmode.sidecar.agent.MeshAgent;
+import io.dualmode.sidecar.agent.SidecarDataPlane;
 import io.dualmode.sidecar.config.ConfigLoader;
 import io.dualmode.sidecar.config.Durations;
+import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.SidecarConfig;
 import io.dualmode.sidecar.config.SidecarException;
 import java.nio.file.Path;
@@ -63,6 +66,20 @@ public final class SidecarMain implements Callable<Integer> {
             description = "Initial mode, mesh or sdk (env DUALMODE_SIDECAR_MODE).")
     String mode;
 
+    @Option(
+            names = "--registry",
+            defaultValue = "${env:DUALMODE_SIDECAR_REGISTRY}",
+            description = "The registry's serverAddr (host:port[,host:port]); enables the local registry endpoint the"
+                    + " application registers and subscribes through (env DUALMODE_SIDECAR_REGISTRY).")
+    String registry;
+
+    @Option(
+            names = "--registry-local-port",
+            defaultValue = "${env:DUALMODE_SIDECAR_REGISTRY_LOCAL_PORT:-8848}",
+            description = "HTTP port of the local registry endpoint on 127.0.0.1; gRPC is this + 1000"
+                    + " (env DUALMODE_SIDECAR_REGISTRY_LOCAL_PORT, default ${DEFAULT-VALUE}).")
+    int registryLocalPort;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SidecarMain()).execute(args));
     }
@@ -88,16 +105,45 @@ public final class SidecarMain implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 3;
         }
+        MeshAgent agent;
+        try {
+            agent = startAgent(sidecar, cfg);
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage());
+            sidecar.stop();
+            return 3;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            if (agent != null) {
+                                agent.close();
+                            }
                             sidecar.stop();
                             stopped.countDown();
                         },
                         "dualmode-sidecar-drain"));
         stopped.await();
         return 0;
+    }
+
+    /** Starts the registry agent when a registry is configured; its ingress host is the ingress address. */
+    private MeshAgent startAgent(Sidecar sidecar, SidecarConfig cfg) {
+        if (registry == null || registry.isBlank()) {
+            return null;
+        }
+        String ingressHost = ingressAddress != null
+                ? ingressAddress
+                : cfg.listeners().stream()
+                        .filter(l -> l.direction() == ListenerConfig.Direction.INGRESS)
+                        .map(ListenerConfig::address)
+                        .findFirst()
+                        .orElse("127.0.0.1");
+        return MeshAgent.builder(registry, new SidecarDataPlane(sidecar, ingressHost), sidecar.mode())
+                .localPort(registryLocalPort)
+                .build()
+                .start();
     }
 
     private ConfigLoader.Overrides overrides() {
