@@ -129,7 +129,7 @@ public final class SidecarMain implements Callable<Integer> {
     }
 
     /** Starts the registry agent when a registry is configured; its ingress host is the ingress address. */
-    private MeshAgent startAgent(Sidecar sidecar, SidecarConfig cfg) {
+    MeshAgent startAgent(Sidecar sidecar, SidecarConfig cfg) {
         if (registry == null || registry.isBlank()) {
             return null;
         }
