@@ -47,6 +47,10 @@ public final class Sidecar implements AutoCloseable {
     private final AtomicReference<SidecarConfig> config;
     private final SidecarMetrics metrics = new SidecarMetrics();
     private final ModeSwitch mode;
+    private final io.dualmode.sidecar.internal.rpc.RouteTable rpcRoutes =
+            new io.dualmode.sidecar.internal.rpc.RouteTable();
+    private final io.dualmode.sidecar.protocol.ProtocolRegistry protocols =
+            io.dualmode.sidecar.protocol.ProtocolRegistry.load(Sidecar.class.getClassLoader());
     private final Map<String, Channel> listeners = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, ListenerConfig> listenerConfigs =
             java.util.Collections.synchronizedMap(new LinkedHashMap<>());
@@ -142,6 +146,16 @@ public final class Sidecar implements AutoCloseable {
                     case HTTP -> new Http1Listener(lr);
                     case H2 -> new H2Listener(lr);
                     case TCP -> new TcpListener(lr);
+                    case DUBBO ->
+                        new io.dualmode.sidecar.internal.rpc.RpcListener(
+                                lr, rpcRoutes, List.of(protocols.get("dubbo")));
+                    case BOLT ->
+                        new io.dualmode.sidecar.internal.rpc.RpcListener(lr, rpcRoutes, List.of(protocols.get("bolt")));
+                    case RPC ->
+                        new io.dualmode.sidecar.internal.rpc.RpcListener(
+                                lr,
+                                rpcRoutes,
+                                protocols.get(l.protocols().isEmpty() ? protocols.names() : l.protocols()));
                 };
         listeners.put(l.name(), Listeners.bind(transport, l, init));
         listenerConfigs.put(l.name(), l);
@@ -190,6 +204,11 @@ public final class Sidecar implements AutoCloseable {
         if (!wanted.contains(cluster)) {
             clusters.remove(cluster);
         }
+    }
+
+    /** How RPC listeners map routing keys to registry service names; the registry agent registers names here. */
+    public io.dualmode.sidecar.internal.rpc.RouteTable rpcRoutes() {
+        return rpcRoutes;
     }
 
     /** The clusters; the registry agent feeds endpoints here with {@code update(name, endpoints)}. */

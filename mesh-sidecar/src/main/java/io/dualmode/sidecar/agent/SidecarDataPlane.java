@@ -66,6 +66,7 @@ public final class SidecarDataPlane implements DataPlane {
                 .update(
                         Router.INBOUND_PREFIX + service,
                         List.of(Endpoint.of(application.getHostString(), application.getPort())));
+        sidecar.rpcRoutes().register(service);
     }
 
     @Override
@@ -75,6 +76,7 @@ public final class SidecarDataPlane implements DataPlane {
 
     @Override
     public void updateUpstream(String service, String protocol, List<Endpoint> endpoints) {
+        sidecar.rpcRoutes().register(service);
         sidecar.clusters().update(service, endpoints);
     }
 

@@ -105,7 +105,13 @@ public final class ConfigLoader {
                 out.add(
                         l.direction() == ListenerConfig.Direction.INGRESS
                                 ? new ListenerConfig(
-                                        l.name(), l.direction(), l.protocol(), ingressAddress, l.port(), l.cluster())
+                                        l.name(),
+                                        l.direction(),
+                                        l.protocol(),
+                                        ingressAddress,
+                                        l.port(),
+                                        l.cluster(),
+                                        l.protocols())
                                 : l);
             }
             return out;

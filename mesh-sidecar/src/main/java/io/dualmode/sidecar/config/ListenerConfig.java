@@ -9,7 +9,24 @@ import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
  */
 @JsonDeserialize(builder = ListenerConfig.Builder.class)
 public record ListenerConfig(
-        String name, Direction direction, Protocol protocol, String address, int port, String cluster) {
+        String name,
+        Direction direction,
+        Protocol protocol,
+        String address,
+        int port,
+        String cluster,
+        java.util.List<String> protocols) {
+
+    /** Protocol plug-in names are copied; {@code null} means none. */
+    public ListenerConfig {
+        protocols = protocols == null ? java.util.List.of() : java.util.List.copyOf(protocols);
+    }
+
+    /** A listener without protocol plug-in names. */
+    public ListenerConfig(
+            String name, Direction direction, Protocol protocol, String address, int port, String cluster) {
+        this(name, direction, protocol, address, port, cluster, java.util.List.of());
+    }
 
     /** Which way traffic flows through the listener. */
     public enum Direction {
@@ -26,7 +43,13 @@ public record ListenerConfig(
         /** HTTP/2 with prior knowledge (h2c), including gRPC. */
         H2,
         /** Opaque TCP bytes. */
-        TCP
+        TCP,
+        /** Dubbo 2 RPC frames ({@code dubbo} plug-in). */
+        DUBBO,
+        /** SOFA Bolt RPC frames ({@code bolt} plug-in). */
+        BOLT,
+        /** RPC frames of the plug-ins named in {@code protocols}, detected per connection (all plug-ins if empty). */
+        RPC
     }
 
     /** A new builder. */
@@ -43,8 +66,15 @@ public record ListenerConfig(
         private String address;
         private int port;
         private String cluster;
+        private java.util.List<String> protocols;
 
         Builder() {}
+
+        /** The protocol plug-ins an {@code RPC} listener detects. */
+        public Builder protocols(java.util.List<String> protocols) {
+            this.protocols = protocols;
+            return this;
+        }
 
         public Builder name(String name) {
             this.name = name;
@@ -81,7 +111,7 @@ public record ListenerConfig(
             String n = name != null
                     ? name
                     : direction.name().toLowerCase() + "-" + protocol.name().toLowerCase();
-            return new ListenerConfig(n, direction, protocol, addr, port, cluster);
+            return new ListenerConfig(n, direction, protocol, addr, port, cluster, protocols);
         }
     }
 }

@@ -1,0 +1,36 @@
+package io.dualmode.sidecar.internal.rpc;
+
+import io.dualmode.sidecar.protocol.Frame;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One forwarded request waiting for its response: who asked, under which id, and a copy of the request's header,
+ * enough for the plug-in to build an error reply without keeping the (possibly large) request.
+ */
+final class Call {
+    final Channel downstream;
+    final long originalId;
+    final Frame header;
+    final long startNanos;
+    ScheduledFuture<?> timer;
+
+    Call(Channel downstream, Frame request, long startNanos) {
+        this.downstream = downstream;
+        this.originalId = request.requestId();
+        int n = Math.min(request.content().readableBytes(), HEADER_COPY);
+        this.header = request.replace(request.content().copy(request.content().readerIndex(), n));
+        this.startNanos = startNanos;
+    }
+
+    /** How many leading bytes of a request are kept for error replies. */
+    static final int HEADER_COPY = 64;
+
+    /** Cancels the timer and frees the header copy. */
+    void finish() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        header.release();
+    }
+}

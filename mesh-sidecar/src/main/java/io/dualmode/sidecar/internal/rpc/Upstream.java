@@ -1,0 +1,246 @@
+package io.dualmode.sidecar.internal.rpc;
+
+import io.dualmode.sidecar.cluster.Cluster;
+import io.dualmode.sidecar.cluster.UpstreamHost;
+import io.dualmode.sidecar.protocol.ErrorKind;
+import io.dualmode.sidecar.protocol.Frame;
+import io.dualmode.sidecar.protocol.ProtocolPlugin;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.LongObjectHashMap;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upstream connection shared by many downstream connections of the same event loop: requests get a fresh id
+ * from this connection's counter, responses get their caller's id back and go to the caller's channel. Calls that
+ * time out, or are cut off by the connection closing, are answered with the protocol's error reply. Runs only on
+ * its event loop.
+ */
+final class Upstream extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(Upstream.class);
+
+    private final ProtocolPlugin plugin;
+    private final Cluster cluster;
+    private final UpstreamHost host;
+    private final RpcContext context;
+    private final Runnable onClose;
+    private final long idMask;
+    private final LongObjectHashMap<Call> calls = new LongObjectHashMap<>();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private Channel channel;
+    private boolean ready;
+    private boolean closed;
+    private boolean draining;
+    private long lastId;
+
+    Upstream(ProtocolPlugin plugin, Cluster cluster, UpstreamHost host, RpcContext context, Runnable onClose) {
+        this.plugin = plugin;
+        this.cluster = cluster;
+        this.host = host;
+        this.context = context;
+        this.onClose = onClose;
+        this.idMask = plugin.requestIdBits() >= 64 ? Long.MAX_VALUE : (1L << plugin.requestIdBits()) - 1;
+    }
+
+    /** Whether new calls may use this connection. */
+    boolean usable() {
+        return !closed && !draining;
+    }
+
+    /** Requests waiting for a response. */
+    int inFlight() {
+        return calls.size();
+    }
+
+    /** Called once the connect attempt is made; {@code future} completes when it connects or fails. */
+    void connecting(ChannelFuture future) {
+        channel = future.channel();
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                cluster.success(host);
+                cluster.metrics().cxActive.incrementAndGet();
+                channel.closeFuture()
+                        .addListener(x -> cluster.metrics().cxActive.decrementAndGet());
+                ready = true;
+                flushWaiting();
+            } else {
+                cluster.failure(host);
+                cluster.metrics().connectFail.increment();
+                closeAndFail("cannot connect to " + host.endpoint() + ": "
+                        + f.cause().getMessage());
+            }
+        });
+    }
+
+    /** Forwards one request; ownership of {@code request} passes to this connection. */
+    void send(Channel downstream, Frame request) {
+        long now = System.nanoTime();
+        long id = nextId();
+        if (request.expectsResponse()) {
+            Call call = new Call(downstream, request, now);
+            calls.put(id, call);
+            host.requestStarted();
+            cluster.metrics().rqActive.incrementAndGet();
+            context.proxy().requestStarted();
+            long timeout =
+                    request.timeoutMillis() > 0 ? request.timeoutMillis() : context.defaultTimeoutMillis(cluster);
+            call.timer = channel.eventLoop().schedule(() -> timedOut(id), timeout, TimeUnit.MILLISECONDS);
+        }
+        plugin.rewriteRequestId(request, id);
+        if (ready) {
+            write(id, request);
+        } else {
+            waiting.add(new Waiting(id, request));
+        }
+    }
+
+    private long nextId() {
+        do {
+            lastId = (lastId + 1) & idMask;
+        } while (lastId == 0 || calls.containsKey(lastId));
+        return lastId;
+    }
+
+    private void write(long id, Frame request) {
+        Call call = calls.get(id);
+        if (call != null && request.timeoutMillis() > 0) {
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos);
+            plugin.rewriteTimeout(request, (int) Math.max(1, request.timeoutMillis() - waited));
+        }
+        channel.writeAndFlush(request, channel.voidPromise());
+    }
+
+    private void flushWaiting() {
+        for (Waiting w; (w = waiting.poll()) != null; ) {
+            write(w.id, w.request);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (frame.isControl()) {
+            frame.release();
+            drain();
+        } else if (frame.isHeartbeat() && frame.isRequest()) {
+            ctx.writeAndFlush(plugin.encodeHeartbeatResponse(frame, ctx.alloc()), ctx.voidPromise());
+            frame.release();
+        } else if (frame.isResponse()) {
+            respond(frame);
+        } else {
+            frame.release();
+        }
+    }
+
+    private void respond(Frame response) {
+        Call call = calls.remove(response.requestId());
+        if (call == null) {
+            response.release();
+            return;
+        }
+        done(call);
+        cluster.metrics().response(response.isSuccess() ? 200 : 500, call.startNanos);
+        plugin.rewriteRequestId(response, call.originalId);
+        if (call.downstream.isActive()) {
+            call.downstream.writeAndFlush(response, call.downstream.voidPromise());
+        } else {
+            response.release();
+        }
+        closeIfDrained();
+    }
+
+    private void timedOut(long id) {
+        Call call = calls.remove(id);
+        if (call == null) {
+            return;
+        }
+        cluster.metrics().timeout.increment();
+        fail(call, ErrorKind.TIMEOUT, "dualmode sidecar: no response from " + host.endpoint() + " within the timeout");
+        closeIfDrained();
+    }
+
+    private void done(Call call) {
+        call.finish();
+        host.requestFinished();
+        cluster.metrics().rqActive.decrementAndGet();
+        context.proxy().requestFinished();
+    }
+
+    private void fail(Call call, ErrorKind kind, String message) {
+        Channel down = call.downstream;
+        if (down.isActive()) {
+            context.listener().metrics().localReply(kind == ErrorKind.TIMEOUT ? 504 : 503);
+            down.writeAndFlush(
+                    plugin.encodeErrorResponse(call.header, kind, message, down.alloc()), down.voidPromise());
+        }
+        done(call);
+    }
+
+    /** Stops taking calls; closes once the calls in flight are answered. */
+    void drain() {
+        if (!draining) {
+            draining = true;
+            onClose.run();
+        }
+        closeIfDrained();
+    }
+
+    private void closeIfDrained() {
+        if (draining && calls.isEmpty() && channel != null) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.writeAndFlush(plugin.encodeHeartbeatRequest(nextId(), ctx.alloc()), ctx.voidPromise());
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!calls.isEmpty()) {
+            cluster.metrics().reset.increment();
+        }
+        closeAndFail("dualmode sidecar: connection to " + host.endpoint() + " closed before the response");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("[{}] upstream {} failed: {}", ctx.channel().id(), host.endpoint(), cause.toString());
+        ctx.close();
+    }
+
+    private void closeAndFail(String message) {
+        if (!closed) {
+            closed = true;
+            onClose.run();
+        }
+        for (Waiting w; (w = waiting.poll()) != null; ) {
+            w.request.release();
+        }
+        List<Call> cut = new ArrayList<>(calls.values());
+        calls.clear();
+        cut.forEach(c -> fail(c, ErrorKind.UPSTREAM_FAILURE, message));
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    /** A request written once the connection is up. */
+    private record Waiting(long id, Frame request) {}
+}
