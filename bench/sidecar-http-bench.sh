@@ -18,7 +18,8 @@
 #   bench/sidecar-http-bench.sh              # 2 rounds
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-http-bench.sh
 #
-# Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last sidecar jar, RATE_CLIENTS (10) x RATE_PER_CLIENT (500)
+# Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last sidecar jar, SIDECAR_JAR to run another jar (implies
+# SKIP_BUILD; the jar is copied first so a rebuild during the run cannot touch it), RATE_CLIENTS (10) x RATE_PER_CLIENT (500)
 # for the fixed rate, SIDECAR_JVM (the JVM options below). Output: bench/target/sidecar-http-bench/.
 set -euo pipefail
 
@@ -28,7 +29,7 @@ ROUNDS=${ROUNDS:-2}
 RATE_CLIENTS=${RATE_CLIENTS:-10}
 RATE_PER_CLIENT=${RATE_PER_CLIENT:-500}
 SIDECAR_JVM=${SIDECAR_JVM:-"-Xms32m -Xmx64m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m"}
-JAR=mesh-sidecar/target/dualmode-mesh-sidecar-0.1.0-SNAPSHOT-all.jar
+JAR=${SIDECAR_JAR:-mesh-sidecar/target/dualmode-mesh-sidecar-0.1.0-SNAPSHOT-all.jar}
 OUT=$ROOT/bench/target/sidecar-http-bench
 RUN=$OUT/run
 TPL=$ROOT/bench/sidecar
@@ -65,7 +66,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+if [[ "${SKIP_BUILD:-0}" != 1 && -z "${SIDECAR_JAR:-}" ]]; then
   if ! ./mvnw -B -q -pl mesh-sidecar -am package -DskipTests >"$ROOT/bench/target/sidecar-build.log" 2>&1; then
     [[ -f $JAR ]] || { echo "build failed and no sidecar jar, see bench/target/sidecar-build.log" >&2; exit 1; }
     echo "WARNING: build failed (see bench/target/sidecar-build.log); using the existing $JAR ($(date -u -r "$JAR" +%FT%TZ))" >&2
@@ -74,6 +75,9 @@ fi
 [[ -f $JAR ]] || { echo "no $JAR" >&2; exit 1; }
 rm -rf "$OUT"
 mkdir -p "$RUN"/backend-tmp "$RUN"/proxy-tmp
+# run a copy: other builds on this machine may rewrite the jar while the bench runs
+cp "$JAR" "$RUN/sidecar.jar"
+echo "sidecar jar: $JAR ($(date -u -r "$JAR" +%FT%TZ), sha1 $(sha1sum "$JAR" | cut -c1-12))" >"$OUT/jar.txt"
 RESULTS=$OUT/results.tsv
 : >"$RESULTS"
 
@@ -95,6 +99,7 @@ wait_http() { # url [h2]
     else
       curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
     fi
+    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || { echo "process $p exited; logs in $RUN" >&2; exit 1; }; done
     sleep 0.1
   done
   echo "no answer from $1" >&2
@@ -134,10 +139,10 @@ if command -v nghttpx >/dev/null; then
   NGHTTPX_PID=$!; PIDS+=("$NGHTTPX_PID")
 fi
 # shellcheck disable=SC2086
-java $SIDECAR_JVM -jar "$JAR" --config "$RUN/sidecar-ingress.yaml" >"$RUN/sidecar-b.log" 2>&1 &
+java $SIDECAR_JVM -jar "$RUN/sidecar.jar" --config "$RUN/sidecar-ingress.yaml" >"$RUN/sidecar-b.log" 2>&1 &
 SIDECAR_B_PID=$!; PIDS+=("$SIDECAR_B_PID")
 # shellcheck disable=SC2086
-java $SIDECAR_JVM -jar "$JAR" --config "$RUN/sidecar-egress.yaml" >"$RUN/sidecar-a.log" 2>&1 &
+java $SIDECAR_JVM -jar "$RUN/sidecar.jar" --config "$RUN/sidecar-egress.yaml" >"$RUN/sidecar-a.log" 2>&1 &
 SIDECAR_A_PID=$!; PIDS+=("$SIDECAR_A_PID")
 
 wait_http "http://127.0.0.1:$BACKEND_PORT/"
