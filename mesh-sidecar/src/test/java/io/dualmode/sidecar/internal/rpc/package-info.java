@@ -1,0 +1,2 @@
+/** Tests of the RPC proxy. */
+package io.dualmode.sidecar.internal.rpc;
