@@ -1,0 +1,150 @@
+package io.dualmode.sidecar.it;
+
+import static io.dualmode.sidecar.it.SidecarFixture.cluster;
+import static io.dualmode.sidecar.it.SidecarFixture.config;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualmode.sidecar.Sidecar;
+import io.dualmode.sidecar.cluster.Endpoint;
+import io.dualmode.sidecar.config.ListenerConfig;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.apache.dubbo.config.ApplicationConfig;
+import org.apache.dubbo.config.ProtocolConfig;
+import org.apache.dubbo.config.ReferenceConfig;
+import org.apache.dubbo.config.RegistryConfig;
+import org.apache.dubbo.config.ServiceConfig;
+import org.apache.dubbo.config.bootstrap.DubboBootstrap;
+import org.apache.dubbo.rpc.RpcContext;
+import org.apache.dubbo.rpc.RpcException;
+import org.apache.dubbo.rpc.model.FrameworkModel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A real Dubbo 3.3 consumer calling a real Dubbo provider through a {@code DUBBO} listener, all on 127.0.0.1. */
+@Timeout(120)
+class DubboRpcProxyIntegrationTest {
+    private static final String SERVICE = "providers:" + Echo.class.getName() + ":1.0.0:";
+    private final List<DubboBootstrap> bootstraps = new ArrayList<>();
+    private final List<FrameworkModel> models = new ArrayList<>();
+    private Sidecar sidecar;
+
+    /** The service called through the sidecar. */
+    public interface Echo {
+        String echo(String text);
+    }
+
+    @BeforeAll
+    static void loopbackOnly() {
+        String[] nics = new File("/sys/class/net").list();
+        String ignored = Arrays.stream(nics == null ? new String[0] : nics)
+                .filter(n -> !n.equals("lo"))
+                .collect(Collectors.joining(","));
+        System.setProperty("dubbo.network.interface.ignored", ignored);
+    }
+
+    @AfterEach
+    void stop() {
+        bootstraps.forEach(DubboBootstrap::destroy);
+        models.forEach(FrameworkModel::destroy);
+        if (sidecar != null) {
+            sidecar.close();
+        }
+    }
+
+    @Test
+    void concurrentCallsReachTheProviderThroughTheSidecar() throws Exception {
+        int port = startProvider();
+        Echo echo = consumer(startSidecar(Endpoint.of("127.0.0.1", port)));
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                String text = "call-" + i;
+                calls.add(CompletableFuture.supplyAsync(() -> echo.echo(text), callers));
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                assertThat(calls.get(i).get()).startsWith("echo:call-" + i + " from 127.0.0.1:");
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        String big = "b".repeat(3 * 1024 * 1024);
+        assertThat(echo.echo(big)).startsWith("echo:" + big);
+    }
+
+    @Test
+    void noProviderIsAnRpcExceptionWithTheSidecarsMessage() {
+        Echo echo = consumer(startSidecar());
+        assertThatThrownBy(() -> echo.echo("x"))
+                .isInstanceOf(RpcException.class)
+                .hasMessageContaining("no healthy upstream");
+    }
+
+    private int startProvider() throws IOException {
+        int port = freePort();
+        ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
+        protocol.setHost("127.0.0.1");
+        ServiceConfig<Echo> service = new ServiceConfig<>();
+        service.setInterface(Echo.class);
+        service.setVersion("1.0.0");
+        service.setRef(text ->
+                "echo:" + text + " from " + RpcContext.getServiceContext().getRemoteAddressString());
+        bootstrap("dm-echo-provider").protocol(protocol).service(service).start();
+        return port;
+    }
+
+    private Echo consumer(int sidecarPort) {
+        ReferenceConfig<Echo> reference = new ReferenceConfig<>();
+        reference.setInterface(Echo.class);
+        reference.setVersion("1.0.0");
+        reference.setUrl("dubbo://127.0.0.1:" + sidecarPort);
+        reference.setTimeout(20_000);
+        reference.setCheck(false);
+        bootstrap("dm-echo-consumer").reference(reference).start();
+        return reference.get();
+    }
+
+    private DubboBootstrap bootstrap(String name) {
+        FrameworkModel model = new FrameworkModel();
+        models.add(model);
+        ApplicationConfig app = new ApplicationConfig(name);
+        app.setQosEnable(false);
+        DubboBootstrap b = DubboBootstrap.newInstance(model).application(app).registry(new RegistryConfig("N/A"));
+        bootstraps.add(b);
+        return b;
+    }
+
+    private int startSidecar(Endpoint... provider) {
+        ListenerConfig dubbo = ListenerConfig.builder()
+                .name("egress-dubbo")
+                .protocol(ListenerConfig.Protocol.DUBBO)
+                .address("127.0.0.1")
+                .port(0)
+                .build();
+        sidecar = Sidecar.create(config(
+                                List.of(dubbo),
+                                List.of(cluster(SERVICE, provider).build()))
+                        .build())
+                .start();
+        return sidecar.listenerAddress("egress-dubbo").getPort();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
