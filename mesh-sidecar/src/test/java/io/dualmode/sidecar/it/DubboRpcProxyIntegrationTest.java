@@ -39,6 +39,8 @@ class DubboRpcProxyIntegrationTest {
     private static final String SERVICE = "providers:" + Echo.class.getName() + ":1.0.0:";
     private final List<DubboBootstrap> bootstraps = new ArrayList<>();
     private final List<FrameworkModel> models = new ArrayList<>();
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    private java.time.Duration requestTimeout = java.time.Duration.ofSeconds(15);
     private Sidecar sidecar;
 
     /** The service called through the sidecar. */
@@ -57,6 +59,7 @@ class DubboRpcProxyIntegrationTest {
 
     @AfterEach
     void stop() {
+        release.countDown();
         bootstraps.forEach(DubboBootstrap::destroy);
         models.forEach(FrameworkModel::destroy);
         if (sidecar != null) {
@@ -106,6 +109,17 @@ class DubboRpcProxyIntegrationTest {
         return port;
     }
 
+    private String answer(String text) {
+        if (text.equals("slow")) {
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return "echo:" + text + " from " + RpcContext.getServiceContext().getRemoteAddressString();
+    }
+
     private Echo consumer(int sidecarPort) {
         ReferenceConfig<Echo> reference = new ReferenceConfig<>();
         reference.setInterface(Echo.class);
@@ -113,6 +127,7 @@ class DubboRpcProxyIntegrationTest {
         reference.setUrl("dubbo://127.0.0.1:" + sidecarPort);
         reference.setTimeout(20_000);
         reference.setCheck(false);
+        reference.setRetries(0);
         bootstrap("dm-echo-consumer").reference(reference).start();
         return reference.get();
     }
@@ -136,7 +151,9 @@ class DubboRpcProxyIntegrationTest {
                 .build();
         sidecar = Sidecar.create(config(
                                 List.of(dubbo),
-                                List.of(cluster(SERVICE, provider).build()))
+                                List.of(cluster(SERVICE, provider)
+                                        .requestTimeout(requestTimeout)
+                                        .build()))
                         .build())
                 .start();
         return sidecar.listenerAddress("egress-dubbo").getPort();
