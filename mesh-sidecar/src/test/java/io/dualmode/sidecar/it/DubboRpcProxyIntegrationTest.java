@@ -115,6 +115,7 @@ class DubboRpcProxyIntegrationTest {
                 release.await(30, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                throw new IllegalStateException("provider thread interrupted", e);
             }
         }
         return "echo:" + text + " from " + RpcContext.getServiceContext().getRemoteAddressString();
