@@ -118,6 +118,8 @@ class GrpcBadInputIntegrationTest {
                 NacosException.class, () -> good.registerInstance("s", "127.0.0.1", -5));
         assertThat(fromClient.getErrCode()).isEqualTo(400);
         assertThat(fromClient.getErrMsg()).contains("port -5 is out of range");
+        // refused in its own response type, so the client does not drop its connection over a bad parameter
+        assertThat(good.getServerStatus()).isEqualTo("UP");
         assertStillServingAndNothingLost();
     }
 

@@ -152,7 +152,10 @@ public final class GrpcFrontend implements AutoCloseable {
         } catch (RemoteException e) {
             return failure(type, e.code(), e.getMessage());
         } catch (InvalidRequestException e) {
-            return failure(type, e.code(), e.getMessage());
+            // A refused request is answered in its own response type: nacos-client then raises the error to the
+            // caller without marking the connection unhealthy and reconnecting, as it does for an ErrorResponse.
+            metrics.request(type, e.code());
+            return payloads.payload(handler.responseType(), payloads.failure(e.code(), e.getMessage()));
         } catch (RuntimeException e) {
             log.warn("REGISTRY-0104: {} from {} failed", type, connection, e);
             return failure(type, RemoteException.SERVER_ERROR, type + " failed: " + e);
