@@ -1,7 +1,9 @@
 package io.dualmode.sidecar.agent;
 
+import static io.dualmode.registry.remote.RegistryHandlers.configKey;
 import static io.dualmode.registry.remote.RegistryHandlers.handler;
 import static io.dualmode.registry.remote.RegistryHandlers.serviceKey;
+import static io.dualmode.registry.remote.RegistryHandlers.text;
 
 import com.alibaba.nacos.api.exception.NacosException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,7 +64,8 @@ final class LocalHandlers {
         ServiceKey key = serviceKey(r);
         String type = r.path("type").asText();
         switch (type) {
-            case "registerInstance" -> publications.put(c.id(), key, List.of(instanceOf(r.get("instance"))));
+            case "registerInstance" ->
+                publications.put(c.id(), key, List.of(RegistryHandlers.instanceOf(json, r.get("instance"))));
             case "deregisterInstance" -> publications.put(c.id(), key, List.of());
             default -> throw InvalidRequestException.invalid("unsupported request type '" + type + "'");
         }
@@ -72,7 +75,7 @@ final class LocalHandlers {
     private ObjectNode batch(Connection c, JsonNode r, ObjectNode resp) {
         ServiceKey key = serviceKey(r);
         List<Instance> instances = new ArrayList<>();
-        r.path("instances").forEach(n -> instances.add(instanceOf(n)));
+        r.path("instances").forEach(n -> instances.add(RegistryHandlers.instanceOf(json, n)));
         publications.put(c.id(), key, instances);
         return resp.put("type", r.path("type").asText());
     }
@@ -113,10 +116,6 @@ final class LocalHandlers {
         } catch (NacosException e) {
             throw new InvalidRequestException(e.getErrCode(), "the registry failed to list services: " + e.getErrMsg());
         }
-    }
-
-    private static ConfigKey configKey(JsonNode r) {
-        return new ConfigKey(text(r, "tenant"), text(r, "group"), text(r, "dataId"));
     }
 
     private ObjectNode configQuery(Connection c, JsonNode r, ObjectNode resp) {
@@ -161,21 +160,5 @@ final class LocalHandlers {
             }
         }
         return resp;
-    }
-
-    private Instance instanceOf(JsonNode node) {
-        if (node == null || !node.isObject()) {
-            throw InvalidRequestException.invalid("instance is missing");
-        }
-        try {
-            return json.treeToValue(node, Instance.class);
-        } catch (Exception e) {
-            throw InvalidRequestException.invalid("instance cannot be read: " + e.getMessage());
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node == null ? null : node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 }

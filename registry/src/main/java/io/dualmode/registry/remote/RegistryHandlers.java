@@ -97,7 +97,7 @@ public final class RegistryHandlers {
         ServiceKey key = serviceKey(r);
         String type = text(r, "type");
         if ("registerInstance".equals(type)) {
-            naming.registerForConnection(c.id(), key, instanceOf(r.get("instance")));
+            naming.registerForConnection(c.id(), key, instanceOf(json, r.get("instance")));
         } else if ("deregisterInstance".equals(type)) {
             naming.deregisterForConnection(c.id(), key);
         } else {
@@ -114,7 +114,7 @@ public final class RegistryHandlers {
         }
         List<Instance> instances = new ArrayList<>();
         for (JsonNode node : r.path("instances")) {
-            instances.add(instanceOf(node));
+            instances.add(instanceOf(json, node));
         }
         naming.batchRegisterForConnection(c.id(), key, instances);
         return resp.put("type", type);
@@ -123,7 +123,7 @@ public final class RegistryHandlers {
     private ObjectNode persistentInstance(Connection c, JsonNode r, ObjectNode resp) {
         ServiceKey key = serviceKey(r);
         String type = text(r, "type");
-        Instance instance = instanceOf(r.get("instance")).withEphemeral(false);
+        Instance instance = instanceOf(json, r.get("instance")).withEphemeral(false);
         if ("registerInstance".equals(type)) {
             naming.registerInstance(key, instance);
         } else if ("deregisterInstance".equals(type)) {
@@ -168,7 +168,8 @@ public final class RegistryHandlers {
         return resp;
     }
 
-    private Instance instanceOf(JsonNode node) {
+    /** Reads an instance from a request, or fails with {@code INVALID_PARAM} saying why. */
+    public static Instance instanceOf(ObjectMapper json, JsonNode node) {
         if (node == null || !node.isObject()) {
             throw InvalidRequestException.invalid("instance is missing");
         }
@@ -181,7 +182,8 @@ public final class RegistryHandlers {
 
     // ---- config
 
-    private static ConfigKey configKey(JsonNode r) {
+    /** The config item a config request or listen context is about. */
+    public static ConfigKey configKey(JsonNode r) {
         return new ConfigKey(text(r, "tenant"), text(r, "group"), text(r, "dataId"));
     }
 
@@ -249,7 +251,8 @@ public final class RegistryHandlers {
         return resp;
     }
 
-    private static String text(JsonNode node, String field) {
+    /** A text field, or null when absent or JSON null. */
+    public static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }
