@@ -28,7 +28,9 @@ ROOT=$PWD
 ROUNDS=${ROUNDS:-2}
 RATE_CLIENTS=${RATE_CLIENTS:-10}
 RATE_PER_CLIENT=${RATE_PER_CLIENT:-500}
-SIDECAR_JVM=${SIDECAR_JVM:-"-Xms32m -Xmx64m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=32m"}
+# The sidecar JVM options the launch script uses, unless SIDECAR_JVM says otherwise.
+SIDECAR_JVM=${SIDECAR_JVM:-$(mesh-sidecar/bin/dualmode-sidecar --print-jvm-options)}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 JAR=${SIDECAR_JAR:-mesh-sidecar/target/dualmode-mesh-sidecar-0.1.0-SNAPSHOT-all.jar}
 OUT=$ROOT/bench/target/sidecar-http-bench
 RUN=$OUT/run
