@@ -5,9 +5,12 @@ import io.dualmode.starter.core.DualmodeAutoConfiguration;
 import io.dualmode.starter.core.DualmodeProperties;
 import io.dualmode.starter.core.InstanceMetadata;
 import io.dualmode.starter.core.SidecarGuard;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -22,7 +25,7 @@ import org.springframework.cloud.client.ReactiveCommonsClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.reactive.SimpleReactiveDiscoveryClientAutoConfiguration;
-import org.springframework.cloud.client.loadbalancer.RestTemplateCustomizer;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationProperties;
 import org.springframework.cloud.commons.util.InetUtils;
 import org.springframework.cloud.commons.util.InetUtilsProperties;
@@ -30,6 +33,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.client.RestTemplate;
 
 /**
@@ -157,9 +161,18 @@ public class DualmodeSpringCloudAutoConfiguration {
             return new SidecarEgressInterceptor(properties);
         }
 
+        /**
+         * Adds the interceptor to every {@code @LoadBalanced RestTemplate}, after Spring Cloud has added its own (a
+         * {@code RestTemplateCustomizer} bean would make Spring Cloud's load-balancing customizer back off).
+         */
         @Bean
-        RestTemplateCustomizer dualmodeSidecarEgressCustomizer(SidecarEgressInterceptor interceptor) {
-            return template -> template.getInterceptors().add(interceptor);
+        SmartInitializingSingleton dualmodeSidecarEgressInitializer(
+                @LoadBalanced ObjectProvider<RestTemplate> templates, SidecarEgressInterceptor interceptor) {
+            return () -> templates.forEach(template -> {
+                List<ClientHttpRequestInterceptor> interceptors = new ArrayList<>(template.getInterceptors());
+                interceptors.add(interceptor);
+                template.setInterceptors(interceptors);
+            });
         }
     }
 }

@@ -254,6 +254,49 @@ class DualmodeSpringCloudAutoConfigurationTest {
     }
 
     @Test
+    void meshModeLoadBalancedRestTemplatesKeepTheLoadBalancerAndNameTheSidecarWhenRefused() {
+        runner.withConfiguration(AutoConfigurations.of(
+                        org.springframework.cloud.client.loadbalancer.LoadBalancerAutoConfiguration.class))
+                .withUserConfiguration(RestTemplates.class)
+                .withBean(
+                        org.springframework.cloud.client.loadbalancer.LoadBalancerClient.class,
+                        () -> org.mockito.Mockito.mock(
+                                org.springframework.cloud.client.loadbalancer.LoadBalancerClient.class))
+                .withPropertyValues("dualmode.mode=mesh", "dualmode.sidecar.check-on-startup=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    org.springframework.web.client.RestTemplate balanced =
+                            context.getBean("balanced", org.springframework.web.client.RestTemplate.class);
+                    assertThat(balanced.getInterceptors())
+                            .hasAtLeastOneElementOfType(
+                                    org.springframework.cloud.client.loadbalancer.LoadBalancerInterceptor.class)
+                            .hasAtLeastOneElementOfType(SidecarEgressInterceptor.class);
+                    assertThat(context.getBean("plain", org.springframework.web.client.RestTemplate.class)
+                                    .getInterceptors())
+                            .isEmpty();
+                });
+        runner.withConfiguration(AutoConfigurations.of(
+                        org.springframework.cloud.client.loadbalancer.LoadBalancerAutoConfiguration.class))
+                .withUserConfiguration(RestTemplates.class)
+                .withPropertyValues("dualmode.registry.address=" + registry.address())
+                .run(context -> assertThat(context).doesNotHaveBean(SidecarEgressInterceptor.class));
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class RestTemplates {
+        @org.springframework.context.annotation.Bean
+        @org.springframework.cloud.client.loadbalancer.LoadBalanced
+        org.springframework.web.client.RestTemplate balanced() {
+            return new org.springframework.web.client.RestTemplate();
+        }
+
+        @org.springframework.context.annotation.Bean
+        org.springframework.web.client.RestTemplate plain() {
+            return new org.springframework.web.client.RestTemplate();
+        }
+    }
+
+    @Test
     void registrationAddressFollowsTheMode() {
         runner.withPropertyValues("dualmode.mode=mesh", "dualmode.sidecar.check-on-startup=false")
                 .run(context -> assertThat(
