@@ -19,9 +19,7 @@ class CallController {
     private final DualmodeProperties dualmode;
 
     CallController(
-            GreeterClient client,
-            @Value("${spring.application.name}") String consumer,
-            DualmodeProperties dualmode) {
+            GreeterClient client, @Value("${spring.application.name}") String consumer, DualmodeProperties dualmode) {
         this.client = client;
         this.consumer = consumer;
         this.dualmode = dualmode;
