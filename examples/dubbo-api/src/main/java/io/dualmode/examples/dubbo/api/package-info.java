@@ -1,0 +1,2 @@
+/** The API the Dubbo examples share. */
+package io.dualmode.examples.dubbo.api;

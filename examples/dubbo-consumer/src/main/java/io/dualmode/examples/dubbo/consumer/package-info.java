@@ -1,0 +1,2 @@
+/** The Dubbo example consumer. */
+package io.dualmode.examples.dubbo.consumer;

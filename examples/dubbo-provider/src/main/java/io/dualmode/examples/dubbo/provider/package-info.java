@@ -1,0 +1,2 @@
+/** The Dubbo example provider. */
+package io.dualmode.examples.dubbo.provider;

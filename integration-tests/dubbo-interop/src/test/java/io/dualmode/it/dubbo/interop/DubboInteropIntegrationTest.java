@@ -1,0 +1,236 @@
+package io.dualmode.it.dubbo.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.naming.NamingService;
+import com.alibaba.nacos.api.naming.pojo.Instance;
+import io.dualmode.it.support.Tokens;
+import io.dualmode.registry.RegistryServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The Dubbo example provider and consumer (runnable jars, {@code dualmode-dubbo-spring-boot-starter}), each in its own
+ * JVM, consumer {sdk, mesh} x provider {sdk, mesh}, against the real registry and real sidecars on loopback. Each
+ * pair has its own Dubbo group, so a consumer reaches exactly one provider. Every call must succeed and take the
+ * expected path, read from the sidecars' own counters: a mesh consumer's calls pass its sidecar's
+ * {@code egress-dubbo} listener, a mesh provider's arrive through its sidecar's {@code ingress-dubbo}, and nothing
+ * else passes any sidecar. The provider's reply names the caller address it saw ({@code 127.0.0.1}: Dubbo dials every
+ * {@code 127.*} host as {@code 127.0.0.1}, so on one machine the sidecars differ by port, not by address).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 360, unit = TimeUnit.SECONDS)
+final class DubboInteropIntegrationTest {
+
+    private static final String GREETER = "io.dualmode.examples.dubbo.api.Greeter";
+    private static final Duration START = Duration.ofSeconds(240);
+    private static final int CALLS = 5;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private RegistryServer registry;
+    private String token;
+    private MeshNode providerSidecar;
+    private ExampleApp sdkProvider;
+    private ExampleApp meshProvider;
+    private final Map<String, ExampleApp> consumers = new java.util.HashMap<>();
+    private final Map<String, MeshNode> consumerSidecars = new java.util.HashMap<>();
+
+    @BeforeAll
+    void startEverything() throws Exception {
+        registry = RegistryServer.builder().host("127.0.0.1").port(0).build().start();
+        token = Tokens.fresh("dit");
+        Path home = Files.createTempDirectory("dubbo-interop");
+        providerSidecar = closing(new MeshNode(registry.address()));
+        sdkProvider = closing(ExampleApp.start(
+                "dubbo-provider", token + "-sdk-provider", group("sdk"), registry.address(), null, home));
+        meshProvider = closing(ExampleApp.start(
+                "dubbo-provider", token + "-mesh-provider", group("mesh"), registry.address(), providerSidecar, home));
+        for (String consumerMode : List.of("sdk", "mesh")) {
+            for (String providerMode : List.of("sdk", "mesh")) {
+                String key = consumerMode + "->" + providerMode;
+                MeshNode sidecar = null;
+                if (consumerMode.equals("mesh")) {
+                    sidecar = closing(new MeshNode(registry.address()));
+                    consumerSidecars.put(key, sidecar);
+                }
+                consumers.put(
+                        key,
+                        closing(ExampleApp.start(
+                                "dubbo-consumer",
+                                token + "-" + consumerMode + "-consumer-of-" + providerMode,
+                                group(providerMode),
+                                registry.address(),
+                                sidecar,
+                                home)));
+            }
+        }
+        for (ExampleApp consumer : consumers.values()) {
+            await().atMost(START)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .failFast(consumer.name + " exited; see " + consumer.log(), () -> !consumer.isAlive())
+                    .ignoreExceptions()
+                    .untilAsserted(
+                            () -> assertThat(consumer.call("warm-up").status()).isEqualTo(200));
+        }
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    static Stream<Arguments> matrix() {
+        return Stream.of(
+                Arguments.of("sdk", "sdk"),
+                Arguments.of("sdk", "mesh"),
+                Arguments.of("mesh", "sdk"),
+                Arguments.of("mesh", "mesh"));
+    }
+
+    @Order(1)
+    @ParameterizedTest(name = "consumer {0} -> provider {1}")
+    @MethodSource("matrix")
+    void everyCallSucceedsOnTheExpectedPath(String consumerMode, String providerMode) throws Exception {
+        String key = consumerMode + "->" + providerMode;
+        ExampleApp consumer = consumers.get(key);
+        ExampleApp provider = providerMode.equals("mesh") ? meshProvider : sdkProvider;
+        Map<String, Long> before = counters();
+
+        for (int i = 0; i < CALLS; i++) {
+            ExampleApp.Reply reply = consumer.call("call-" + i);
+            assertThat(reply.status()).as("%s: %s", key, reply.body()).isEqualTo(200);
+            assertThat(reply.body().path("consumer").asText()).isEqualTo(consumer.name);
+            assertThat(reply.body().path("consumerMode").asText()).isEqualTo(consumerMode);
+            assertThat(reply.reply())
+                    .startsWith("hello call-" + i + " from " + provider.name + " instance=127.0.0.1:"
+                            + provider.dubboPort + " mode=" + providerMode + " caller=127.0.0.1:");
+        }
+
+        Map<String, Long> expected = new java.util.HashMap<>(before);
+        if (consumerMode.equals("mesh")) {
+            expected.merge(key + " egress", (long) CALLS, Long::sum);
+        }
+        if (providerMode.equals("mesh")) {
+            expected.merge("provider ingress", (long) CALLS, Long::sum);
+        }
+        assertThat(counters()).as("requests each sidecar listener saw").isEqualTo(expected);
+    }
+
+    @Order(2)
+    @Test
+    void whatIsRegisteredCarriesTheModeProtocolAndApplication() throws Exception {
+        NamingService naming = NacosFactory.createNamingService(registry.address());
+        try {
+            // SDK provider: interface-level and application-level, both with the starter's metadata
+            Instance sdkInterface = single(naming, "providers:" + GREETER + ":1.0.0:" + group("sdk"));
+            assertThat(sdkInterface.getIp() + ":" + sdkInterface.getPort())
+                    .isEqualTo("127.0.0.1:" + sdkProvider.dubboPort);
+            assertThat(sdkInterface.getMetadata())
+                    .containsEntry("dualmode.mode", "sdk")
+                    .containsEntry("dualmode.protocol", "dubbo")
+                    .containsEntry("dualmode.application", sdkProvider.name);
+            Instance sdkApplication = single(naming, sdkProvider.name);
+            assertThat(sdkApplication.getMetadata())
+                    .containsEntry("dualmode.mode", "sdk")
+                    .containsEntry("dualmode.protocol", "dubbo")
+                    .containsEntry("dualmode.application", sdkProvider.name);
+
+            // mesh provider: interface-level only, published as its sidecar's Dubbo ingress
+            Instance meshInterface = single(naming, "providers:" + GREETER + ":1.0.0:" + group("mesh"));
+            assertThat(meshInterface.getIp() + ":" + meshInterface.getPort())
+                    .isEqualTo("127.0.0.1:" + providerSidecar.ingress().getPort());
+            assertThat(meshInterface.getMetadata())
+                    .containsEntry("dualmode.mode", "mesh")
+                    .containsEntry("dualmode.protocol", "dubbo")
+                    .containsEntry("dualmode.application", meshProvider.name);
+            assertThat(naming.getAllInstances(meshProvider.name)).isEmpty();
+        } finally {
+            naming.shutDown();
+        }
+    }
+
+    @Order(4)
+    @Test
+    void callsContinueFromCachedListsWhileTheRegistryIsDown() throws Exception {
+        registry.close();
+        for (Map.Entry<String, ExampleApp> e : consumers.entrySet()) {
+            for (int i = 0; i < CALLS; i++) {
+                ExampleApp.Reply reply = e.getValue().call("registry-down-" + i);
+                assertThat(reply.status())
+                        .as("%s: %s", e.getKey(), reply.body())
+                        .isEqualTo(200);
+            }
+        }
+    }
+
+    @Order(3)
+    @Test
+    void aMeshConsumerFailsClearlyWhileItsSidecarIsDownAndRecoversWhenItReturns() throws Exception {
+        ExampleApp consumer = consumers.get("mesh->sdk");
+        MeshNode sidecar = consumerSidecars.get("mesh->sdk");
+        sidecar.stop();
+        ExampleApp.Reply failed = consumer.call("sidecar-down");
+        assertThat(failed.status()).isEqualTo(502);
+        assertThat(failed.error()).contains("Failed to invoke the method greet").contains("127.0.0.1");
+
+        sidecar.start();
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> assertThat(consumer.call("sidecar-back").status()).isEqualTo(200));
+        long before = sidecar.requests("egress-dubbo");
+        assertThat(consumer.call("through-the-new-sidecar").reply()).contains("from " + sdkProvider.name);
+        assertThat(sidecar.requests("egress-dubbo")).isEqualTo(before + 1);
+    }
+
+    private Map<String, Long> counters() {
+        Map<String, Long> out = new java.util.HashMap<>();
+        consumerSidecars.forEach((key, sidecar) -> {
+            out.put(key + " egress", sidecar.requests("egress-dubbo"));
+            out.put(key + " ingress", sidecar.requests("ingress-dubbo"));
+        });
+        out.put("provider egress", providerSidecar.requests("egress-dubbo"));
+        out.put("provider ingress", providerSidecar.requests("ingress-dubbo"));
+        return out;
+    }
+
+    private static Instance single(NamingService naming, String service) throws Exception {
+        List<Instance> instances = naming.getAllInstances(service);
+        assertThat(instances).as(service).hasSize(1);
+        return instances.get(0);
+    }
+
+    private String group(String providerMode) {
+        return token + "-" + providerMode;
+    }
+
+    private <T extends AutoCloseable> T closing(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+}

@@ -1,0 +1,124 @@
+package io.dualmode.it.dubbo.interop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualmode.sidecar.Mode;
+import io.dualmode.sidecar.Sidecar;
+import io.dualmode.sidecar.agent.MeshAgent;
+import io.dualmode.sidecar.agent.SidecarDataPlane;
+import io.dualmode.sidecar.config.ConfigLoader;
+import io.dualmode.sidecar.config.ListenerConfig;
+import io.dualmode.sidecar.config.SidecarConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One application's sidecar, in the test JVM: a real {@link Sidecar} with the shared {@code egress-dubbo} and
+ * {@code ingress-dubbo} listeners and its {@link MeshAgent} (the local registry endpoint the app points nacos-client
+ * at). Dubbo dials every {@code 127.*} address as {@code 127.0.0.1} (protocols/dubbo.md §8), so every listener is on
+ * 127.0.0.1 and the sidecars differ by port. Restartable on the same ports, for the sidecar-stops case.
+ */
+final class MeshNode implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private final String registry;
+    private int egressPort;
+    private int ingressPort;
+    private int adminPort;
+    private int registryPort;
+    private Sidecar sidecar;
+    private MeshAgent agent;
+
+    MeshNode(String registry) {
+        this.registry = registry;
+        start();
+    }
+
+    /** Starts the sidecar and its agent, on the ports of the previous start if there was one. */
+    void start() {
+        sidecar = Sidecar.create(config(), Mode.MESH).start();
+        egressPort = sidecar.listenerAddress("egress-dubbo").getPort();
+        ingressPort = sidecar.listenerAddress("ingress-dubbo").getPort();
+        adminPort = sidecar.adminAddress().getPort();
+        agent = MeshAgent.builder(registry, new SidecarDataPlane(sidecar, "127.0.0.1"), sidecar.mode())
+                .localPort(registryPort)
+                .build()
+                .start();
+        registryPort = Integer.parseInt(
+                agent.localAddress().substring(agent.localAddress().lastIndexOf(':') + 1));
+    }
+
+    /** Stops the sidecar and its agent, as a crashed or stopped sidecar process would be gone. */
+    void stop() {
+        agent.close();
+        sidecar.stop(Duration.ZERO);
+    }
+
+    /** The {@code dualmode.sidecar.*} arguments of an application using this sidecar. */
+    List<String> applicationArgs() {
+        return List.of(
+                "--dualmode.mode=mesh",
+                "--dualmode.sidecar.host=127.0.0.1",
+                "--dualmode.sidecar.registry-port=" + registryPort,
+                "--dualmode.sidecar.admin-port=" + adminPort);
+    }
+
+    InetSocketAddress ingress() {
+        return new InetSocketAddress("127.0.0.1", ingressPort);
+    }
+
+    /** Requests the listener has taken, from the admin endpoint's {@code /stats}. */
+    long requests(String listener) {
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/stats"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode count =
+                    JSON.readTree(response.body()).get("sidecar.downstream.rq.total.listener=" + listener + ".count");
+            return count == null ? 0 : count.asLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private SidecarConfig config() {
+        return SidecarConfig.builder()
+                .workers(1)
+                .admin(ConfigLoader.parse("admin: {address: 127.0.0.1, port: " + adminPort + "}", "test")
+                        .admin())
+                .listeners(List.of(
+                        listener("egress-dubbo", ListenerConfig.Direction.EGRESS, egressPort),
+                        listener("ingress-dubbo", ListenerConfig.Direction.INGRESS, ingressPort)))
+                .build();
+    }
+
+    private static ListenerConfig listener(String name, ListenerConfig.Direction direction, int port) {
+        return ListenerConfig.builder()
+                .name(name)
+                .direction(direction)
+                .protocol(ListenerConfig.Protocol.DUBBO)
+                .address("127.0.0.1")
+                .port(port)
+                .build();
+    }
+}
