@@ -45,7 +45,8 @@ public class DualmodeSofaAutoConfiguration {
     RegistryConfig dualmodeSofaRegistry(DualmodeProperties dualmode, DualmodeSofaProperties sofa) {
         return new RegistryConfig()
                 .setProtocol("nacos")
-                .setAddress(dualmode.effectiveRegistryAddress() + "/" + namespace(dualmode, sofa));
+                .setAddress(dualmode.effectiveRegistryAddress() + "/" + namespace(dualmode, sofa))
+                .setParameters(new java.util.LinkedHashMap<>(sofa.getRegistryParameters()));
     }
 
     @Bean

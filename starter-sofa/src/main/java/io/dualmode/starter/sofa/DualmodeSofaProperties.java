@@ -6,6 +6,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -13,6 +15,12 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("dualmode.sofa")
 @Validated
 public class DualmodeSofaProperties {
+
+    /** nacos-client's start-up connection check timeout, in milliseconds. */
+    static final String SERVER_CHECK_TIMEOUT = "nacos.remote.client.grpc.server.check.timeout";
+
+    /** nacos-client's timeout of each naming request, in milliseconds. */
+    static final String REQUEST_TIMEOUT = "namingRequestTimeout";
 
     /** Whether the starter exports and refers SOFARPC services. */
     private boolean enabled = true;
@@ -33,6 +41,15 @@ public class DualmodeSofaProperties {
     /** How many times a reference retries a failed call on another provider. */
     @Min(0)
     private int retries = 0;
+
+    /**
+     * Extra nacos-client properties for SOFARPC's Nacos registry ({@code username}, {@code password},
+     * {@code nacos.remote.client.grpc.*}, …). By default the start-up connection check and each registry request
+     * wait 10 s instead of nacos-client's 3 s: on a busy machine, and in mesh mode where the sidecar relays the first
+     * request of a namespace while it connects upstream, 3 s fail start-up with "Client not connected" or a timeout.
+     */
+    private Map<String, String> registryParameters =
+            new LinkedHashMap<>(Map.of(SERVER_CHECK_TIMEOUT, "10000", REQUEST_TIMEOUT, "10000"));
 
     /** The Bolt server that serves exported services. */
     @Valid
@@ -76,6 +93,14 @@ public class DualmodeSofaProperties {
 
     public void setRetries(int retries) {
         this.retries = retries;
+    }
+
+    public Map<String, String> getRegistryParameters() {
+        return registryParameters;
+    }
+
+    public void setRegistryParameters(Map<String, String> registryParameters) {
+        this.registryParameters = registryParameters;
     }
 
     public Bolt getBolt() {

@@ -208,6 +208,9 @@ class DualmodeSofaAutoConfigurationTest {
                 .run(context -> {
                     assertThat(context.getBean(RegistryConfig.class).getAddress())
                             .isEqualTo(registry.address() + "/shared");
+                    assertThat(context.getBean(RegistryConfig.class).getParameters())
+                            .containsEntry("nacos.remote.client.grpc.server.check.timeout", "10000")
+                            .containsEntry("namingRequestTimeout", "10000");
                     ServerConfig server = context.getBean(ServerConfig.class);
                     assertThat(server.getBoundHost()).isEqualTo("0.0.0.0");
                     assertThat(server.getVirtualHost()).isEqualTo("127.0.0.5");
