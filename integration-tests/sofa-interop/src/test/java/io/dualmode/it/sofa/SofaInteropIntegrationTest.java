@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Timeout;
  * caller address the provider saw. Then the failure cases: the mesh consumer's sidecar stops and comes back; the
  * registry stops and calls go on.
  *
- * <p>The registry and the two sidecars (with their registry agents) run in this JVM; the four applications are
- * {@code java -jar} child JVMs configured only by properties. Every address is on loopback: the SDK provider serves
+ * <p>The registry runs in this JVM; the two sidecars (the sidecar jar, with its registry agent) and the four
+ * applications are {@code java -jar} child JVMs, the applications configured only by properties. Every address is on loopback: the SDK provider serves
  * on 127.0.0.2, the mesh provider on 127.0.0.3, the sidecars' ingress listeners on 127.0.0.13 and 127.0.0.14.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,8 +73,11 @@ final class SofaInteropIntegrationTest {
                 .port(0)
                 .build()
                 .start();
-        providerSidecar = MeshNode.start(registry.address(), "127.0.0.13");
-        consumerSidecar = MeshNode.start(registry.address(), "127.0.0.14");
+        providerSidecar =
+                MeshNode.start("sidecar-provider", registry.address(), "127.0.0.13", home.resolve("sidecar-p"));
+        consumerSidecar =
+                MeshNode.start("sidecar-consumer", registry.address(), "127.0.0.14", home.resolve("sidecar-c"));
+        await().atMost(START).until(() -> providerSidecar.ready() && consumerSidecar.ready());
 
         Path provider = Path.of(System.getProperty("dualmode.example.sofa-provider"));
         Path consumer = Path.of(System.getProperty("dualmode.example.sofa-consumer"));
@@ -106,6 +109,8 @@ final class SofaInteropIntegrationTest {
                                 "127.0.0.3",
                                 "dualmode.sofa.bolt.port",
                                 String.valueOf(LocalNetwork.freePort()))));
+        // Two at a time: CI has two cores, and four JVMs starting at once starve nacos-client's connection check.
+        awaitUp(providerSdk, providerMesh);
         consumerSdk = BootApp.start(
                 "consumer-sdk",
                 consumer,
@@ -118,7 +123,11 @@ final class SofaInteropIntegrationTest {
                 home.resolve("consumer-mesh"),
                 LocalNetwork.freePort(),
                 app(token, "mesh", consumerSidecar, Map.of()));
-        for (BootApp app : List.of(providerSdk, providerMesh, consumerSdk, consumerMesh)) {
+        awaitUp(consumerSdk, consumerMesh);
+    }
+
+    private static void awaitUp(BootApp... apps) {
+        for (BootApp app : apps) {
             await().atMost(START).pollInterval(Duration.ofMillis(500)).until(app::up);
         }
     }
@@ -185,7 +194,7 @@ final class SofaInteropIntegrationTest {
     @Test
     @Order(4)
     void whenTheMeshConsumersSidecarStopsCallsFailClearlyAndRecoverWhenItReturns() {
-        consumerSidecar.stop();
+        consumerSidecar.kill();
         await().atMost(WAIT).until(() -> consumerMesh.get("/call?name=down").statusCode() == 502);
         JsonNode failed = json(consumerMesh.get("/call?name=down"));
         assertThat(failed.path("error").asText()).isNotBlank();
@@ -193,6 +202,7 @@ final class SofaInteropIntegrationTest {
         assertThat(consumerSdk.get("/call?name=unaffected").statusCode()).isEqualTo(200);
 
         consumerSidecar.start();
+        await().atMost(START).until(consumerSidecar::ready);
         await().atMost(WAIT)
                 .ignoreExceptions()
                 .until(() -> consumerMesh.get("/call?name=back").statusCode() == 200);
