@@ -114,12 +114,26 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
             }
         }
         settings.mode.addListener(this);
+        executor.execute(this::warmUpstream);
         log.info(
                 "local registry endpoint on {} (gRPC {}), relaying to {}",
                 localAddress(),
                 grpc.port(),
                 settings.upstream);
         return this;
+    }
+
+    /**
+     * Creates the upstream client of the default namespace in the background. Otherwise the application's first
+     * request pays for loading nacos-client and connecting upstream while its own nacos-client waits (3 s by default):
+     * on a busy machine that first registration or subscription timed out.
+     */
+    private void warmUpstream() {
+        try {
+            upstream.naming(ServiceKey.DEFAULT_NAMESPACE);
+        } catch (RuntimeException e) {
+            log.debug("warming the upstream registry client failed: {}", e.toString());
+        }
     }
 
     /** {@code host:port} to give the application as its Nacos {@code serverAddr}. */

@@ -1,0 +1,2 @@
+/** The API of the SOFARPC examples: {@link io.dualmode.examples.sofa.api.Greeter}. */
+package io.dualmode.examples.sofa.api;

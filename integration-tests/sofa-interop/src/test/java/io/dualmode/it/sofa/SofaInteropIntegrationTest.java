@@ -1,0 +1,281 @@
+package io.dualmode.it.sofa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualmode.it.support.LocalNetwork;
+import io.dualmode.it.support.Tokens;
+import io.dualmode.registry.RegistryServer;
+import io.dualmode.registry.naming.Instance;
+import io.dualmode.registry.naming.ServiceKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The SOFARPC interop matrix with the real example applications: an SDK-mode and a mesh-mode provider serve one
+ * service (same interface and uniqueId), an SDK-mode and a mesh-mode consumer call it; every call must succeed and
+ * take the path its two modes say, checked through the sidecars' own stats — the consumer's sidecar forwarded it on
+ * the service's cluster, and/or the provider's sidecar on its {@code inbound|} cluster, or neither — and through the
+ * caller address the provider saw. Then the failure cases: the mesh consumer's sidecar stops and comes back; the
+ * registry stops and calls go on.
+ *
+ * <p>The registry runs in this JVM; the two sidecars (the sidecar jar, with its registry agent) and the four
+ * applications are {@code java -jar} child JVMs, the applications configured only by properties. Every address is on loopback: the SDK provider serves
+ * on 127.0.0.2, the mesh provider on 127.0.0.3, the sidecars' ingress listeners on 127.0.0.13 and 127.0.0.14.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+final class SofaInteropIntegrationTest {
+
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Pattern REPLY = Pattern.compile("provider=(\\S+) instance=(\\S+) mode=(\\S+) caller=(\\S+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SERVICE = "io.dualmode.examples.sofa.api.Greeter";
+
+    private static RegistryServer registry;
+    private static MeshNode providerSidecar;
+    private static MeshNode consumerSidecar;
+    private static BootApp providerSdk;
+    private static BootApp providerMesh;
+    private static BootApp consumerSdk;
+    private static BootApp consumerMesh;
+    private static String serviceName;
+
+    @BeforeAll
+    static void startEverything() throws IOException {
+        String token = Tokens.fresh("sofa");
+        serviceName = SERVICE + ":" + token + ":DEFAULT";
+        Path home = Files.createTempDirectory("sofa-interop");
+        registry = RegistryServer.builder()
+                .host(LocalNetwork.LOOPBACK)
+                .port(0)
+                .build()
+                .start();
+        providerSidecar =
+                MeshNode.start("sidecar-provider", registry.address(), "127.0.0.13", home.resolve("sidecar-p"));
+        consumerSidecar =
+                MeshNode.start("sidecar-consumer", registry.address(), "127.0.0.14", home.resolve("sidecar-c"));
+        await().atMost(START).until(() -> providerSidecar.ready() && consumerSidecar.ready());
+
+        Path provider = Path.of(System.getProperty("dualmode.example.sofa-provider"));
+        Path consumer = Path.of(System.getProperty("dualmode.example.sofa-consumer"));
+        providerSdk = BootApp.start(
+                "provider-sdk",
+                provider,
+                home.resolve("provider-sdk"),
+                LocalNetwork.freePort(),
+                app(
+                        token,
+                        "sdk",
+                        null,
+                        Map.of(
+                                "dualmode.sofa.bolt.bind-host",
+                                "127.0.0.2",
+                                "dualmode.sofa.bolt.port",
+                                String.valueOf(LocalNetwork.freePort()))));
+        providerMesh = BootApp.start(
+                "provider-mesh",
+                provider,
+                home.resolve("provider-mesh"),
+                LocalNetwork.freePort(),
+                app(
+                        token,
+                        "mesh",
+                        providerSidecar,
+                        Map.of(
+                                "dualmode.sofa.bolt.bind-host",
+                                "127.0.0.3",
+                                "dualmode.sofa.bolt.port",
+                                String.valueOf(LocalNetwork.freePort()))));
+        // Two at a time: CI has two cores, and four JVMs starting at once starve nacos-client's connection check.
+        awaitUp(providerSdk, providerMesh);
+        consumerSdk = BootApp.start(
+                "consumer-sdk",
+                consumer,
+                home.resolve("consumer-sdk"),
+                LocalNetwork.freePort(),
+                app(token, "sdk", null, Map.of()));
+        consumerMesh = BootApp.start(
+                "consumer-mesh",
+                consumer,
+                home.resolve("consumer-mesh"),
+                LocalNetwork.freePort(),
+                app(token, "mesh", consumerSidecar, Map.of()));
+        awaitUp(consumerSdk, consumerMesh);
+    }
+
+    private static void awaitUp(BootApp... apps) {
+        for (BootApp app : apps) {
+            await().atMost(START).pollInterval(Duration.ofMillis(500)).until(app::up);
+        }
+    }
+
+    private static Map<String, String> app(String token, String mode, MeshNode sidecar, Map<String, String> extra) {
+        Map<String, String> p = new LinkedHashMap<>(extra);
+        p.put("spring.application.name", "sofa-" + mode + "-" + token);
+        p.put("dualmode.mode", mode);
+        p.put("dualmode.registry.address", registry.address());
+        p.put("dualmode.example.unique-id", token);
+        if (sidecar != null) {
+            p.put("dualmode.sidecar.admin-port", String.valueOf(sidecar.adminPort()));
+            p.put("dualmode.sidecar.registry-port", String.valueOf(sidecar.registryPort()));
+        }
+        return p;
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        for (AutoCloseable c : new AutoCloseable[] {
+            consumerMesh, consumerSdk, providerMesh, providerSdk, consumerSidecar, providerSidecar, registry
+        }) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theRegistryHoldsTheSdkProviderItselfAndTheMeshProvidersSidecar() {
+        await().atMost(WAIT).until(() -> registered().size() == 2);
+        Map<String, Instance> byMode = new LinkedHashMap<>();
+        registered().forEach(i -> byMode.put(i.metadata().get("dualmode.mode"), i));
+        assertThat(byMode.get("sdk").ip()).isEqualTo("127.0.0.2");
+        assertThat(byMode.get("mesh").ip()).isEqualTo("127.0.0.13");
+        assertThat(byMode.get("mesh").port())
+                .isEqualTo(providerSidecar.ingress().getPort());
+        assertThat(byMode.get("mesh").metadata())
+                .containsEntry("dualmode.protocol", "bolt")
+                .containsEntry(
+                        "dualmode.sidecar",
+                        "127.0.0.13:" + providerSidecar.ingress().getPort());
+        assertThat(byMode.values()).allSatisfy(i -> assertThat(i.metadata().get("dualmode.application"))
+                .startsWith("sofa-"));
+    }
+
+    @Test
+    @Order(2)
+    void anSdkConsumerReachesBothProvidersOnTheirOwnPaths() {
+        matrixRow(consumerSdk, "sdk");
+    }
+
+    @Test
+    @Order(3)
+    void aMeshConsumerReachesBothProvidersThroughItsSidecar() {
+        matrixRow(consumerMesh, "mesh");
+    }
+
+    @Test
+    @Order(4)
+    void whenTheMeshConsumersSidecarStopsCallsFailClearlyAndRecoverWhenItReturns() {
+        consumerSidecar.kill();
+        await().atMost(WAIT).until(() -> consumerMesh.get("/call?name=down").statusCode() == 502);
+        JsonNode failed = json(consumerMesh.get("/call?name=down"));
+        assertThat(failed.path("error").asText()).isNotBlank();
+        // The SDK consumer does not depend on that sidecar.
+        assertThat(consumerSdk.get("/call?name=unaffected").statusCode()).isEqualTo(200);
+
+        consumerSidecar.start();
+        await().atMost(START).until(consumerSidecar::ready);
+        await().atMost(WAIT)
+                .ignoreExceptions()
+                .until(() -> consumerMesh.get("/call?name=back").statusCode() == 200);
+        matrixRow(consumerMesh, "mesh");
+    }
+
+    @Test
+    @Order(5)
+    void whenTheRegistryStopsCallsContinueFromTheCachedLists() {
+        registry.close();
+        for (int i = 0; i < 10; i++) {
+            for (BootApp consumer : List.of(consumerSdk, consumerMesh)) {
+                HttpResponse<String> r = consumer.get("/call?name=cached-" + i);
+                assertThat(r.statusCode()).as(consumer.describe(r.body())).isEqualTo(200);
+            }
+        }
+    }
+
+    /**
+     * Calls through {@code consumer} until both providers have answered (warm-up: SOFARPC connects to new providers in
+     * the background), then 12 calls that must all succeed and each take exactly the path the modes say.
+     */
+    private static void matrixRow(BootApp consumer, String consumerMode) {
+        Set<String> warm = new HashSet<>();
+        await().atMost(WAIT).until(() -> {
+            HttpResponse<String> r = consumer.get("/call?name=warm");
+            if (r.statusCode() == 200) {
+                warm.add(parse(json(r).path("reply").asText()).group(3));
+            }
+            return warm.size() == 2;
+        });
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 12; i++) {
+            long consumerSide = consumerSidecar.answered(serviceName);
+            long providerSide = providerSidecar.answered("inbound|" + serviceName);
+            HttpResponse<String> r = consumer.get("/call?name=n" + i);
+            assertThat(r.statusCode()).as(consumer.describe(r.body())).isEqualTo(200);
+            JsonNode body = json(r);
+            assertThat(body.path("consumerMode").asText()).isEqualTo(consumerMode);
+            Matcher reply = parse(body.path("reply").asText());
+            String providerMode = reply.group(3);
+            seen.add(providerMode);
+            assertThat(reply.group(2))
+                    .as("the provider's own Bolt address")
+                    .startsWith(providerMode.equals("sdk") ? "127.0.0.2:" : "127.0.0.3:");
+            // Loopback only: every hop connects from 127.0.0.1, never from the machine's network address.
+            assertThat(reply.group(4)).isEqualTo("127.0.0.1");
+            String path = consumerMode + " consumer -> " + providerMode + " provider";
+            assertThat(consumerSidecar.answered(serviceName) - consumerSide)
+                    .as(path + ": calls forwarded by the consumer's sidecar")
+                    .isEqualTo(consumerMode.equals("mesh") ? 1 : 0);
+            assertThat(providerSidecar.answered("inbound|" + serviceName) - providerSide)
+                    .as(path + ": calls forwarded by the provider's sidecar")
+                    .isEqualTo(providerMode.equals("mesh") ? 1 : 0);
+        }
+        assertThat(seen).containsExactlyInAnyOrder("sdk", "mesh");
+    }
+
+    private static Matcher parse(String reply) {
+        Matcher m = REPLY.matcher(reply);
+        assertThat(m.find()).as(reply).isTrue();
+        return m;
+    }
+
+    private static JsonNode json(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(r.body(), e);
+        }
+    }
+
+    private static List<Instance> registered() {
+        return registry.naming().instances(new ServiceKey("sofa-rpc", null, serviceName));
+    }
+}
