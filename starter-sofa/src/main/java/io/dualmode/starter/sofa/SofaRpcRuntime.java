@@ -62,11 +62,14 @@ public class SofaRpcRuntime implements DisposableBean {
         ProviderConfig<T> provider = new ProviderConfig<T>()
                 .setApplication(application)
                 .setInterfaceId(service.getName())
-                .setUniqueId(placeholders.resolveRequiredPlaceholders(spec.uniqueId()))
                 .setRef(service.cast(implementation))
                 .setServer(server)
                 .setRegistry(registry)
                 .setParameters(InstanceMetadata.of(dualmode, application.getAppName(), PROTOCOL));
+        String uniqueId = placeholders.resolveRequiredPlaceholders(spec.uniqueId());
+        if (!uniqueId.isEmpty()) { // SOFARPC refuses an empty uniqueId; leaving it unset means none
+            provider.setUniqueId(uniqueId);
+        }
         if (spec.timeout() >= 0) {
             provider.setTimeout(spec.timeout());
         }
@@ -89,11 +92,13 @@ public class SofaRpcRuntime implements DisposableBean {
             ConsumerConfig<?> consumer = new ConsumerConfig<>()
                     .setApplication(application)
                     .setInterfaceId(service.getName())
-                    .setUniqueId(uniqueId)
                     .setProtocol(PROTOCOL)
                     .setTimeout(timeout)
                     .setRetries(sofa.getRetries())
                     .setRegistry(registry);
+            if (!uniqueId.isEmpty()) {
+                consumer.setUniqueId(uniqueId);
+            }
             r = new Referred(consumer, consumer.refer());
             referred.put(key, r);
             log.info("Referred " + service.getName() + (uniqueId.isEmpty() ? "" : ":" + uniqueId)

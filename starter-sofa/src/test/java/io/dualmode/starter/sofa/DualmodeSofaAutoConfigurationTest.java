@@ -105,6 +105,23 @@ class DualmodeSofaAutoConfigurationTest {
     }
 
     @Test
+    void withoutAUniqueIdTheServiceIsExportedAndCalledUnderItsInterfaceName() {
+        // An empty uniqueId (the annotations' default) means none: SOFARPC itself refuses "".
+        String plainName = Greeter.class.getName() + ":DEFAULT";
+        runner.withPropertyValues("test.unique-id=")
+                .withBean(GreeterImpl.class)
+                .withBean(GreeterCaller.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    await().atMost(WAIT).until(() -> !registry.naming()
+                            .instances(new ServiceKey("sofa-rpc", null, plainName))
+                            .isEmpty());
+                    Greeter greeter = context.getBean(GreeterCaller.class).greeter();
+                    await().atMost(WAIT).ignoreExceptions().until(() -> greeter.greet("plain"), "hello plain"::equals);
+                });
+    }
+
+    @Test
     void meshModeRegistersAndSubscribesThroughTheSidecarWhichPublishesItsIngress() throws Exception {
         try (Sidecar sidecar = Sidecar.create(ConfigLoader.parse(
                                 """
