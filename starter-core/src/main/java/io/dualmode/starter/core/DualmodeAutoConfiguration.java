@@ -34,11 +34,10 @@ public class DualmodeAutoConfiguration {
     @ConditionalOnProperty(prefix = "dualmode", name = "mode", havingValue = "mesh")
     static class MeshModeConfiguration {
 
+        /** Launches and waits for the sidecar before any other bean or early event (see {@link SidecarBootstrap}). */
         @Bean
-        @ConditionalOnMissingBean
-        @ConditionalOnProperty(prefix = "dualmode.sidecar", name = "launch", havingValue = "true")
-        SidecarLauncher dualmodeSidecarLauncher(DualmodeProperties properties) {
-            return new SidecarLauncher(properties);
+        static SidecarBootstrap dualmodeSidecarBootstrap() {
+            return new SidecarBootstrap();
         }
 
         @Bean(SidecarGuard.BEAN_NAME)

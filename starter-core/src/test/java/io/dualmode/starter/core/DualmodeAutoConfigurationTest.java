@@ -41,7 +41,12 @@ class DualmodeAutoConfigurationTest {
     @Test
     void meshModeFailsStartUpWithAnExplanationWhenNoSidecarAnswers() throws IOException {
         int closedPort = closedPort();
-        runner.withPropertyValues(
+        java.util.concurrent.atomic.AtomicBoolean anyBeanCreated = new java.util.concurrent.atomic.AtomicBoolean();
+        runner.withBean("frameworkBean", Object.class, () -> {
+                    anyBeanCreated.set(true); // a framework's registry client would connect here
+                    return new Object();
+                })
+                .withPropertyValues(
                         "dualmode.mode=mesh",
                         "dualmode.sidecar.admin-port=" + closedPort,
                         "dualmode.sidecar.startup-timeout=300ms")
@@ -55,6 +60,9 @@ class DualmodeAutoConfigurationTest {
                     assertThat(analysis.getAction())
                             .contains("dualmode.sidecar.launch=true")
                             .contains("dualmode.mode=sdk");
+                    assertThat(anyBeanCreated)
+                            .as("start-up fails before any bean is created")
+                            .isFalse();
                 });
     }
 
