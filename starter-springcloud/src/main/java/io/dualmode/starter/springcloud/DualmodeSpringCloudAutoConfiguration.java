@@ -149,6 +149,20 @@ public class DualmodeSpringCloudAutoConfiguration {
         }
     }
 
+    /** Mesh mode: a refused connection from a {@code @LoadBalanced WebClient} names the sidecar. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.web.reactive.function.client.WebClient")
+    @ConditionalOnProperty(prefix = "dualmode", name = "mode", havingValue = "mesh")
+    static class MeshWebClientConfiguration {
+
+        @Bean
+        static SidecarEgressFilter.Installer dualmodeSidecarEgressFilterInstaller(
+                org.springframework.beans.factory.BeanFactory beanFactory,
+                ObjectProvider<DualmodeProperties> properties) {
+            return new SidecarEgressFilter.Installer(beanFactory, properties);
+        }
+    }
+
     /** Mesh mode: a refused connection from a {@code @LoadBalanced RestTemplate} names the sidecar. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(RestTemplate.class)

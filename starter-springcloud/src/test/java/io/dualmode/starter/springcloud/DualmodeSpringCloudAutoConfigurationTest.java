@@ -282,6 +282,41 @@ class DualmodeSpringCloudAutoConfigurationTest {
                 .run(context -> assertThat(context).doesNotHaveBean(SidecarEgressInterceptor.class));
     }
 
+    @Test
+    void meshModeLoadBalancedWebClientBuildersNameTheSidecarWhenRefused() {
+        runner.withUserConfiguration(WebClientBuilders.class)
+                .withPropertyValues("dualmode.mode=mesh", "dualmode.sidecar.check-on-startup=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    java.util.List<Object> balanced = new java.util.ArrayList<>();
+                    context.getBean(
+                                    "balancedWebClient",
+                                    org.springframework.web.reactive.function.client.WebClient.Builder.class)
+                            .filters(balanced::addAll);
+                    assertThat(balanced).hasAtLeastOneElementOfType(SidecarEgressFilter.class);
+                    java.util.List<Object> plain = new java.util.ArrayList<>();
+                    context.getBean(
+                                    "plainWebClient",
+                                    org.springframework.web.reactive.function.client.WebClient.Builder.class)
+                            .filters(plain::addAll);
+                    assertThat(plain).isEmpty();
+                });
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class WebClientBuilders {
+        @org.springframework.context.annotation.Bean
+        @org.springframework.cloud.client.loadbalancer.LoadBalanced
+        org.springframework.web.reactive.function.client.WebClient.Builder balancedWebClient() {
+            return org.springframework.web.reactive.function.client.WebClient.builder();
+        }
+
+        @org.springframework.context.annotation.Bean
+        org.springframework.web.reactive.function.client.WebClient.Builder plainWebClient() {
+            return org.springframework.web.reactive.function.client.WebClient.builder();
+        }
+    }
+
     @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
     static class RestTemplates {
         @org.springframework.context.annotation.Bean

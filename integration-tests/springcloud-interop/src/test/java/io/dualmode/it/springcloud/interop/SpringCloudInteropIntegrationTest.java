@@ -116,8 +116,10 @@ final class SpringCloudInteropIntegrationTest {
         assertThat(refused.body().path("error").asText())
                 .contains("DUALMODE-0101 the local sidecar refused the call")
                 .contains("in mesh mode every call goes through it");
-        assertThat(meshConsumer.get("/call?name=outage&client=webclient").status())
-                .isEqualTo(502);
+        ExampleApp.Reply refusedReactive = meshConsumer.get("/call?name=outage&client=webclient");
+        assertThat(refusedReactive.status()).isEqualTo(502);
+        assertThat(refusedReactive.body().path("error").asText())
+                .contains("DUALMODE-0101 the local sidecar refused the call");
         // The SDK consumer does not notice.
         assertThat(sdkConsumer.get("/call?name=outage").status()).isEqualTo(200);
 
