@@ -156,6 +156,7 @@ public class DualmodeSpringCloudAutoConfiguration {
     static class MeshWebClientConfiguration {
 
         @Bean
+        @ConditionalOnMissingBean
         static SidecarEgressFilter.Installer dualmodeSidecarEgressFilterInstaller(
                 org.springframework.beans.factory.BeanFactory beanFactory,
                 ObjectProvider<DualmodeProperties> properties) {
@@ -180,6 +181,7 @@ public class DualmodeSpringCloudAutoConfiguration {
          * {@code RestTemplateCustomizer} bean would make Spring Cloud's load-balancing customizer back off).
          */
         @Bean
+        @ConditionalOnMissingBean(name = "dualmodeSidecarEgressInitializer")
         SmartInitializingSingleton dualmodeSidecarEgressInitializer(
                 @LoadBalanced ObjectProvider<RestTemplate> templates, SidecarEgressInterceptor interceptor) {
             return () -> templates.forEach(template -> {

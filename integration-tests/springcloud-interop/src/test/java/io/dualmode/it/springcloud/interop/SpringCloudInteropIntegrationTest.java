@@ -105,6 +105,22 @@ final class SpringCloudInteropIntegrationTest {
                 });
 
         assertThat(everyPath()).hasSize(8);
+
+        // What the mesh provider says of itself: mesh mode, its sidecar ready, registered as its own address.
+        JsonNode described = meshProvider.get("/actuator/dualmode").body();
+        assertThat(described.path("mode").asText()).isEqualTo("mesh");
+        assertThat(described.path("registrations").get(0).path("service").asText())
+                .isEqualTo(service);
+        assertThat(described.path("registrations").get(0).path("address").asText())
+                .isEqualTo(meshProvider.address());
+        assertThat(meshProvider
+                        .get("/actuator/health")
+                        .body()
+                        .path("components")
+                        .path("dualmode")
+                        .path("status")
+                        .asText())
+                .isEqualTo("UP");
     }
 
     @Test
