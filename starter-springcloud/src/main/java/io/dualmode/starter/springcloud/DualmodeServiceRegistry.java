@@ -32,8 +32,23 @@ public class DualmodeServiceRegistry implements ServiceRegistry<DualmodeRegistra
             naming.registerInstance(registration.getServiceId(), registration.getGroup(), instance(registration));
             log.info("Registered " + registration);
         } catch (NacosException e) {
-            throw new IllegalStateException("DUALMODE-0103 cannot register " + registration + ": " + e.getErrMsg(), e);
+            if (refused(e)) {
+                throw new IllegalStateException(
+                        "DUALMODE-0103 cannot register " + registration + ": " + e.getErrMsg(), e);
+            }
+            // nacos-client keeps the instance for its redo task, which registers it as soon as the server answers.
+            log.warn("DUALMODE-0103 the registration of " + registration + " is not confirmed yet (" + e.getErrMsg()
+                    + "); nacos-client retries it in the background");
         }
+    }
+
+    /** Whether the instance was rejected (bad or forbidden), as opposed to the server not answering in time. */
+    private static boolean refused(NacosException e) {
+        int code = e.getErrCode();
+        return code == NacosException.INVALID_PARAM
+                || code == NacosException.CLIENT_INVALID_PARAM
+                || code == NacosException.NO_RIGHT
+                || code == NacosException.CONFLICT;
     }
 
     @Override

@@ -149,6 +149,21 @@ public class DualmodeSpringCloudAutoConfiguration {
         }
     }
 
+    /** Mesh mode: a refused connection from a {@code @LoadBalanced WebClient} names the sidecar. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.web.reactive.function.client.WebClient")
+    @ConditionalOnProperty(prefix = "dualmode", name = "mode", havingValue = "mesh")
+    static class MeshWebClientConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        static SidecarEgressFilter.Installer dualmodeSidecarEgressFilterInstaller(
+                org.springframework.beans.factory.BeanFactory beanFactory,
+                ObjectProvider<DualmodeProperties> properties) {
+            return new SidecarEgressFilter.Installer(beanFactory, properties);
+        }
+    }
+
     /** Mesh mode: a refused connection from a {@code @LoadBalanced RestTemplate} names the sidecar. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(RestTemplate.class)
@@ -166,6 +181,7 @@ public class DualmodeSpringCloudAutoConfiguration {
          * {@code RestTemplateCustomizer} bean would make Spring Cloud's load-balancing customizer back off).
          */
         @Bean
+        @ConditionalOnMissingBean(name = "dualmodeSidecarEgressInitializer")
         SmartInitializingSingleton dualmodeSidecarEgressInitializer(
                 @LoadBalanced ObjectProvider<RestTemplate> templates, SidecarEgressInterceptor interceptor) {
             return () -> templates.forEach(template -> {

@@ -185,6 +185,55 @@ class DualmodeSpringCloudAutoConfigurationTest {
     }
 
     @Test
+    void aRegistrationTheRegistryDoesNotAnswerIsCompletedOnceItDoes() throws Exception {
+        int port = freePortPair();
+        runner.withPropertyValues(
+                        "dualmode.registry.address=127.0.0.1:" + port,
+                        "dualmode.springcloud.service=late",
+                        "dualmode.springcloud.ip=127.0.0.7",
+                        "dualmode.springcloud.port=18081")
+                .run(context -> {
+                    // Start-up goes on: nacos-client keeps the instance and registers it when the registry answers.
+                    context.getBean(DualmodeAutoServiceRegistration.class).start();
+                    try (RegistryServer late = RegistryServer.builder()
+                            .host("127.0.0.1")
+                            .port(port)
+                            .build()
+                            .start()) {
+                        Properties p = new Properties();
+                        p.setProperty(PropertyKeyConst.SERVER_ADDR, late.address());
+                        NamingService lateObserver = NacosFactory.createNamingService(p);
+                        try {
+                            await().atMost(Duration.ofSeconds(40))
+                                    .until(() -> lateObserver
+                                                    .getAllInstances("late", false)
+                                                    .size()
+                                            == 1);
+                        } finally {
+                            lateObserver.shutDown();
+                        }
+                    }
+                });
+    }
+
+    private static int freePortPair() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            try (ServerSocket http = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                int port = http.getLocalPort();
+                if (port + 1000 < 65_536) {
+                    try (ServerSocket grpc =
+                            new ServerSocket(port + 1000, 1, java.net.InetAddress.getLoopbackAddress())) {
+                        return port;
+                    } catch (java.io.IOException taken) {
+                        // try another
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no free port pair");
+    }
+
+    @Test
     void meshModeCreatesNoNacosClientBeforeTheSidecarIsReady() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -280,6 +329,41 @@ class DualmodeSpringCloudAutoConfigurationTest {
                 .withUserConfiguration(RestTemplates.class)
                 .withPropertyValues("dualmode.registry.address=" + registry.address())
                 .run(context -> assertThat(context).doesNotHaveBean(SidecarEgressInterceptor.class));
+    }
+
+    @Test
+    void meshModeLoadBalancedWebClientBuildersNameTheSidecarWhenRefused() {
+        runner.withUserConfiguration(WebClientBuilders.class)
+                .withPropertyValues("dualmode.mode=mesh", "dualmode.sidecar.check-on-startup=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    java.util.List<Object> balanced = new java.util.ArrayList<>();
+                    context.getBean(
+                                    "balancedWebClient",
+                                    org.springframework.web.reactive.function.client.WebClient.Builder.class)
+                            .filters(balanced::addAll);
+                    assertThat(balanced).hasAtLeastOneElementOfType(SidecarEgressFilter.class);
+                    java.util.List<Object> plain = new java.util.ArrayList<>();
+                    context.getBean(
+                                    "plainWebClient",
+                                    org.springframework.web.reactive.function.client.WebClient.Builder.class)
+                            .filters(plain::addAll);
+                    assertThat(plain).isEmpty();
+                });
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class WebClientBuilders {
+        @org.springframework.context.annotation.Bean
+        @org.springframework.cloud.client.loadbalancer.LoadBalanced
+        org.springframework.web.reactive.function.client.WebClient.Builder balancedWebClient() {
+            return org.springframework.web.reactive.function.client.WebClient.builder();
+        }
+
+        @org.springframework.context.annotation.Bean
+        org.springframework.web.reactive.function.client.WebClient.Builder plainWebClient() {
+            return org.springframework.web.reactive.function.client.WebClient.builder();
+        }
     }
 
     @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)

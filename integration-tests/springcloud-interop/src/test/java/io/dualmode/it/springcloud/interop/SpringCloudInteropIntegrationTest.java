@@ -105,6 +105,22 @@ final class SpringCloudInteropIntegrationTest {
                 });
 
         assertThat(everyPath()).hasSize(8);
+
+        // What the mesh provider says of itself: mesh mode, its sidecar ready, registered as its own address.
+        JsonNode described = meshProvider.get("/actuator/dualmode").body();
+        assertThat(described.path("mode").asText()).isEqualTo("mesh");
+        assertThat(described.path("registrations").get(0).path("service").asText())
+                .isEqualTo(service);
+        assertThat(described.path("registrations").get(0).path("address").asText())
+                .isEqualTo(meshProvider.address());
+        assertThat(meshProvider
+                        .get("/actuator/health")
+                        .body()
+                        .path("components")
+                        .path("dualmode")
+                        .path("status")
+                        .asText())
+                .isEqualTo("UP");
     }
 
     @Test
@@ -116,8 +132,10 @@ final class SpringCloudInteropIntegrationTest {
         assertThat(refused.body().path("error").asText())
                 .contains("DUALMODE-0101 the local sidecar refused the call")
                 .contains("in mesh mode every call goes through it");
-        assertThat(meshConsumer.get("/call?name=outage&client=webclient").status())
-                .isEqualTo(502);
+        ExampleApp.Reply refusedReactive = meshConsumer.get("/call?name=outage&client=webclient");
+        assertThat(refusedReactive.status()).isEqualTo(502);
+        assertThat(refusedReactive.body().path("error").asText())
+                .contains("DUALMODE-0101 the local sidecar refused the call");
         // The SDK consumer does not notice.
         assertThat(sdkConsumer.get("/call?name=outage").status()).isEqualTo(200);
 
