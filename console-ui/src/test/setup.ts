@@ -1,4 +1,8 @@
 import '@testing-library/jest-dom/vitest';
+import { configure } from '@testing-library/react';
+
+// Ant Design validates and re-renders asynchronously; on a busy build machine that can take seconds.
+configure({ asyncUtilTimeout: 15000 });
 
 // jsdom lacks these; Ant Design's responsive and measuring code calls them.
 window.matchMedia =
@@ -21,3 +25,7 @@ class NoResizeObserver {
   disconnect() {}
 }
 globalThis.ResizeObserver = globalThis.ResizeObserver || (NoResizeObserver as unknown as typeof ResizeObserver);
+
+// jsdom implements getComputedStyle without pseudo-elements; Ant Design asks for them when measuring scroll bars.
+const computed = window.getComputedStyle.bind(window);
+window.getComputedStyle = (element: Element) => computed(element);
