@@ -60,7 +60,8 @@ after(async () => {
   }
 });
 
-const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name) =>
+  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
 
 async function login(user, password) {
   await page.goto(BASE + '/');

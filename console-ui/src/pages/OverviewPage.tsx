@@ -98,7 +98,7 @@ export function OverviewPage() {
             <ResponsiveContainer width="100%" height={220}>
               <BarChart data={ruleCounts}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="kind" />
+                <XAxis dataKey="kind" interval={0} tick={{ fontSize: 11 }} />
                 <YAxis allowDecimals={false} />
                 <Tooltip />
                 <Bar dataKey="rules" fill="#13c2c2" />
