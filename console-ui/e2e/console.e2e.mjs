@@ -113,7 +113,7 @@ test('the instances registered in the embedded registry are listed with mode, la
   await mesh.waitFor(WAIT);
   assert.match(await mesh.textContent(), /mesh/);
   assert.match(await mesh.textContent(), /version=1/);
-  assert.match(await mesh.textContent(), /0\.1\.0/);
+  assert.match(await mesh.textContent(), /127\.0\.0\.1:15001/);
   const sdk = rows.filter({ hasText: '127.0.0.1:20881' });
   assert.match(await sdk.textContent(), /sdk/);
 

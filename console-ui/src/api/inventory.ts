@@ -2,15 +2,11 @@ import type { InstanceView, ServiceView } from './types';
 
 /** Metadata keys the platform reads (DESIGN.md, "The registry"); the rest are the instance's labels. */
 export const MODE_KEY = 'dualmode.mode';
-export const SIDECAR_VERSION_KEYS = ['dualmode.sidecar.version', 'dualmode.sidecar-version'];
-export const CONFIG_DIGEST_KEYS = ['dualmode.config.digest', 'dualmode.config-digest'];
+/** A mesh instance's sidecar ingress address, as mesh-sidecar publishes it (agent/Protocols.SIDECAR_KEY). */
+export const SIDECAR_KEY = 'dualmode.sidecar';
 
 export function labels(instance: InstanceView): Record<string, string> {
   return Object.fromEntries(Object.entries(instance.metadata ?? {}).filter(([k]) => !k.startsWith('dualmode.')));
-}
-
-export function firstOf(instance: InstanceView, keys: string[]): string | undefined {
-  return keys.map((k) => instance.metadata?.[k]).find((v) => v !== undefined);
 }
 
 export interface ModeCount {

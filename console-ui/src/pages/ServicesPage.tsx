@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Badge, Button, Card, Input, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { get } from '../api/client';
-import { CONFIG_DIGEST_KEYS, SIDECAR_VERSION_KEYS, firstOf, labels } from '../api/inventory';
+import { SIDECAR_KEY, labels } from '../api/inventory';
 import type { InstanceView, ServiceView } from '../api/types';
 import { useLoad } from '../api/useLoad';
 import { useSession } from '../auth/AuthContext';
@@ -144,13 +144,17 @@ export function ServicesPage() {
                 </Space>
               ),
             },
-            { title: 'Sidecar', render: (_, r) => firstOf(r, SIDECAR_VERSION_KEYS) ?? (r.mode === 'mesh' ? 'unknown' : '—') },
             {
-              title: 'Config digest',
-              render: (_, r) => {
-                const digest = firstOf(r, CONFIG_DIGEST_KEYS);
-                return digest ? <code>{digest.slice(0, 12)}</code> : '—';
-              },
+              title: 'Sidecar',
+              render: (_, r) => (r.metadata?.[SIDECAR_KEY] ? <code>{r.metadata[SIDECAR_KEY]}</code> : '—'),
+            },
+            {
+              title: 'Sidecar version / config digest',
+              render: () => (
+                <Tooltip title="Sidecars do not report their version or the digest of the configuration they run to this server yet.">
+                  <Typography.Text type="secondary">not reported</Typography.Text>
+                </Tooltip>
+              ),
             },
             ...(canWrite
               ? [

@@ -58,7 +58,7 @@ class ConsoleBrowserIntegrationTest {
                 List.of(
                         instance(
                                 20880,
-                                Map.of("dualmode.mode", "mesh", "dualmode.sidecar.version", "0.1.0", "version", "1")),
+                                Map.of("dualmode.mode", "mesh", "dualmode.sidecar", "127.0.0.1:15001", "version", "1")),
                         instance(20881, Map.of("dualmode.mode", "sdk", "version", "2"))));
         naming.registerInstance("e2e-payments", "DEFAULT_GROUP", instance(20990, Map.of("dualmode.mode", "sdk")));
 
