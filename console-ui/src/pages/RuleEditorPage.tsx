@@ -164,6 +164,7 @@ function RuleEditor({ kind, service }: { kind: RuleKind; service: string }) {
         return;
       }
     }
+    message.destroy();
     setReview(doc);
   };
 

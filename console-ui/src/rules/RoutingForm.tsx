@@ -50,7 +50,7 @@ export function RoutingForm({ form, initial, readOnly }: Props) {
           {(fields, { add, remove }, { errors }) => (
             <>
               {fields.map((field, i) => (
-                <Space key={field.key} align="start">
+                <Space key={field.key} align="start" style={{ display: 'flex' }}>
                   <Form.Item name={[field.name, 'name']} rules={nameRules('subset')} label={i === 0 ? 'Name' : undefined}>
                     <Input aria-label={`Subset ${i + 1} name`} placeholder="v2" style={{ width: 160 }} />
                   </Form.Item>
@@ -78,7 +78,11 @@ export function RoutingForm({ form, initial, readOnly }: Props) {
                 </Space>
               ))}
               <Form.ErrorList errors={errors} />
-              {!readOnly && <Button onClick={() => add({ name: '', labels: '' })}>Add subset</Button>}
+              {!readOnly && (
+                <div>
+                  <Button onClick={() => add({ name: '', labels: '' })}>Add subset</Button>
+                </div>
+              )}
             </>
           )}
         </Form.List>
@@ -118,7 +122,7 @@ export function RoutingForm({ form, initial, readOnly }: Props) {
                   {(headers, { add: addHeader, remove: removeHeader }) => (
                     <>
                       {headers.map((h, j) => (
-                        <Space key={h.key} align="start">
+                        <Space key={h.key} align="start" style={{ display: 'flex' }}>
                           <Form.Item name={[h.name, 'name']} rules={[{ required: true, message: 'Name the header' }]}>
                             <Input aria-label={`Route ${r + 1} header ${j + 1} name`} placeholder="x-canary" style={{ width: 180 }} />
                           </Form.Item>
@@ -135,9 +139,11 @@ export function RoutingForm({ form, initial, readOnly }: Props) {
                         </Space>
                       ))}
                       {!readOnly && (
-                        <Button size="small" style={{ marginBottom: 16 }} onClick={() => addHeader({ type: 'exact' })}>
-                          Add header match
-                        </Button>
+                        <div style={{ marginBottom: 16 }}>
+                          <Button size="small" onClick={() => addHeader({ type: 'exact' })}>
+                            Add header match
+                          </Button>
+                        </div>
                       )}
                     </>
                   )}
@@ -163,7 +169,7 @@ export function RoutingForm({ form, initial, readOnly }: Props) {
                   {(destinations, { add: addDestination, remove: removeDestination }, { errors: destinationErrors }) => (
                     <>
                       {destinations.map((d, j) => (
-                        <Space key={d.key} align="start">
+                        <Space key={d.key} align="start" style={{ display: 'flex' }}>
                           <Form.Item
                             name={[d.name, 'subset']}
                             rules={[{ required: true, message: 'Pick a subset' }, definedSubset]}
@@ -191,9 +197,11 @@ export function RoutingForm({ form, initial, readOnly }: Props) {
                         <Form.ErrorList errors={destinationErrors} />
                       </div>
                       {!readOnly && (
-                        <Button size="small" style={{ marginBottom: 16 }} onClick={() => addDestination({})}>
-                          Add destination
-                        </Button>
+                        <div style={{ marginBottom: 16 }}>
+                          <Button size="small" onClick={() => addDestination({})}>
+                            Add destination
+                          </Button>
+                        </div>
                       )}
                     </>
                   )}
