@@ -60,13 +60,16 @@ after(async () => {
   }
 });
 
+// Exact: 'Service' must not find 'Filter by service' on a page that is still being replaced.
+const label = (text) => page.getByLabel(text, { exact: true });
+
 const shot = (name) =>
   page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
 
 async function login(user, password) {
   await page.goto(BASE + '/');
-  await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(password);
+  await label('User name').fill(user);
+  await label('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByTestId('current-user').filter({ hasText: user }).waitFor(WAIT);
 }
@@ -76,7 +79,7 @@ async function menu(name) {
 }
 
 async function weight(route, destination, value) {
-  await page.getByLabel(`Route ${route} destination ${destination} weight`).fill(String(value));
+  await label(`Route ${route} destination ${destination} weight`).fill(String(value));
 }
 
 async function reviewAndSave() {
@@ -88,8 +91,8 @@ async function reviewAndSave() {
 
 test('a wrong password is refused in plain words', async () => {
   await page.goto(BASE + '/');
-  await page.getByLabel('User name').fill('admin');
-  await page.getByLabel('Password').fill('not-the-password');
+  await label('User name').fill('admin');
+  await label('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('alert').filter({ hasText: 'Wrong user name or password.' }).waitFor(WAIT);
 });
@@ -117,10 +120,10 @@ test('the instances registered in the embedded registry are listed with mode, la
   const sdk = rows.filter({ hasText: '127.0.0.1:20881' });
   assert.match(await sdk.textContent(), /sdk/);
 
-  await page.getByLabel('Search instances').fill('version=2');
+  await label('Search instances').fill('version=2');
   await rows.filter({ hasText: '127.0.0.1:20880' }).waitFor({ state: 'detached', ...WAIT });
   assert.equal(await rows.count(), 1);
-  await page.getByLabel('Search instances').fill('');
+  await label('Search instances').fill('');
   await mesh.waitFor(WAIT);
   await shot('console-services');
 });
@@ -128,7 +131,8 @@ test('the instances registered in the embedded registry are listed with mode, la
 test('an operator creates a weighted route: form validation, diff, then version 1', async () => {
   await menu('Rules');
   await page.getByRole('button', { name: 'New rule' }).click();
-  await page.getByLabel('Service').fill(RULE);
+  await page.getByRole('button', { name: 'Continue' }).waitFor(WAIT);
+  await label('Service').fill(RULE);
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByText('No such rule yet').waitFor(WAIT);
 
@@ -148,7 +152,7 @@ test('an operator creates a weighted route: form validation, diff, then version 
 
 test('the server refusal of an invalid rule is shown with the path it concerns', async () => {
   await page.getByRole('tab', { name: 'JSON' }).click();
-  const json = page.getByLabel('Rule JSON');
+  const json = label('Rule JSON');
   const doc = JSON.parse(await json.inputValue());
   doc.routes[0].destinations[0].subset = 'v9';
   await json.fill(JSON.stringify(doc, null, 2));
@@ -162,6 +166,12 @@ test('the server refusal of an invalid rule is shown with the path it concerns',
 
 test('a second version, then history with who and when, and rollback to version 1', async () => {
   await page.getByRole('button', { name: 'Discard changes' }).click();
+  await page.waitForFunction(
+    () => !document.querySelector('textarea[aria-label="Rule JSON"]')?.value.includes('"v9"'),
+    null,
+    WAIT,
+  );
+  assert.equal(await page.getByTestId('rule-errors').count(), 0);
   await page.getByRole('tab', { name: 'Form' }).click();
   await weight(1, 1, 50);
   await weight(1, 2, 50);
@@ -183,13 +193,13 @@ test('a second version, then history with who and when, and rollback to version 
   await shot('console-rule-history');
 
   await page.getByRole('tab', { name: 'Form' }).click();
-  assert.equal(await page.getByLabel('Route 1 destination 1 weight').inputValue(), '70');
+  assert.equal(await label('Route 1 destination 1 weight').inputValue(), '70');
   await shot('console-rule-editor');
 });
 
 test('the audit log shows the rollback, filtered by action', async () => {
   await menu('Audit log');
-  await page.getByLabel('Action').fill('rule.rollback');
+  await label('Action').fill('rule.rollback');
   await page.getByRole('button', { name: 'Filter' }).click();
   const row = page.locator('.ant-table-row').filter({ hasText: `rule:routing/${RULE}` });
   await row.waitFor(WAIT);
@@ -217,7 +227,7 @@ test('a viewer sees everything and no write action', async () => {
   await menu('Rules');
   await page.getByRole('link', { name: RULE }).click();
   await page.getByText('Version 3, written by admin').waitFor(WAIT);
-  assert.ok(await page.getByLabel('Route 1 destination 1 weight').isDisabled());
+  assert.ok(await label('Route 1 destination 1 weight').isDisabled());
   assert.equal(await page.getByRole('button', { name: 'Review and save' }).count(), 0);
   assert.equal(await page.getByRole('button', { name: /Add|Remove/ }).count(), 0);
   await page.getByRole('tab', { name: 'History' }).click();

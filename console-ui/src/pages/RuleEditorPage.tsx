@@ -95,6 +95,9 @@ function RuleEditor({ kind, service }: { kind: RuleKind; service: string }) {
 
   const load = useCallback(async () => {
     setLoadError(null);
+    setSaveError(null);
+    setFieldErrors([]);
+    setJsonProblem(null);
     try {
       const answer = await call<RuleView>(base);
       setCurrent(answer.data);
