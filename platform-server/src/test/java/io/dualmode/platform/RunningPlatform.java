@@ -60,6 +60,11 @@ final class RunningPlatform implements AutoCloseable {
         return client;
     }
 
+    /** The port of the API (and the console). */
+    int port() {
+        return ((ReactiveWebServerApplicationContext) context).getWebServer().getPort();
+    }
+
     /** Logs in and returns the token. */
     String login(String user, String password) {
         return login(client, user, password);

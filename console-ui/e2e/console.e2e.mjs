@@ -1,0 +1,256 @@
+// End-to-end tests of the console in a real headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core) against a real platform-server. platform-server's ConsoleBrowserIntegrationTest starts the
+// server, registers instances in its embedded registry and runs this file; to run it by hand against a server of
+// your own, set the variables read below.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = (name, fallback) => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) {
+    throw new Error(`set ${name}`);
+  }
+  return value;
+};
+
+const BASE = env('CONSOLE_URL');
+const ADMIN_PASSWORD = env('CONSOLE_ADMIN_PASSWORD');
+const VIEWER = env('CONSOLE_VIEWER', 'vic');
+const VIEWER_PASSWORD = env('CONSOLE_VIEWER_PASSWORD');
+const SERVICE = env('CONSOLE_SERVICE', 'e2e-orders');
+const SHOTS = env('CONSOLE_SCREENSHOTS', join(tmpdir(), 'console-screenshots'));
+const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
+const WAIT = { timeout: 30_000 };
+const RULE = `${SERVICE}-route`;
+
+let profile;
+let context;
+let page;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  profile = mkdtempSync(join(tmpdir(), 'console-e2e-profile-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 860 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  context.setDefaultTimeout(30_000);
+  page = context.pages()[0] ?? (await context.newPage());
+});
+
+after(async () => {
+  await context?.close();
+  if (profile) {
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+// Exact: 'Service' must not find 'Filter by service' on a page that is still being replaced.
+const label = (text) => page.getByLabel(text, { exact: true });
+
+const shot = (name) =>
+  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+
+async function login(user, password) {
+  await page.goto(BASE + '/');
+  await label('User name').fill(user);
+  await label('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('current-user').filter({ hasText: user }).waitFor(WAIT);
+}
+
+async function menu(name) {
+  await page.getByRole('menuitem', { name }).click();
+}
+
+async function weight(route, destination, value) {
+  await label(`Route ${route} destination ${destination} weight`).fill(String(value));
+}
+
+async function reviewAndSave() {
+  await page.getByRole('button', { name: 'Review and save' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor(WAIT);
+  return dialog;
+}
+
+test('a wrong password is refused in plain words', async () => {
+  await page.goto(BASE + '/');
+  await label('User name').fill('admin');
+  await label('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Wrong user name or password.' }).waitFor(WAIT);
+});
+
+test('an admin logs in and sees mesh adoption on the overview', async () => {
+  await login('admin', ADMIN_PASSWORD);
+  assert.equal(await page.getByTestId('current-role').textContent(), 'admin');
+  await page.getByText('Instances by mode').waitFor(WAIT);
+  await page.locator('.recharts-pie').waitFor(WAIT);
+  const adoption = page.locator('.ant-statistic').filter({ hasText: 'Mesh adoption' });
+  await adoption.locator('.ant-statistic-content-value').filter({ hasText: /^\d+$/ }).waitFor(WAIT);
+  assert.ok(Number(await adoption.locator('.ant-statistic-content-value').textContent()) > 0);
+  await shot('console-overview');
+});
+
+test('the instances registered in the embedded registry are listed with mode, labels and sidecar', async () => {
+  await menu('Services');
+  const rows = page.locator('.ant-table-row').filter({ hasText: SERVICE });
+  await rows.first().waitFor(WAIT);
+  const mesh = rows.filter({ hasText: '127.0.0.1:20880' });
+  await mesh.waitFor(WAIT);
+  assert.match(await mesh.textContent(), /mesh/);
+  assert.match(await mesh.textContent(), /version=1/);
+  assert.match(await mesh.textContent(), /127\.0\.0\.1:15001/);
+  const sdk = rows.filter({ hasText: '127.0.0.1:20881' });
+  assert.match(await sdk.textContent(), /sdk/);
+
+  await label('Search instances').fill('version=2');
+  await rows.filter({ hasText: '127.0.0.1:20880' }).waitFor({ state: 'detached', ...WAIT });
+  assert.equal(await rows.count(), 1);
+  await label('Search instances').fill('');
+  await mesh.waitFor(WAIT);
+  await shot('console-services');
+});
+
+test('an operator creates a weighted route: form validation, diff, then version 1', async () => {
+  await menu('Rules');
+  await page.getByRole('button', { name: 'New rule' }).click();
+  await page.getByRole('button', { name: 'Continue' }).waitFor(WAIT);
+  await label('Service').fill(RULE);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByText('No such rule yet').waitFor(WAIT);
+
+  await weight(1, 1, 70);
+  await page.getByRole('button', { name: 'Review and save' }).click();
+  await page.getByTestId('route-1-destination-errors').getByText('Weights sum to 80; make them sum to 100').waitFor(WAIT);
+  assert.equal(await page.getByRole('dialog').count(), 0);
+
+  await weight(1, 2, 30);
+  const dialog = await reviewAndSave();
+  await dialog.getByText('New rule').waitFor(WAIT);
+  assert.match(await dialog.getByTestId('diff').textContent(), /"weight": 70/);
+  await shot('console-rule-diff');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Version 1, written by admin').waitFor(WAIT);
+});
+
+test('the server refusal of an invalid rule is shown with the path it concerns', async () => {
+  await page.getByRole('tab', { name: 'JSON' }).click();
+  const json = label('Rule JSON');
+  const doc = JSON.parse(await json.inputValue());
+  doc.routes[0].destinations[0].subset = 'v9';
+  await json.fill(JSON.stringify(doc, null, 2));
+  const dialog = await reviewAndSave();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  const errors = page.getByTestId('rule-errors');
+  await errors.waitFor(WAIT);
+  assert.match(await errors.textContent(), /\$\.routes\[0\]\.destinations\[0\]\.subset.*'v9' is not defined.*GOV-0009/);
+  await page.getByText('Version 1, written by admin').waitFor(WAIT);
+});
+
+test('a second version, then history with who and when, and rollback to version 1', async () => {
+  await page.getByRole('button', { name: 'Discard changes' }).click();
+  await page.waitForFunction(
+    () => !document.querySelector('textarea[aria-label="Rule JSON"]')?.value.includes('"v9"'),
+    null,
+    WAIT,
+  );
+  assert.equal(await page.getByTestId('rule-errors').count(), 0);
+  await page.getByRole('tab', { name: 'Form' }).click();
+  await weight(1, 1, 50);
+  await weight(1, 2, 50);
+  await (await reviewAndSave()).getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Version 2, written by admin').waitFor(WAIT);
+
+  await page.getByRole('tab', { name: 'History' }).click();
+  const history = page.getByTestId('rule-history').locator('.ant-table-row');
+  await history.nth(1).waitFor(WAIT);
+  assert.equal(await history.count(), 2);
+  assert.match(await history.nth(0).textContent(), /^2.*current.*update.*admin/);
+  assert.match(await history.nth(1).textContent(), /^1.*create.*admin/);
+
+  await page.getByRole('button', { name: 'Roll back to v1' }).click();
+  await page.getByRole('button', { name: 'Roll back', exact: true }).click();
+  await page.getByText('Version 3, written by admin').waitFor(WAIT);
+  await history.nth(2).waitFor(WAIT);
+  assert.match(await history.nth(0).textContent(), /^3.*current.*rollback.*admin/);
+  await shot('console-rule-history');
+
+  await page.getByRole('tab', { name: 'Form' }).click();
+  assert.equal(await label('Route 1 destination 1 weight').inputValue(), '70');
+  await shot('console-rule-editor');
+});
+
+test('the audit log shows the rollback, filtered by action', async () => {
+  await menu('Audit log');
+  await label('Action').fill('rule.rollback');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  const row = page.locator('.ant-table-row').filter({ hasText: `rule:routing/${RULE}` });
+  await row.waitFor(WAIT);
+  assert.equal(await page.locator('.ant-table-row').count(), 1);
+  assert.match(await row.textContent(), /admin.*rule\.rollback/);
+  await shot('console-audit');
+});
+
+test('features without an API say so instead of breaking', async () => {
+  await menu('Migrations');
+  await page.getByText('Gray migration plans is not available on this server').waitFor(WAIT);
+  await menu('Topology');
+  await page.getByTestId('not-available').waitFor(WAIT);
+});
+
+test('a viewer sees everything and no write action', async () => {
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await login(VIEWER, VIEWER_PASSWORD);
+  assert.equal(await page.getByTestId('current-role').textContent(), 'viewer');
+
+  await menu('Services');
+  await page.locator('.ant-table-row').filter({ hasText: '127.0.0.1:20880' }).waitFor(WAIT);
+  assert.equal(await page.getByRole('button', { name: /Switch to/ }).count(), 0);
+
+  await menu('Rules');
+  await page.getByRole('link', { name: RULE }).click();
+  await page.getByText('Version 3, written by admin').waitFor(WAIT);
+  assert.ok(await label('Route 1 destination 1 weight').isDisabled());
+  assert.equal(await page.getByRole('button', { name: 'Review and save' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: /Add|Remove/ }).count(), 0);
+  await page.getByRole('tab', { name: 'History' }).click();
+  await page.getByTestId('rule-history').locator('.ant-table-row').nth(2).waitFor(WAIT);
+  assert.equal(await page.getByRole('button', { name: /Roll back/ }).count(), 0);
+  await shot('console-viewer');
+
+  await menu('Rules');
+  await page.getByTestId('rules').waitFor(WAIT);
+  assert.equal(await page.getByRole('button', { name: 'New rule' }).count(), 0);
+});
+
+test('a page whose request fails keeps its layout and says why', async () => {
+  // The one place a response is substituted: the embedded registry cannot be switched off under a running server.
+  await page.route('**/api/v1/inventory/services', (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ code: 'PLATFORM-0501', status: 503, message: 'the embedded registry is disabled' }),
+    }),
+  );
+  await menu('Services');
+  await page.getByRole('alert').filter({ hasText: 'runs without its embedded registry' }).waitFor(WAIT);
+  assert.ok(await page.getByRole('menuitem', { name: 'Overview' }).isVisible());
+  await page.unroute('**/api/v1/inventory/services');
+});

@@ -1,0 +1,82 @@
+/** Shapes of platform-server's REST API (/api/v1), as its controllers answer them. */
+
+export type Role = 'ADMIN' | 'OPERATOR' | 'VIEWER' | 'SIDECAR';
+
+export interface IssuedToken {
+  token: string;
+  tokenType: string;
+  expiresAt: string;
+  subject: string;
+  role: Role;
+}
+
+export interface Me {
+  subject: string;
+  roles: Role[];
+}
+
+export interface FieldError {
+  code: string;
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  code: string;
+  status: number;
+  message: string;
+  errors?: FieldError[];
+}
+
+export interface InstanceView {
+  ip: string;
+  port: number;
+  cluster: string;
+  healthy: boolean;
+  enabled: boolean;
+  ephemeral: boolean;
+  mode: string;
+  protocol?: string;
+  metadata: Record<string, string>;
+}
+
+export interface ServiceView {
+  namespace: string;
+  group: string;
+  name: string;
+  instances: InstanceView[];
+  meshInstances: number;
+}
+
+export const RULE_KINDS = [
+  'routing',
+  'timeout-retry',
+  'rate-limit',
+  'circuit-breaker',
+  'fault-injection',
+  'access-control',
+] as const;
+
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+export interface RuleView {
+  kind: RuleKind;
+  service: string;
+  version: number;
+  deleted: boolean;
+  change?: string;
+  updatedAt: string;
+  updatedBy: string;
+  rule?: unknown;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  resource: string;
+  before?: unknown;
+  after?: unknown;
+  detail?: string;
+}

@@ -1,0 +1,120 @@
+import { Card, Col, Row, Statistic, Typography } from 'antd';
+import { Bar, BarChart, CartesianGrid, Cell, Legend, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { get } from '../api/client';
+import { instancesByMode } from '../api/inventory';
+import type { RuleView, ServiceView } from '../api/types';
+import { RULE_KINDS } from '../api/types';
+import { useLoad } from '../api/useLoad';
+import { ErrorAlert, NotAvailable, NothingYet } from '../components/Feedback';
+
+export const MODE_COLOURS: Record<string, string> = { sdk: '#faad14', mesh: '#2f54eb' };
+
+export function OverviewPage() {
+  const inventory = useLoad(() => get<ServiceView[]>('/api/v1/inventory/services'), 'inventory');
+  const rules = useLoad(() => get<RuleView[]>('/api/v1/rules'), 'rules');
+  const services = inventory.data ?? [];
+  const byMode = instancesByMode(services);
+  const total = byMode.reduce((n, m) => n + m.instances, 0);
+  const mesh = byMode.find((m) => m.mode === 'mesh')?.instances ?? 0;
+  const perService = services.map((s) => ({
+    service: s.name,
+    mesh: s.meshInstances,
+    sdk: s.instances.length - s.meshInstances,
+  }));
+  const ruleCounts = RULE_KINDS.map((kind) => ({
+    kind,
+    rules: (rules.data ?? []).filter((r) => r.kind === kind && !r.deleted).length,
+  }));
+
+  return (
+    <div data-testid="overview">
+      <Typography.Title level={3}>Overview</Typography.Title>
+      <ErrorAlert error={inventory.error} onRetry={inventory.reload} />
+      <ErrorAlert error={rules.error} onRetry={rules.reload} />
+      <Row gutter={16} style={{ marginBottom: 16 }}>
+        <Col span={6}>
+          <Card><Statistic title="Services" value={services.length} loading={inventory.loading} /></Card>
+        </Col>
+        <Col span={6}>
+          <Card><Statistic title="Instances" value={total} loading={inventory.loading} /></Card>
+        </Col>
+        <Col span={6}>
+          <Card>
+            <Statistic
+              title="Mesh adoption"
+              value={total ? Math.round((100 * mesh) / total) : 0}
+              suffix="%"
+              loading={inventory.loading}
+            />
+          </Card>
+        </Col>
+        <Col span={6}>
+          <Card><Statistic title="Governance rules" value={(rules.data ?? []).length} loading={rules.loading} /></Card>
+        </Col>
+      </Row>
+      <Row gutter={16} style={{ marginBottom: 16 }}>
+        <Col span={8}>
+          <Card title="Instances by mode">
+            {total === 0 ? (
+              <NothingYet text="No instance is registered yet" />
+            ) : (
+              <ResponsiveContainer width="100%" height={240}>
+                <PieChart>
+                  <Pie data={byMode} dataKey="instances" nameKey="mode" innerRadius={50} outerRadius={90} label>
+                    {byMode.map((m) => (
+                      <Cell key={m.mode} fill={MODE_COLOURS[m.mode] ?? '#8c8c8c'} />
+                    ))}
+                  </Pie>
+                  <Tooltip />
+                  <Legend />
+                </PieChart>
+              </ResponsiveContainer>
+            )}
+          </Card>
+        </Col>
+        <Col span={16}>
+          <Card title="Mesh adoption per service">
+            {perService.length === 0 ? (
+              <NothingYet text="No service is registered yet" />
+            ) : (
+              <ResponsiveContainer width="100%" height={240}>
+                <BarChart data={perService} layout="vertical" margin={{ left: 40 }}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis type="number" allowDecimals={false} />
+                  <YAxis type="category" dataKey="service" width={140} />
+                  <Tooltip />
+                  <Legend />
+                  <Bar dataKey="sdk" stackId="m" fill={MODE_COLOURS.sdk} />
+                  <Bar dataKey="mesh" stackId="m" fill={MODE_COLOURS.mesh} />
+                </BarChart>
+              </ResponsiveContainer>
+            )}
+          </Card>
+        </Col>
+      </Row>
+      <Row gutter={16}>
+        <Col span={12}>
+          <Card title="Rules by kind">
+            <ResponsiveContainer width="100%" height={220}>
+              <BarChart data={ruleCounts}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="kind" interval={0} tick={{ fontSize: 11 }} />
+                <YAxis allowDecimals={false} />
+                <Tooltip />
+                <Bar dataKey="rules" fill="#13c2c2" />
+              </BarChart>
+            </ResponsiveContainer>
+          </Card>
+        </Col>
+        <Col span={12}>
+          <Card title="Traffic, sidecar versions and migrations">
+            <NotAvailable
+              feature="Request rate, error rate, latency, out-of-date sidecars and active migrations"
+              missing="no metrics, sidecar-status or migration endpoint under /api/v1"
+            />
+          </Card>
+        </Col>
+      </Row>
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+package io.dualmode.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.naming.NamingService;
+import com.alibaba.nacos.api.naming.pojo.Instance;
+import io.dualmode.registry.RegistryServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console end to end: a real platform-server on loopback with instances registered by a real nacos-client, and
+ * {@code console-ui/e2e/console.e2e.mjs} driving Debian's headless Chromium through playwright-core against it (log
+ * in, see the instances, create a weighted route, see it in history, roll back, audit, a viewer cannot edit). The
+ * screenshots go to {@code target/console-screenshots}, or to {@code -Dconsole.e2e.screenshots=<dir>} (the committed
+ * ones in docs/images are refreshed that way).
+ */
+class ConsoleBrowserIntegrationTest {
+
+    private static final Path CONSOLE_UI =
+            Path.of("..", "console-ui").toAbsolutePath().normalize();
+    private static final Path CHROMIUM = Path.of(System.getProperty("console.e2e.chromium", "/usr/bin/chromium"));
+    private static final Duration RUN_LIMIT = Duration.ofMinutes(6);
+    private static final String VIEWER_PASSWORD = "viewer-password-1";
+
+    private static Path dataDir;
+    private static Path nacosCache;
+    private static RunningPlatform platform;
+    private static NamingService naming;
+
+    @BeforeAll
+    static void startPlatformWithInstances() throws Exception {
+        dataDir = RunningPlatform.tempDir();
+        platform = RunningPlatform.start(RunningPlatform.baseProperties(dataDir));
+        nacosCache = Files.createTempDirectory("dualmode-nacos-cache");
+        Properties p = new Properties();
+        p.setProperty(
+                PropertyKeyConst.SERVER_ADDR,
+                platform.bean(RegistryServer.class).address());
+        p.setProperty("namingLoadCacheAtStart", "false");
+        p.setProperty("JM.SNAPSHOT.PATH", nacosCache.toString());
+        naming = NacosFactory.createNamingService(p);
+        naming.batchRegisterInstance(
+                "e2e-orders",
+                "DEFAULT_GROUP",
+                List.of(
+                        instance(
+                                20880,
+                                Map.of("dualmode.mode", "mesh", "dualmode.sidecar", "127.0.0.1:15001", "version", "1")),
+                        instance(20881, Map.of("dualmode.mode", "sdk", "version", "2"))));
+        naming.registerInstance("e2e-payments", "DEFAULT_GROUP", instance(20990, Map.of("dualmode.mode", "sdk")));
+
+        Api admin = new Api(platform.client(), platform.login("admin", RunningPlatform.ADMIN_PASSWORD));
+        admin.post("/api/v1/users", Map.of("username", "vic", "password", VIEWER_PASSWORD, "role", "viewer"))
+                .expectStatus()
+                .isCreated();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(admin.getList("/api/v1/inventory/services"))
+                        .extracting(s -> s.get("name"))
+                        .contains("e2e-orders", "e2e-payments"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (naming != null) {
+            naming.shutDown();
+        }
+        if (platform != null) {
+            platform.close();
+        }
+        RunningPlatform.deleteTree(nacosCache);
+        RunningPlatform.deleteTree(dataDir);
+    }
+
+    @Test
+    void theConsoleWorksInARealBrowser() throws Exception {
+        assertThat(CHROMIUM)
+                .as("the console's browser tests need Debian's chromium (apt-get install chromium)")
+                .isExecutable();
+        assertThat(CONSOLE_UI.resolve("node_modules/playwright-core"))
+                .as(
+                        "console-ui's node_modules; build it in the same reactor: ./mvnw -pl console-ui,platform-server -am verify")
+                .isDirectory();
+        Path screenshots = Path.of(System.getProperty("console.e2e.screenshots", "target/console-screenshots"))
+                .toAbsolutePath();
+        Path log = Path.of("target", "console-e2e.log").toAbsolutePath();
+        Files.createDirectories(log.getParent());
+
+        ProcessBuilder builder = new ProcessBuilder("node", "--test", "--test-reporter=tap", "e2e/console.e2e.mjs")
+                .directory(CONSOLE_UI.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("CONSOLE_URL", "http://127.0.0.1:" + platform.port());
+        env.put("CONSOLE_ADMIN_PASSWORD", RunningPlatform.ADMIN_PASSWORD);
+        env.put("CONSOLE_VIEWER", "vic");
+        env.put("CONSOLE_VIEWER_PASSWORD", VIEWER_PASSWORD);
+        env.put("CONSOLE_SERVICE", "e2e-orders");
+        env.put("CONSOLE_SCREENSHOTS", screenshots.toString());
+        env.put("CHROMIUM", CHROMIUM.toString());
+
+        Process node = builder.start();
+        boolean finished = node.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS);
+        if (!finished) {
+            node.descendants().forEach(ProcessHandle::destroyForcibly);
+            node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(finished)
+                .as("the browser tests finished within %s:%n%s", RUN_LIMIT, output)
+                .isTrue();
+        assertThat(node.exitValue()).as("the browser tests passed:%n%s", output).isZero();
+        assertThat(output).contains("# fail 0").doesNotContain("# pass 0");
+        for (String page :
+                List.of("overview", "services", "rule-diff", "rule-history", "rule-editor", "audit", "viewer")) {
+            assertThat(screenshots.resolve("console-" + page + ".png")).isNotEmptyFile();
+        }
+    }
+
+    private static Instance instance(int port, Map<String, String> metadata) {
+        Instance instance = new Instance();
+        instance.setIp("127.0.0.1");
+        instance.setPort(port);
+        instance.setMetadata(metadata);
+        return instance;
+    }
+}
