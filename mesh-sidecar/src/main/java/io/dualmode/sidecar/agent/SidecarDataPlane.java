@@ -15,8 +15,8 @@ import java.util.Objects;
  * The {@link DataPlane} of a running {@link Sidecar}. HTTP and HTTP/2 services get a listener each, opened on first
  * use — an egress one on 127.0.0.1 bound to the service's cluster, an ingress one on the host address bound to the
  * local service — because an HTTP client addresses the host it was handed, not the service. Other protocols carry the
- * service in every request and share the listeners named {@code egress-<protocol>} and {@code ingress-<protocol>} in
- * the configuration.
+ * service in every request and share the listeners named {@code egress-<protocol>} and {@code ingress-<protocol>}:
+ * the configured ones, or ones opened on first use.
  */
 public final class SidecarDataPlane implements DataPlane {
 
@@ -41,7 +41,7 @@ public final class SidecarDataPlane implements DataPlane {
                     .cluster(service)
                     .build());
         }
-        return shared("egress-" + protocol);
+        return shared(Direction.EGRESS, protocol);
     }
 
     @Override
@@ -57,7 +57,7 @@ public final class SidecarDataPlane implements DataPlane {
                     .cluster(Router.INBOUND_PREFIX + service)
                     .build());
         }
-        return shared("ingress-" + protocol);
+        return shared(Direction.INGRESS, protocol);
     }
 
     @Override
@@ -80,13 +80,29 @@ public final class SidecarDataPlane implements DataPlane {
         sidecar.clusters().update(service, endpoints);
     }
 
-    private InetSocketAddress shared(String listener) {
-        InetSocketAddress address = sidecar.listenerAddress(listener);
-        if (address == null) {
-            throw new IllegalStateException(
-                    "SIDECAR-0205: no listener named '" + listener + "' is configured for this protocol");
+    /**
+     * The listener {@code egress-<protocol>} or {@code ingress-<protocol>}: the configured one, else one opened now on
+     * a free port. Ingress listens on the host address. Egress listens on 127.0.0.1, except Dubbo's, which listens on
+     * the host address too: Dubbo clients swap a loopback provider address for the host's before dialling.
+     */
+    private synchronized InetSocketAddress shared(Direction direction, String protocol) {
+        String name = direction.name().toLowerCase(Locale.ROOT) + "-" + protocol;
+        InetSocketAddress address = sidecar.listenerAddress(name);
+        if (address != null) {
+            return address;
         }
-        return address;
+        boolean hostAddress = direction == Direction.INGRESS || "dubbo".equals(protocol);
+        ListenerConfig.Builder listener = ListenerConfig.builder()
+                .name(name)
+                .direction(direction)
+                .address(hostAddress ? ingressHost : "127.0.0.1")
+                .port(0);
+        switch (protocol) {
+            case "dubbo" -> listener.protocol(Protocol.DUBBO);
+            case "bolt" -> listener.protocol(Protocol.BOLT);
+            default -> listener.protocol(Protocol.RPC).protocols(List.of(protocol));
+        }
+        return sidecar.addListener(listener.build());
     }
 
     private static Protocol httpProtocol(String protocol) {
