@@ -169,6 +169,21 @@ final class DubboInteropIntegrationTest {
                     .containsEntry("dualmode.protocol", "dubbo")
                     .containsEntry("dualmode.application", meshProvider.name);
             assertThat(naming.getAllInstances(meshProvider.name)).isEmpty();
+
+            // and the actuator endpoint says the same
+            for (ExampleApp provider : List.of(sdkProvider, meshProvider)) {
+                var endpoint = provider.get("/actuator/dualmode");
+                assertThat(endpoint.path("mode").asText()).isEqualTo(provider.mode);
+                var registration = endpoint.path("registrations").get(0);
+                assertThat(registration.path("service").asText())
+                        .isEqualTo("providers:" + GREETER + ":1.0.0:" + group(provider.mode));
+                assertThat(registration.path("address").asText()).isEqualTo("127.0.0.1:" + provider.dubboPort);
+                assertThat(registration
+                                .path("metadata")
+                                .path("dualmode.application")
+                                .asText())
+                        .isEqualTo(provider.name);
+            }
         } finally {
             naming.shutDown();
         }

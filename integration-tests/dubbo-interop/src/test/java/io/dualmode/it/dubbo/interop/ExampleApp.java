@@ -56,7 +56,8 @@ final class ExampleApp implements AutoCloseable {
                 "--dubbo.protocol.port=" + dubboPort,
                 "--dubbo.protocol.host=127.0.0.1",
                 "--dualmode.registry.address=" + registry,
-                "--dualmode.example.group=" + group));
+                "--dualmode.example.group=" + group,
+                "--management.endpoints.web.exposure.include=health,dualmode"));
         args.addAll(sidecar == null ? List.of("--dualmode.mode=sdk") : sidecar.applicationArgs());
         ChildJvm jvm = ChildJvm.builder(name, "org.springframework.boot.loader.launch.JarLauncher")
                 .classpath(jar)
@@ -76,6 +77,16 @@ final class ExampleApp implements AutoCloseable {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    /** {@code GET <path>} on the application's HTTP port, as JSON. */
+    JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
     }
 
     /** A consumer's answer. */
