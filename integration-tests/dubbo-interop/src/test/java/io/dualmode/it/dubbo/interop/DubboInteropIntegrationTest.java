@@ -81,7 +81,11 @@ final class DubboInteropIntegrationTest {
                                 group(providerMode),
                                 registry.address(),
                                 sidecar,
-                                home)));
+                                home,
+                                // one consumer also calls on its own, as in the demo
+                                key.equals("sdk->sdk")
+                                        ? new String[] {"--dualmode.example.interval=1s"}
+                                        : new String[0])));
             }
         }
         for (ExampleApp consumer : consumers.values()) {
@@ -139,6 +143,15 @@ final class DubboInteropIntegrationTest {
             expected.merge("provider ingress", (long) CALLS, Long::sum);
         }
         assertThat(counters()).as("requests each sidecar listener saw").isEqualTo(expected);
+    }
+
+    @Order(2)
+    @Test
+    void theConsumerCallsOnItsOwnWhenGivenAnInterval() {
+        ExampleApp consumer = consumers.get("sdk->sdk");
+        String line = "CALL ok " + consumer.name + "(sdk) -> hello periodic from " + sdkProvider.name;
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(consumer.output()).contains(line));
     }
 
     @Order(2)

@@ -44,7 +44,8 @@ final class ExampleApp implements AutoCloseable {
      * @param example {@code dubbo-provider} or {@code dubbo-consumer}
      * @param sidecar the app's sidecar in mesh mode, {@code null} for SDK mode
      */
-    static ExampleApp start(String example, String name, String group, String registry, MeshNode sidecar, Path home)
+    static ExampleApp start(
+            String example, String name, String group, String registry, MeshNode sidecar, Path home, String... extra)
             throws IOException {
         String jar = System.getProperty("dualmode.example." + example + ".jar");
         int httpPort = LocalNetwork.freePort();
@@ -59,6 +60,7 @@ final class ExampleApp implements AutoCloseable {
                 "--dualmode.example.group=" + group,
                 "--management.endpoints.web.exposure.include=health,dualmode"));
         args.addAll(sidecar == null ? List.of("--dualmode.mode=sdk") : sidecar.applicationArgs());
+        args.addAll(List.of(extra));
         ChildJvm jvm = ChildJvm.builder(name, "org.springframework.boot.loader.launch.JarLauncher")
                 .classpath(jar)
                 .userHome(Files.createDirectories(home.resolve(name)))
@@ -106,6 +108,11 @@ final class ExampleApp implements AutoCloseable {
 
     Path log() {
         return jvm.log();
+    }
+
+    /** Everything the application has printed so far. */
+    String output() throws IOException {
+        return Files.readString(jvm.log());
     }
 
     @Override
