@@ -81,7 +81,11 @@ final class DubboInteropIntegrationTest {
                                 group(providerMode),
                                 registry.address(),
                                 sidecar,
-                                home)));
+                                home,
+                                // one consumer also calls on its own, as in the demo
+                                key.equals("sdk->sdk")
+                                        ? new String[] {"--dualmode.example.interval=1s"}
+                                        : new String[0])));
             }
         }
         for (ExampleApp consumer : consumers.values()) {
@@ -143,6 +147,15 @@ final class DubboInteropIntegrationTest {
 
     @Order(2)
     @Test
+    void theConsumerCallsOnItsOwnWhenGivenAnInterval() {
+        ExampleApp consumer = consumers.get("sdk->sdk");
+        String line = "CALL ok " + consumer.name + "(sdk) -> hello periodic from " + sdkProvider.name;
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(consumer.output()).contains(line));
+    }
+
+    @Order(2)
+    @Test
     void whatIsRegisteredCarriesTheModeProtocolAndApplication() throws Exception {
         NamingService naming = NacosFactory.createNamingService(registry.address());
         try {
@@ -169,6 +182,21 @@ final class DubboInteropIntegrationTest {
                     .containsEntry("dualmode.protocol", "dubbo")
                     .containsEntry("dualmode.application", meshProvider.name);
             assertThat(naming.getAllInstances(meshProvider.name)).isEmpty();
+
+            // and the actuator endpoint says the same
+            for (ExampleApp provider : List.of(sdkProvider, meshProvider)) {
+                var endpoint = provider.get("/actuator/dualmode");
+                assertThat(endpoint.path("mode").asText()).isEqualTo(provider.mode);
+                var registration = endpoint.path("registrations").get(0);
+                assertThat(registration.path("service").asText())
+                        .isEqualTo("providers:" + GREETER + ":1.0.0:" + group(provider.mode));
+                assertThat(registration.path("address").asText()).isEqualTo("127.0.0.1:" + provider.dubboPort);
+                assertThat(registration
+                                .path("metadata")
+                                .path("dualmode.application")
+                                .asText())
+                        .isEqualTo(provider.name);
+            }
         } finally {
             naming.shutDown();
         }

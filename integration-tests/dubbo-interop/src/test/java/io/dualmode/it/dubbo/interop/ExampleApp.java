@@ -44,7 +44,8 @@ final class ExampleApp implements AutoCloseable {
      * @param example {@code dubbo-provider} or {@code dubbo-consumer}
      * @param sidecar the app's sidecar in mesh mode, {@code null} for SDK mode
      */
-    static ExampleApp start(String example, String name, String group, String registry, MeshNode sidecar, Path home)
+    static ExampleApp start(
+            String example, String name, String group, String registry, MeshNode sidecar, Path home, String... extra)
             throws IOException {
         String jar = System.getProperty("dualmode.example." + example + ".jar");
         int httpPort = LocalNetwork.freePort();
@@ -56,8 +57,10 @@ final class ExampleApp implements AutoCloseable {
                 "--dubbo.protocol.port=" + dubboPort,
                 "--dubbo.protocol.host=127.0.0.1",
                 "--dualmode.registry.address=" + registry,
-                "--dualmode.example.group=" + group));
+                "--dualmode.example.group=" + group,
+                "--management.endpoints.web.exposure.include=health,dualmode"));
         args.addAll(sidecar == null ? List.of("--dualmode.mode=sdk") : sidecar.applicationArgs());
+        args.addAll(List.of(extra));
         ChildJvm jvm = ChildJvm.builder(name, "org.springframework.boot.loader.launch.JarLauncher")
                 .classpath(jar)
                 .userHome(Files.createDirectories(home.resolve(name)))
@@ -78,6 +81,16 @@ final class ExampleApp implements AutoCloseable {
         return new Reply(response.statusCode(), JSON.readTree(response.body()));
     }
 
+    /** {@code GET <path>} on the application's HTTP port, as JSON. */
+    JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
+    }
+
     /** A consumer's answer. */
     record Reply(int status, JsonNode body) {
         String reply() {
@@ -95,6 +108,11 @@ final class ExampleApp implements AutoCloseable {
 
     Path log() {
         return jvm.log();
+    }
+
+    /** Everything the application has printed so far. */
+    String output() throws IOException {
+        return Files.readString(jvm.log());
     }
 
     @Override
