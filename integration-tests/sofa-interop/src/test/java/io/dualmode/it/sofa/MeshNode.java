@@ -144,6 +144,11 @@ final class MeshNode implements AutoCloseable {
         return adminPort;
     }
 
+    /** {@code 127.0.0.1:<port>} of the shared Bolt egress listener the agent hands to the application. */
+    String egress() {
+        return "127.0.0.1:" + egressPort;
+    }
+
     InetSocketAddress ingress() {
         return new InetSocketAddress(ingressHost, ingressPort);
     }

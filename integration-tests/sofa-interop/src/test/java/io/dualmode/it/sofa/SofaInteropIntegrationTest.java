@@ -3,13 +3,15 @@ package io.dualmode.it.sofa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.exception.NacosException;
+import com.alibaba.nacos.api.naming.NamingService;
+import com.alibaba.nacos.api.naming.pojo.Instance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualmode.it.support.LocalNetwork;
 import io.dualmode.it.support.Tokens;
-import io.dualmode.registry.RegistryServer;
-import io.dualmode.registry.naming.Instance;
-import io.dualmode.registry.naming.ServiceKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -40,8 +43,8 @@ import org.junit.jupiter.api.Timeout;
  * caller address the provider saw. Then the failure cases: the mesh consumer's sidecar stops and comes back; the
  * registry stops and calls go on.
  *
- * <p>The registry runs in this JVM; the two sidecars (the sidecar jar, with its registry agent) and the four
- * applications are {@code java -jar} child JVMs, the applications configured only by properties. Every address is on loopback: the SDK provider serves
+ * <p>The registry (its jar), the two sidecars (the sidecar jar, with its registry agent) and the four applications
+ * are {@code java -jar} child JVMs, the applications configured only by properties. Every address is on loopback: the SDK provider serves
  * on 127.0.0.2, the mesh provider on 127.0.0.3, the sidecars' ingress listeners on 127.0.0.13 and 127.0.0.14.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,7 +57,8 @@ final class SofaInteropIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SERVICE = "io.dualmode.examples.sofa.api.Greeter";
 
-    private static RegistryServer registry;
+    private static RegistryProcess registry;
+    private static NamingService naming;
     private static MeshNode providerSidecar;
     private static MeshNode consumerSidecar;
     private static BootApp providerSdk;
@@ -68,11 +72,8 @@ final class SofaInteropIntegrationTest {
         String token = Tokens.fresh("sofa");
         serviceName = SERVICE + ":" + token + ":DEFAULT";
         Path home = Files.createTempDirectory("sofa-interop");
-        registry = RegistryServer.builder()
-                .host(LocalNetwork.LOOPBACK)
-                .port(0)
-                .build()
-                .start();
+        registry = RegistryProcess.start(home.resolve("registry"));
+        await().atMost(START).until(registry::ready);
         providerSidecar =
                 MeshNode.start("sidecar-provider", registry.address(), "127.0.0.13", home.resolve("sidecar-p"));
         consumerSidecar =
@@ -147,6 +148,13 @@ final class SofaInteropIntegrationTest {
 
     @AfterAll
     static void stopEverything() {
+        if (naming != null) {
+            try {
+                naming.shutDown();
+            } catch (NacosException e) {
+                // keep closing the rest
+            }
+        }
         for (AutoCloseable c : new AutoCloseable[] {
             consumerMesh, consumerSdk, providerMesh, providerSdk, consumerSidecar, providerSidecar, registry
         }) {
@@ -162,20 +170,20 @@ final class SofaInteropIntegrationTest {
 
     @Test
     @Order(1)
-    void theRegistryHoldsTheSdkProviderItselfAndTheMeshProvidersSidecar() {
+    void theRegistryHoldsTheSdkProviderItselfAndTheMeshProvidersSidecar() throws NacosException {
         await().atMost(WAIT).until(() -> registered().size() == 2);
         Map<String, Instance> byMode = new LinkedHashMap<>();
-        registered().forEach(i -> byMode.put(i.metadata().get("dualmode.mode"), i));
-        assertThat(byMode.get("sdk").ip()).isEqualTo("127.0.0.2");
-        assertThat(byMode.get("mesh").ip()).isEqualTo("127.0.0.13");
-        assertThat(byMode.get("mesh").port())
+        registered().forEach(i -> byMode.put(i.getMetadata().get("dualmode.mode"), i));
+        assertThat(byMode.get("sdk").getIp()).isEqualTo("127.0.0.2");
+        assertThat(byMode.get("mesh").getIp()).isEqualTo("127.0.0.13");
+        assertThat(byMode.get("mesh").getPort())
                 .isEqualTo(providerSidecar.ingress().getPort());
-        assertThat(byMode.get("mesh").metadata())
+        assertThat(byMode.get("mesh").getMetadata())
                 .containsEntry("dualmode.protocol", "bolt")
                 .containsEntry(
                         "dualmode.sidecar",
                         "127.0.0.13:" + providerSidecar.ingress().getPort());
-        assertThat(byMode.values()).allSatisfy(i -> assertThat(i.metadata().get("dualmode.application"))
+        assertThat(byMode.values()).allSatisfy(i -> assertThat(i.getMetadata().get("dualmode.application"))
                 .startsWith("sofa-"));
     }
 
@@ -197,7 +205,8 @@ final class SofaInteropIntegrationTest {
         consumerSidecar.kill();
         await().atMost(WAIT).until(() -> consumerMesh.get("/call?name=down").statusCode() == 502);
         JsonNode failed = json(consumerMesh.get("/call?name=down"));
-        assertThat(failed.path("error").asText()).isNotBlank();
+        // SOFARPC's own error, naming the sidecar address it could not reach.
+        assertThat(failed.path("error").asText()).startsWith("RPC-").contains(consumerSidecar.egress());
         // The SDK consumer does not depend on that sidecar.
         assertThat(consumerSdk.get("/call?name=unaffected").statusCode()).isEqualTo(200);
 
@@ -212,13 +221,21 @@ final class SofaInteropIntegrationTest {
     @Test
     @Order(5)
     void whenTheRegistryStopsCallsContinueFromTheCachedLists() {
-        registry.close();
-        for (int i = 0; i < 10; i++) {
+        registry.kill();
+        // Calls go on for longer than the clients take to notice the registry is gone and start reconnecting.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; System.nanoTime() < deadline; i++) {
             for (BootApp consumer : List.of(consumerSdk, consumerMesh)) {
                 HttpResponse<String> r = consumer.get("/call?name=cached-" + i);
                 assertThat(r.statusCode()).as(consumer.describe(r.body())).isEqualTo(200);
+                seen.add(consumer.name() + "->"
+                        + parse(json(r).path("reply").asText()).group(3));
             }
         }
+        // Both providers stay in both consumers' lists.
+        assertThat(seen)
+                .contains("consumer-sdk->sdk", "consumer-sdk->mesh", "consumer-mesh->sdk", "consumer-mesh->mesh");
     }
 
     /**
@@ -275,7 +292,13 @@ final class SofaInteropIntegrationTest {
         }
     }
 
-    private static List<Instance> registered() {
-        return registry.naming().instances(new ServiceKey("sofa-rpc", null, serviceName));
+    private static List<Instance> registered() throws NacosException {
+        if (naming == null) {
+            Properties p = new Properties();
+            p.setProperty(PropertyKeyConst.SERVER_ADDR, registry.address());
+            p.setProperty(PropertyKeyConst.NAMESPACE, "sofa-rpc");
+            naming = NacosFactory.createNamingService(p);
+        }
+        return naming.getAllInstances(serviceName, false);
     }
 }
