@@ -164,6 +164,26 @@ final class MeshNode implements AutoCloseable {
         }
     }
 
+    /** Switches the instance between {@code mesh} and {@code sdk} at run time through the admin API. */
+    void switchTo(String mode) {
+        try {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/mode"))
+                            .timeout(Duration.ofSeconds(10))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"" + mode + "\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(name + ": POST /mode answered " + r.statusCode() + " " + r.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private HttpResponse<String> get(String path) {
         try {
             return HTTP.send(

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -201,6 +203,72 @@ final class SofaInteropIntegrationTest {
 
     @Test
     @Order(4)
+    void switchingEachSideToSdkAndBackAtRunTimeMovesTheTrafficWithNoFailedCall() throws Exception {
+        // The mesh provider's sidecar switches to SDK: it publishes the application's own address, and both consumers
+        // reach the application directly.
+        underLoad(() -> {
+            providerSidecar.switchTo("sdk");
+            await().atMost(WAIT).until(() -> modeOf("127.0.0.3").equals("sdk"));
+        });
+        await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerSdk, "sdk", false, false));
+        await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerMesh, "mesh", true, false));
+        underLoad(() -> {
+            providerSidecar.switchTo("mesh");
+            await().atMost(WAIT).until(() -> modeOf("127.0.0.13").equals("mesh"));
+        });
+        await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerSdk, "sdk", false, true));
+
+        // The mesh consumer's sidecar switches to SDK: it hands the application the real providers.
+        underLoad(() -> consumerSidecar.switchTo("sdk"));
+        await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerMesh, "mesh", false, true));
+        underLoad(() -> consumerSidecar.switchTo("mesh"));
+        await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerMesh, "mesh", true, true));
+    }
+
+    /**
+     * Runs {@code change} while both consumers call back to back, keeps calling for 200 more calls once it is done (the
+     * address pushes and reconnections happen then), and asserts that no call failed.
+     */
+    private static void underLoad(ThrowingRunnable change) throws Exception {
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread load = new Thread(
+                () -> {
+                    while (running.get()) {
+                        for (BootApp consumer : List.of(consumerSdk, consumerMesh)) {
+                            HttpResponse<String> r = consumer.get("/call?name=load");
+                            if (r.statusCode() == 200) {
+                                ok.incrementAndGet();
+                            } else {
+                                failed.incrementAndGet();
+                                failures.add(consumer.name() + ": " + r.body());
+                            }
+                        }
+                    }
+                },
+                "sofa-interop-load");
+        load.start();
+        try {
+            change.run();
+            int after = ok.get() + failed.get() + 200;
+            await().atMost(WAIT).until(() -> ok.get() + failed.get() >= after);
+        } finally {
+            running.set(false);
+            load.join(Duration.ofSeconds(30).toMillis());
+        }
+        assertThat(failures).as("calls failed during the switch").isEmpty();
+    }
+
+    /** A step that may throw. */
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    @Order(5)
     void whenTheMeshConsumersSidecarStopsCallsFailClearlyAndRecoverWhenItReturns() {
         consumerSidecar.kill();
         await().atMost(WAIT).until(() -> consumerMesh.get("/call?name=down").statusCode() == 502);
@@ -219,7 +287,7 @@ final class SofaInteropIntegrationTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void whenTheRegistryStopsCallsContinueFromTheCachedLists() {
         registry.kill();
         // Calls go on for longer than the clients take to notice the registry is gone and start reconnecting.
@@ -243,6 +311,15 @@ final class SofaInteropIntegrationTest {
      * the background), then 12 calls that must all succeed and each take exactly the path the modes say.
      */
     private static void matrixRow(BootApp consumer, String consumerMode) {
+        matrixRow(consumer, consumerMode, consumerMode.equals("mesh"), true);
+    }
+
+    /**
+     * As {@link #matrixRow(BootApp, String)}, with whether the consumer's sidecar and the mesh provider's sidecar are in
+     * the path (each can be switched to SDK mode at run time).
+     */
+    private static void matrixRow(
+            BootApp consumer, String consumerMode, boolean viaConsumerSidecar, boolean meshProviderViaSidecar) {
         Set<String> warm = new HashSet<>();
         await().atMost(WAIT).until(() -> {
             HttpResponse<String> r = consumer.get("/call?name=warm");
@@ -270,12 +347,21 @@ final class SofaInteropIntegrationTest {
             String path = consumerMode + " consumer -> " + providerMode + " provider";
             assertThat(consumerSidecar.answered(serviceName) - consumerSide)
                     .as(path + ": calls forwarded by the consumer's sidecar")
-                    .isEqualTo(consumerMode.equals("mesh") ? 1 : 0);
+                    .isEqualTo(viaConsumerSidecar ? 1 : 0);
             assertThat(providerSidecar.answered("inbound|" + serviceName) - providerSide)
                     .as(path + ": calls forwarded by the provider's sidecar")
-                    .isEqualTo(providerMode.equals("mesh") ? 1 : 0);
+                    .isEqualTo(providerMode.equals("mesh") && meshProviderViaSidecar ? 1 : 0);
         }
         assertThat(seen).containsExactlyInAnyOrder("sdk", "mesh");
+    }
+
+    /** {@code dualmode.mode} of the registered instance at {@code ip}, or empty. */
+    private static String modeOf(String ip) throws NacosException {
+        return registered().stream()
+                .filter(i -> i.getIp().equals(ip))
+                .map(i -> i.getMetadata().get("dualmode.mode"))
+                .findFirst()
+                .orElse("");
     }
 
     private static Matcher parse(String reply) {
