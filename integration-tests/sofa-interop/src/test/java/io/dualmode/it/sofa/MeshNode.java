@@ -144,6 +144,11 @@ final class MeshNode implements AutoCloseable {
         return adminPort;
     }
 
+    /** {@code 127.0.0.1:<port>} of the shared Bolt egress listener the agent hands to the application. */
+    String egress() {
+        return "127.0.0.1:" + egressPort;
+    }
+
     InetSocketAddress ingress() {
         return new InetSocketAddress(ingressHost, ingressPort);
     }
@@ -156,6 +161,26 @@ final class MeshNode implements AutoCloseable {
             return n == null ? 0 : n.asLong();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Switches the instance between {@code mesh} and {@code sdk} at run time through the admin API. */
+    void switchTo(String mode) {
+        try {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/mode"))
+                            .timeout(Duration.ofSeconds(10))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"" + mode + "\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(name + ": POST /mode answered " + r.statusCode() + " " + r.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

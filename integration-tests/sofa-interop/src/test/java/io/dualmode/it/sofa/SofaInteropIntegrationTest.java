@@ -3,13 +3,15 @@ package io.dualmode.it.sofa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.exception.NacosException;
+import com.alibaba.nacos.api.naming.NamingService;
+import com.alibaba.nacos.api.naming.pojo.Instance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualmode.it.support.LocalNetwork;
 import io.dualmode.it.support.Tokens;
-import io.dualmode.registry.RegistryServer;
-import io.dualmode.registry.naming.Instance;
-import io.dualmode.registry.naming.ServiceKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -20,8 +22,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -40,8 +45,8 @@ import org.junit.jupiter.api.Timeout;
  * caller address the provider saw. Then the failure cases: the mesh consumer's sidecar stops and comes back; the
  * registry stops and calls go on.
  *
- * <p>The registry runs in this JVM; the two sidecars (the sidecar jar, with its registry agent) and the four
- * applications are {@code java -jar} child JVMs, the applications configured only by properties. Every address is on loopback: the SDK provider serves
+ * <p>The registry (its jar), the two sidecars (the sidecar jar, with its registry agent) and the four applications
+ * are {@code java -jar} child JVMs, the applications configured only by properties. Every address is on loopback: the SDK provider serves
  * on 127.0.0.2, the mesh provider on 127.0.0.3, the sidecars' ingress listeners on 127.0.0.13 and 127.0.0.14.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,7 +59,8 @@ final class SofaInteropIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SERVICE = "io.dualmode.examples.sofa.api.Greeter";
 
-    private static RegistryServer registry;
+    private static RegistryProcess registry;
+    private static NamingService naming;
     private static MeshNode providerSidecar;
     private static MeshNode consumerSidecar;
     private static BootApp providerSdk;
@@ -68,11 +74,8 @@ final class SofaInteropIntegrationTest {
         String token = Tokens.fresh("sofa");
         serviceName = SERVICE + ":" + token + ":DEFAULT";
         Path home = Files.createTempDirectory("sofa-interop");
-        registry = RegistryServer.builder()
-                .host(LocalNetwork.LOOPBACK)
-                .port(0)
-                .build()
-                .start();
+        registry = RegistryProcess.start(home.resolve("registry"));
+        await().atMost(START).until(registry::ready);
         providerSidecar =
                 MeshNode.start("sidecar-provider", registry.address(), "127.0.0.13", home.resolve("sidecar-p"));
         consumerSidecar =
@@ -147,6 +150,13 @@ final class SofaInteropIntegrationTest {
 
     @AfterAll
     static void stopEverything() {
+        if (naming != null) {
+            try {
+                naming.shutDown();
+            } catch (NacosException e) {
+                // keep closing the rest
+            }
+        }
         for (AutoCloseable c : new AutoCloseable[] {
             consumerMesh, consumerSdk, providerMesh, providerSdk, consumerSidecar, providerSidecar, registry
         }) {
@@ -162,21 +172,36 @@ final class SofaInteropIntegrationTest {
 
     @Test
     @Order(1)
-    void theRegistryHoldsTheSdkProviderItselfAndTheMeshProvidersSidecar() {
+    void theRegistryHoldsTheSdkProviderItselfAndTheMeshProvidersSidecar() throws NacosException {
         await().atMost(WAIT).until(() -> registered().size() == 2);
         Map<String, Instance> byMode = new LinkedHashMap<>();
-        registered().forEach(i -> byMode.put(i.metadata().get("dualmode.mode"), i));
-        assertThat(byMode.get("sdk").ip()).isEqualTo("127.0.0.2");
-        assertThat(byMode.get("mesh").ip()).isEqualTo("127.0.0.13");
-        assertThat(byMode.get("mesh").port())
+        registered().forEach(i -> byMode.put(i.getMetadata().get("dualmode.mode"), i));
+        assertThat(byMode.get("sdk").getIp()).isEqualTo("127.0.0.2");
+        assertThat(byMode.get("mesh").getIp()).isEqualTo("127.0.0.13");
+        assertThat(byMode.get("mesh").getPort())
                 .isEqualTo(providerSidecar.ingress().getPort());
-        assertThat(byMode.get("mesh").metadata())
+        assertThat(byMode.get("mesh").getMetadata())
                 .containsEntry("dualmode.protocol", "bolt")
                 .containsEntry(
                         "dualmode.sidecar",
                         "127.0.0.13:" + providerSidecar.ingress().getPort());
-        assertThat(byMode.values()).allSatisfy(i -> assertThat(i.metadata().get("dualmode.application"))
+        assertThat(byMode.values()).allSatisfy(i -> assertThat(i.getMetadata().get("dualmode.application"))
                 .startsWith("sofa-"));
+
+        // The actuator endpoint says what the instance is registered as, in its mode.
+        JsonNode described = json(providerMesh.get("/actuator/dualmode"));
+        assertThat(described.path("mode").asText()).isEqualTo("mesh");
+        assertThat(described.path("registryAddress").asText()).isEqualTo("127.0.0.1:" + providerSidecar.registryPort());
+        JsonNode registration = described.path("registrations").get(0);
+        assertThat(registration.path("service").asText()).isEqualTo(serviceName);
+        assertThat(registration.path("protocol").asText()).isEqualTo("bolt");
+        assertThat(registration.path("metadata").path("dualmode.mode").asText()).isEqualTo("mesh");
+        assertThat(json(providerSdk.get("/actuator/health"))
+                        .path("components")
+                        .path("dualmode")
+                        .path("status")
+                        .asText())
+                .isEqualTo("UP");
     }
 
     @Test
@@ -193,11 +218,86 @@ final class SofaInteropIntegrationTest {
 
     @Test
     @Order(4)
+    void switchingEachSideToSdkAndBackAtRunTimeMovesTheTraffic() throws Exception {
+        try {
+            // The mesh provider's sidecar switches to SDK: it publishes the application's own address, and both
+            // consumers reach the application directly. Each consumer keeps the other, connected provider while its
+            // list changes: no call fails.
+            underLoad(() -> {
+                providerSidecar.switchTo("sdk");
+                await().atMost(WAIT).until(() -> modeOf("127.0.0.3").equals("sdk"));
+            });
+            await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerSdk, "sdk", false, false));
+            await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerMesh, "mesh", true, false));
+            underLoad(() -> {
+                providerSidecar.switchTo("mesh");
+                await().atMost(WAIT).until(() -> modeOf("127.0.0.13").equals("mesh"));
+            });
+            await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerSdk, "sdk", false, true));
+
+            // The mesh consumer's sidecar switches to SDK: it hands the application the real providers, and back.
+            // Not under load: SOFARPC replaces its whole provider list at once and connects to the new addresses in
+            // the background, so calls in between fail (RPC-020020009) — see docs/starter-sofa.md.
+            consumerSidecar.switchTo("sdk");
+            await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerMesh, "mesh", false, true));
+            consumerSidecar.switchTo("mesh");
+            await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerMesh, "mesh", true, true));
+        } finally {
+            providerSidecar.switchTo("mesh");
+            consumerSidecar.switchTo("mesh");
+        }
+    }
+
+    /**
+     * Runs {@code change} while both consumers call back to back, keeps calling for 200 more calls once it is done (the
+     * address pushes and reconnections happen then), and asserts that no call failed.
+     */
+    private static void underLoad(ThrowingRunnable change) throws Exception {
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread load = new Thread(
+                () -> {
+                    while (running.get()) {
+                        for (BootApp consumer : List.of(consumerSdk, consumerMesh)) {
+                            HttpResponse<String> r = consumer.get("/call?name=load");
+                            if (r.statusCode() == 200) {
+                                ok.incrementAndGet();
+                            } else {
+                                failed.incrementAndGet();
+                                failures.add(consumer.name() + ": " + r.body());
+                            }
+                        }
+                    }
+                },
+                "sofa-interop-load");
+        load.start();
+        try {
+            change.run();
+            int after = ok.get() + failed.get() + 200;
+            await().atMost(WAIT).until(() -> ok.get() + failed.get() >= after);
+        } finally {
+            running.set(false);
+            load.join(Duration.ofSeconds(30).toMillis());
+        }
+        assertThat(failures).as("calls failed during the switch").isEmpty();
+    }
+
+    /** A step that may throw. */
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    @Order(5)
     void whenTheMeshConsumersSidecarStopsCallsFailClearlyAndRecoverWhenItReturns() {
         consumerSidecar.kill();
         await().atMost(WAIT).until(() -> consumerMesh.get("/call?name=down").statusCode() == 502);
         JsonNode failed = json(consumerMesh.get("/call?name=down"));
-        assertThat(failed.path("error").asText()).isNotBlank();
+        // SOFARPC's own error, naming the sidecar address it could not reach.
+        assertThat(failed.path("error").asText()).startsWith("RPC-").contains(consumerSidecar.egress());
         // The SDK consumer does not depend on that sidecar.
         assertThat(consumerSdk.get("/call?name=unaffected").statusCode()).isEqualTo(200);
 
@@ -210,15 +310,23 @@ final class SofaInteropIntegrationTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void whenTheRegistryStopsCallsContinueFromTheCachedLists() {
-        registry.close();
-        for (int i = 0; i < 10; i++) {
+        registry.kill();
+        // Calls go on for longer than the clients take to notice the registry is gone and start reconnecting.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; System.nanoTime() < deadline; i++) {
             for (BootApp consumer : List.of(consumerSdk, consumerMesh)) {
                 HttpResponse<String> r = consumer.get("/call?name=cached-" + i);
                 assertThat(r.statusCode()).as(consumer.describe(r.body())).isEqualTo(200);
+                seen.add(consumer.name() + "->"
+                        + parse(json(r).path("reply").asText()).group(3));
             }
         }
+        // Both providers stay in both consumers' lists.
+        assertThat(seen)
+                .contains("consumer-sdk->sdk", "consumer-sdk->mesh", "consumer-mesh->sdk", "consumer-mesh->mesh");
     }
 
     /**
@@ -226,6 +334,15 @@ final class SofaInteropIntegrationTest {
      * the background), then 12 calls that must all succeed and each take exactly the path the modes say.
      */
     private static void matrixRow(BootApp consumer, String consumerMode) {
+        matrixRow(consumer, consumerMode, consumerMode.equals("mesh"), true);
+    }
+
+    /**
+     * As {@link #matrixRow(BootApp, String)}, with whether the consumer's sidecar and the mesh provider's sidecar are in
+     * the path (each can be switched to SDK mode at run time).
+     */
+    private static void matrixRow(
+            BootApp consumer, String consumerMode, boolean viaConsumerSidecar, boolean meshProviderViaSidecar) {
         Set<String> warm = new HashSet<>();
         await().atMost(WAIT).until(() -> {
             HttpResponse<String> r = consumer.get("/call?name=warm");
@@ -253,12 +370,21 @@ final class SofaInteropIntegrationTest {
             String path = consumerMode + " consumer -> " + providerMode + " provider";
             assertThat(consumerSidecar.answered(serviceName) - consumerSide)
                     .as(path + ": calls forwarded by the consumer's sidecar")
-                    .isEqualTo(consumerMode.equals("mesh") ? 1 : 0);
+                    .isEqualTo(viaConsumerSidecar ? 1 : 0);
             assertThat(providerSidecar.answered("inbound|" + serviceName) - providerSide)
                     .as(path + ": calls forwarded by the provider's sidecar")
-                    .isEqualTo(providerMode.equals("mesh") ? 1 : 0);
+                    .isEqualTo(providerMode.equals("mesh") && meshProviderViaSidecar ? 1 : 0);
         }
         assertThat(seen).containsExactlyInAnyOrder("sdk", "mesh");
+    }
+
+    /** {@code dualmode.mode} of the registered instance at {@code ip}, or empty. */
+    private static String modeOf(String ip) throws NacosException {
+        return registered().stream()
+                .filter(i -> i.getIp().equals(ip))
+                .map(i -> i.getMetadata().get("dualmode.mode"))
+                .findFirst()
+                .orElse("");
     }
 
     private static Matcher parse(String reply) {
@@ -275,7 +401,13 @@ final class SofaInteropIntegrationTest {
         }
     }
 
-    private static List<Instance> registered() {
-        return registry.naming().instances(new ServiceKey("sofa-rpc", null, serviceName));
+    private static List<Instance> registered() throws NacosException {
+        if (naming == null) {
+            Properties p = new Properties();
+            p.setProperty(PropertyKeyConst.SERVER_ADDR, registry.address());
+            p.setProperty(PropertyKeyConst.NAMESPACE, "sofa-rpc");
+            naming = NacosFactory.createNamingService(p);
+        }
+        return naming.getAllInstances(serviceName, false);
     }
 }
