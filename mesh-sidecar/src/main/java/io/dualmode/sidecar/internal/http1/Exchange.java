@@ -3,11 +3,13 @@ package io.dualmode.sidecar.internal.http1;
 import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
 import io.dualmode.sidecar.config.SidecarErrors;
+import io.dualmode.sidecar.internal.governance.Admission;
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +30,12 @@ final class Exchange {
     private final boolean retryable;
     private final boolean headRequest;
     private final long start = System.nanoTime();
+    private final Admission admission;
+    private boolean started;
+    private boolean broken;
     private RequestHead head;
     private ArrayDeque<Object> buffered;
-    private long deadline;
+    private long deadline = Long.MAX_VALUE;
     private UpstreamHost host;
     private Channel up;
     private int retries;
@@ -43,8 +48,14 @@ final class Exchange {
     private final boolean upgrade;
     private boolean tunnel;
 
-    Exchange(Http1ProxyHandler downstream, ListenerRuntime listener, Cluster cluster, RequestHead head) {
+    Exchange(
+            Http1ProxyHandler downstream,
+            ListenerRuntime listener,
+            Cluster cluster,
+            RequestHead head,
+            Admission admission) {
         this.downstream = downstream;
+        this.admission = admission;
         this.down = downstream.channel();
         this.listener = listener;
         this.cluster = cluster;
@@ -66,16 +77,27 @@ final class Exchange {
         return upgrade && !tunnel;
     }
 
+    /** Starts after an injected delay, unless the downstream went away meanwhile. */
+    void startDelayed() {
+        if (!finished) {
+            start();
+        }
+    }
+
     void start() {
+        started = true;
         cluster.metrics().rqActive.incrementAndGet();
-        deadline = start + cluster.config().requestTimeout().toNanos();
+        long timeout = admission.timeoutMillis() > 0
+                ? TimeUnit.MILLISECONDS.toNanos(admission.timeoutMillis())
+                : cluster.config().requestTimeout().toNanos();
+        deadline = System.nanoTime() + timeout;
         downstream.armTimeout(deadline);
         connect();
     }
 
     private void connect() {
         String hashHeader = cluster.config().hashHeader();
-        host = cluster.select(hashHeader == null ? null : head.header(hashHeader));
+        host = cluster.select(hashHeader == null ? null : head.header(hashHeader), admission.subset());
         if (host == null) {
             localReply(503, SidecarErrors.NO_HEALTHY_UPSTREAM);
             return;
@@ -123,7 +145,10 @@ final class Exchange {
     }
 
     private boolean retry() {
-        if (finished || retries >= cluster.config().retry().maxRetries() || !cluster.tryRetry()) {
+        int maxRetries = admission.retries() >= 0
+                ? admission.retries()
+                : cluster.config().retry().maxRetries();
+        if (finished || retries >= maxRetries || !cluster.tryRetry()) {
             return false;
         }
         if (retrying) {
@@ -295,6 +320,7 @@ final class Exchange {
     }
 
     private void abort() {
+        broken = true;
         hostDone(true);
         end();
         complete(true);
@@ -354,7 +380,10 @@ final class Exchange {
 
     private void end() {
         finished = true;
-        cluster.metrics().rqActive.decrementAndGet();
+        if (started) {
+            cluster.metrics().rqActive.decrementAndGet();
+        }
+        admission.complete(broken || status >= 500);
         if (retrying) {
             cluster.retryDone();
         }
