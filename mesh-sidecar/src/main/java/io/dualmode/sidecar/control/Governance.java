@@ -66,7 +66,16 @@ public final class Governance {
     }
 
     private ErrorDetail install(Map<ResourceKey, Resource> next) {
-        PolicyCompiler.Outcome outcome = compiler.compile(next);
+        PolicyCompiler.Outcome outcome;
+        try {
+            outcome = compiler.compile(next);
+        } catch (RuntimeException e) {
+            // a valid rule the compiler cannot handle is a bug; NACK it rather than lose the stream
+            return new ErrorDetail(
+                    io.dualmode.sidecar.config.SidecarErrors.RULE_UNSUPPORTED.code(),
+                    "the sidecar failed to compile the rules: " + e,
+                    List.of());
+        }
         if (outcome.error() != null) {
             return outcome.error();
         }

@@ -86,6 +86,11 @@ public final class PolicyCompiler {
         return new Outcome(new GovernanceSnapshot(resources, policies), null);
     }
 
+    /** The list, or an empty one for an absent field. */
+    static <T> List<T> nn(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
     private static String describe(List<ErrorDetail.ResourceProblem> problems) {
         StringBuilder sb = new StringBuilder();
         for (ErrorDetail.ResourceProblem p : problems) {
@@ -107,7 +112,7 @@ public final class PolicyCompiler {
     private static List<Violation> unsupported(ResourceKey key, GovernanceRule rule) {
         List<Violation> out = new ArrayList<>();
         if (rule instanceof RoutingRule r) {
-            for (int i = 0; i < r.routes().size(); i++) {
+            for (int i = 0; i < nn(r.routes()).size(); i++) {
                 Route route = r.routes().get(i);
                 if (route.delegateTo() != null) {
                     out.add(unsupported(key, "$.routes[" + i + "].delegateTo", "delegation to another service"));
@@ -117,7 +122,7 @@ public final class PolicyCompiler {
                 }
             }
         } else if (rule instanceof RateLimitRule r) {
-            for (int i = 0; i < r.limits().size(); i++) {
+            for (int i = 0; i < nn(r.limits()).size(); i++) {
                 if (r.limits().get(i).scope() == LimitScope.CLUSTER) {
                     out.add(unsupported(key, "$.limits[" + i + "].scope", "a cluster-wide rate limit"));
                 }
@@ -160,15 +165,15 @@ public final class PolicyCompiler {
                         ? 0
                         : r.retry().attempts() == null ? 0 : r.retry().attempts();
             } else if (rule instanceof RateLimitRule r) {
-                r.limits().forEach(l -> limits.add(limit(l, flows)));
+                nn(r.limits()).forEach(l -> limits.add(limit(l, flows)));
             } else if (rule instanceof CircuitBreakerRule r) {
-                r.breakers().forEach(b -> breakers.add(breaker(b, degrades)));
+                nn(r.breakers()).forEach(b -> breakers.add(breaker(b, degrades)));
             } else if (rule instanceof FaultInjectionRule r) {
-                faults = r.faults().stream().map(Builder::fault).toList();
+                faults = nn(r.faults()).stream().map(Builder::fault).toList();
             } else if (rule instanceof AccessControlRule r) {
                 access = new ServicePolicy.Access(
                         r.defaultAction() != AccessAction.DENY,
-                        r.policies().stream()
+                        nn(r.policies()).stream()
                                 .map(ServicePolicy.Access.Policy::of)
                                 .toList());
             }

@@ -27,7 +27,8 @@ final class RequestMatcher {
             return ANY;
         }
         return new RequestMatcher(
-                match.methods(), match.headers().stream().map(HeaderTest::of).toList());
+                PolicyCompiler.nn(match.methods()),
+                PolicyCompiler.nn(match.headers()).stream().map(HeaderTest::of).toList());
     }
 
     boolean matches(CallView call) {

@@ -20,15 +20,17 @@ final class RoutingPolicy {
 
     static RoutingPolicy of(RoutingRule rule) {
         Map<String, Map<String, String>> subsets = new HashMap<>();
-        for (Subset s : rule.subsets()) {
+        for (Subset s : PolicyCompiler.nn(rule.subsets())) {
             subsets.put(s.name(), s.labels());
         }
         return new RoutingPolicy(
-                rule.routes().stream().map(r -> compile(r, subsets)).toList());
+                PolicyCompiler.nn(rule.routes()).stream()
+                        .map(r -> compile(r, subsets))
+                        .toList());
     }
 
     private static CompiledRoute compile(Route route, Map<String, Map<String, String>> subsets) {
-        List<WeightedDestination> ds = route.destinations();
+        List<WeightedDestination> ds = PolicyCompiler.nn(route.destinations());
         @SuppressWarnings("unchecked")
         Map<String, String>[] labels = new Map[ds.size()];
         int[] upTo = new int[ds.size()];
@@ -37,7 +39,8 @@ final class RoutingPolicy {
             WeightedDestination d = ds.get(i);
             sum += d.weight() == null ? 100 : d.weight();
             upTo[i] = sum;
-            labels[i] = subsets.getOrDefault(d.subset(), Map.of());
+            Map<String, String> l = subsets.get(d.subset());
+            labels[i] = l == null ? Map.of() : l;
         }
         return new CompiledRoute(RequestMatcher.of(route.match()), labels, upTo, sum);
     }

@@ -169,7 +169,7 @@ public final class ServicePolicy {
             static Policy of(AccessPolicy p) {
                 return new Policy(
                         p.action() == AccessAction.ALLOW,
-                        p.callers(),
+                        PolicyCompiler.nn(p.callers()),
                         RequestMatcher.of(new io.dualmode.governance.rule.RequestMatch(p.methods(), List.of())));
             }
 
