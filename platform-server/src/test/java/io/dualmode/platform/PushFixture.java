@@ -12,6 +12,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /** Real parts on loopback for the push tests: HTTP backends, in-process sidecars, a client. */
 final class PushFixture {
@@ -19,8 +20,9 @@ final class PushFixture {
     private PushFixture() {}
 
     /** An HTTP backend answering its name, or 500 while {@code failing} is set. */
-    static DisposableServer backend(String name, AtomicBoolean failing) {
+    static DisposableServer backend(LoopResources loops, String name, AtomicBoolean failing) {
         return HttpServer.create()
+                .runOn(loops)
                 .host("127.0.0.1")
                 .port(0)
                 .handle((req, res) -> failing.get()
@@ -65,9 +67,19 @@ final class PushFixture {
                 .formatted(name, backendPort);
     }
 
-    /** A client without pooling surprises. */
-    static HttpClient client() {
-        return HttpClient.create(ConnectionProvider.create("push-test", 16)).responseTimeout(Duration.ofSeconds(10));
+    /**
+     * Event loops of the test's own: the platform's shutdown disposes Reactor Netty's global ones, which would take
+     * the backends and the client down with it.
+     */
+    static LoopResources loops() {
+        return LoopResources.create("push-test", 2, true);
+    }
+
+    /** A client on the test's loops. */
+    static HttpClient client(LoopResources loops) {
+        return HttpClient.create(ConnectionProvider.create("push-test", 16))
+                .runOn(loops)
+                .responseTimeout(Duration.ofSeconds(10));
     }
 
     /**

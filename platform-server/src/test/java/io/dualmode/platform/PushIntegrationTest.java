@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.dualmode.governance.push.ResourceKey;
 import io.dualmode.governance.rule.RuleKind;
 import io.dualmode.platform.PushFixture.Reply;
+import io.dualmode.registry.RegistryServer;
+import io.dualmode.registry.naming.Instance;
+import io.dualmode.registry.naming.ServiceKey;
 import io.dualmode.sidecar.Sidecar;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
 
 /**
  * Rules written through the API change live traffic through real sidecars: a platform on loopback, three in-process
@@ -29,6 +33,7 @@ import reactor.netty.http.client.HttpClient;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PushIntegrationTest {
 
+    private final LoopResources loops = PushFixture.loops();
     private final Path dataDir = RunningPlatform.tempDir();
     private final Path stateDir = RunningPlatform.tempDir();
     private final AtomicBoolean failing = new AtomicBoolean();
@@ -45,13 +50,12 @@ class PushIntegrationTest {
     @BeforeAll
     void start() {
         Map<String, Object> properties = RunningPlatform.baseProperties(dataDir);
-        properties.put("logging.level.io.dualmode.sidecar", "DEBUG");
         platform = RunningPlatform.start(properties);
         admin = new Api(platform.client(), platform.login("admin", RunningPlatform.ADMIN_PASSWORD));
         String url = "ws://127.0.0.1:" + platform.port() + "/api/v1/push";
-        v1 = PushFixture.backend("v1", failing);
-        v2 = PushFixture.backend("v2", failing);
-        DisposableServer other = PushFixture.backend("billing", new AtomicBoolean());
+        v1 = PushFixture.backend(loops, "v1", failing);
+        v2 = PushFixture.backend(loops, "v2", failing);
+        DisposableServer other = PushFixture.backend(loops, "billing", new AtomicBoolean());
         closing.add(other::disposeNow);
         orders = PushFixture.sidecar(
                 PushFixture.calleeYaml("orders", v1.port()), url, token("orders-1"), stateDir.resolve("orders"), "");
@@ -67,7 +71,7 @@ class PushIntegrationTest {
                 token("billing-1"),
                 stateDir.resolve("billing"),
                 "");
-        client = PushFixture.client();
+        client = PushFixture.client(loops);
         await().atMost(Duration.ofSeconds(20)).until(() -> List.of(orders, web, billing).stream()
                 .allMatch(s -> s.controlPlane().acks() == 1));
     }
@@ -83,6 +87,7 @@ class PushIntegrationTest {
         v1.disposeNow();
         v2.disposeNow();
         platform.close();
+        loops.dispose();
         RunningPlatform.deleteTree(dataDir);
         RunningPlatform.deleteTree(stateDir);
     }
@@ -245,6 +250,44 @@ class PushIntegrationTest {
         assertThat(billing.governance().versions()).isEmpty();
         assertThat(((Number) sidecarStatus("billing-1").get("responses")).longValue())
                 .isEqualTo(before);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theInventoryShowsTheSidecarVersionAndDigestOfAnInstance() {
+        platform.bean(RegistryServer.class)
+                .naming()
+                .registerInstance(
+                        new ServiceKey("public", "DEFAULT_GROUP", "orders"),
+                        Instance.fromJson(
+                                null,
+                                "127.0.0.1",
+                                v1.port(),
+                                null,
+                                null,
+                                null,
+                                false,
+                                null,
+                                "orders",
+                                Map.of("dualmode.mode", "mesh")));
+        long version = put("timeout-retry", """
+                {"requestTimeoutMillis": 3000}""");
+        awaitVersion(orders, RuleKind.TIMEOUT_RETRY, version, Duration.ofSeconds(1));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Map<String, Object> instance = admin.getList("/api/v1/inventory/services").stream()
+                    .filter(svc -> svc.get("name").equals("orders"))
+                    .flatMap(svc -> ((List<Map<String, Object>>) svc.get("instances")).stream())
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(instance.get("mode")).isEqualTo("mesh");
+            Map<String, Object> sidecar = (Map<String, Object>) instance.get("sidecar");
+            assertThat(sidecar.get("version")).isNotNull();
+            assertThat(sidecar.get("mode")).isEqualTo("mesh");
+            assertThat(sidecar.get("configDigest"))
+                    .isEqualTo(orders.governance().digest());
+            assertThat(sidecar.get("upToDate")).isEqualTo(true);
+        });
     }
 
     private long put(String kind, String body) {

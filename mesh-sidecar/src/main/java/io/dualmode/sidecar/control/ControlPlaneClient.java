@@ -27,6 +27,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.resources.LoopResources;
 
 /**
  * Keeps the push stream to the control plane open and applies what arrives. Frames are read on the event loop and
@@ -46,6 +47,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     private final Supplier<Map<String, String>> node;
     private final List<String> subscriptions;
     private final ExecutorService worker;
+    private final LoopResources loops = LoopResources.create("dualmode-control-plane-io", 1, true);
     private final HttpClient http;
     private final AtomicLong responses = new AtomicLong();
     private final AtomicLong acks = new AtomicLong();
@@ -82,6 +84,7 @@ public final class ControlPlaneClient implements AutoCloseable {
             return t;
         });
         this.http = HttpClient.newConnection()
+                .runOn(loops)
                 .headers(h -> h.set("Authorization", "Bearer " + config.token()))
                 .responseTimeout(Duration.ofSeconds(10));
     }
@@ -271,6 +274,7 @@ public final class ControlPlaneClient implements AutoCloseable {
             c.dispose();
         }
         worker.shutdown();
+        loops.disposeLater().subscribe();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -23,10 +23,9 @@ final class RoutingPolicy {
         for (Subset s : PolicyCompiler.nn(rule.subsets())) {
             subsets.put(s.name(), s.labels());
         }
-        return new RoutingPolicy(
-                PolicyCompiler.nn(rule.routes()).stream()
-                        .map(r -> compile(r, subsets))
-                        .toList());
+        return new RoutingPolicy(PolicyCompiler.nn(rule.routes()).stream()
+                .map(r -> compile(r, subsets))
+                .toList());
     }
 
     private static CompiledRoute compile(Route route, Map<String, Map<String, String>> subsets) {
