@@ -1,5 +1,7 @@
 package io.dualmode.sidecar.internal.governance;
 
+import com.alibaba.csp.sentinel.SphU;
+import com.alibaba.csp.sentinel.slots.block.BlockException;
 import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRule;
 import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRuleManager;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRule;
@@ -16,6 +18,7 @@ import java.util.Map;
  */
 public final class SentinelRules {
 
+    private static final String WARM_UP = "dualmode-sidecar-warm-up";
     private static final Map<String, List<FlowRule>> FLOWS = new HashMap<>();
     private static final Map<String, List<DegradeRule>> BREAKERS = new HashMap<>();
 
@@ -23,6 +26,12 @@ public final class SentinelRules {
 
     /** Initialises Sentinel (configuration, logging) on the calling thread, which must not be an event loop. */
     public static void warmUp() {
+        try {
+            // the first entry runs Sentinel's static initialisation (configuration files, SPI, log directory)
+            SphU.asyncEntry(WARM_UP).exit();
+        } catch (BlockException e) {
+            throw new IllegalStateException("no rule guards " + WARM_UP, e);
+        }
         FlowRuleManager.getRules();
         DegradeRuleManager.getRules();
     }
