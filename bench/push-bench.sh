@@ -11,14 +11,14 @@
 #   bench/push-bench.sh
 #   bench/push-bench.sh --connections 500 --writes 10
 #
-# Environment: PLATFORM_PORT (18080), PLATFORM_HEAP (1g), BENCH_HEAP (512m), SKIP_BUILD=1 to reuse the last build.
+# Environment: PLATFORM_PORT (0: a free port, read from the log), PLATFORM_HEAP (1g), BENCH_HEAP (512m), SKIP_BUILD=1 to reuse the last build.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-PORT=${PLATFORM_PORT:-18080}
+PORT=${PLATFORM_PORT:-0}
 PLATFORM_HEAP=${PLATFORM_HEAP:-1g}
 BENCH_HEAP=${BENCH_HEAP:-512m}
-OUT=bench/target/push-bench
+OUT="$PWD/bench/target/push-bench"
 JAR=platform-server/target/dualmode-platform-server-0.1.0-SNAPSHOT.jar
 PASSWORD=bench-admin-password
 
@@ -54,7 +54,9 @@ for _ in $(seq 1200); do
   sleep 0.1
 done
 grep -qs "Started PlatformServerApplication" "$OUT/platform.log" || { echo "platform did not start" >&2; exit 1; }
+PORT=$(grep -o 'Netty started on port [0-9]*' "$OUT/platform.log" | head -1 | grep -o '[0-9]*$')
+echo "platform on 127.0.0.1:$PORT (pid $PLATFORM_PID)"
 
-timeout 600 java -Xmx"$BENCH_HEAP" -cp "$CP" io.dualmode.bench.push.PushBench \
+timeout 600 java -Xmx"$BENCH_HEAP" -Dlogback.configurationFile=dualmode-bench-logback.xml -cp "$CP" io.dualmode.bench.push.PushBench \
   --platform "http://127.0.0.1:$PORT" --admin-password "$PASSWORD" "$@" 2>&1 | tee "$OUT/bench.log" | grep '^\[bench'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

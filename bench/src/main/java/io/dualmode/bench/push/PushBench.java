@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import reactor.core.publisher.Flux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -67,14 +66,10 @@ public final class PushBench implements Callable<Integer> {
             sidecars.add(new FakeSidecar(i, List.of("bench-all", "bench-svc-" + (i % services))));
         }
         long t0 = System.nanoTime();
-        Flux.fromIterable(sidecars)
-                .flatMap(
-                        s -> s.connect(http, ws).onErrorResume(e -> {
-                            System.err.println("connection failed: " + e);
-                            return reactor.core.publisher.Mono.empty();
-                        }),
-                        256)
-                .subscribe();
+        // each stream stays open until the end, so every one is subscribed on its own (no concurrency cap)
+        for (FakeSidecar s : sidecars) {
+            s.connect(http, ws).subscribe(null, e -> System.err.println("connection failed: " + e));
+        }
         await(() -> sidecars.stream().allMatch(FakeSidecar::ready), Duration.ofMinutes(3));
         System.out.printf(
                 "[bench] connected %d sidecars in %d ms%n", connections, (System.nanoTime() - t0) / 1_000_000);
