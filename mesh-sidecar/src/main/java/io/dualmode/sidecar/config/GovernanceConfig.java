@@ -16,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *   faultInjection: true   # injected delays and aborts
  *   accessControl: true    # allow/deny by caller identity
  *   callerHeader: x-dualmode-caller
+ *   callerIdentity: web    # set as callerHeader on requests leaving through egress listeners
  * }</pre>
  *
  * @param routing whether routing rules pick subsets
@@ -25,6 +26,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param faultInjection whether faults are injected
  * @param accessControl whether access rules deny callers with 403
  * @param callerHeader the request header carrying the caller's identity, set by the caller's sidecar
+ * @param callerIdentity this application's identity, written as {@code callerHeader} on every request leaving
+ *     through an egress listener (placed first, so it wins over one the application set); null sets nothing
  */
 public record GovernanceConfig(
         boolean routing,
@@ -33,7 +36,8 @@ public record GovernanceConfig(
         boolean circuitBreaker,
         boolean faultInjection,
         boolean accessControl,
-        String callerHeader) {
+        String callerHeader,
+        String callerIdentity) {
 
     /** The header carrying the caller's identity when none is configured. */
     public static final String DEFAULT_CALLER_HEADER = "x-dualmode-caller";
@@ -50,7 +54,8 @@ public record GovernanceConfig(
             @JsonProperty("circuitBreaker") Boolean circuitBreaker,
             @JsonProperty("faultInjection") Boolean faultInjection,
             @JsonProperty("accessControl") Boolean accessControl,
-            @JsonProperty("callerHeader") String callerHeader) {
+            @JsonProperty("callerHeader") String callerHeader,
+            @JsonProperty("callerIdentity") String callerIdentity) {
         return new GovernanceConfig(
                 on(routing),
                 on(timeoutRetry),
@@ -58,12 +63,13 @@ public record GovernanceConfig(
                 on(circuitBreaker),
                 on(faultInjection),
                 on(accessControl),
-                callerHeader);
+                callerHeader,
+                callerIdentity);
     }
 
     /** Every filter on, caller identity in {@code x-dualmode-caller}. */
     public static GovernanceConfig defaults() {
-        return new GovernanceConfig(true, true, true, true, true, true, null);
+        return new GovernanceConfig(true, true, true, true, true, true, null, null);
     }
 
     private static boolean on(Boolean b) {

@@ -145,6 +145,25 @@ class GovernanceFiltersIntegrationTest {
     }
 
     @Test
+    void theCallersSidecarSetsTheCallerIdentityTheCalleeChecks() {
+        start("governance: {callerIdentity: web}");
+        apply(
+                RuleKind.ACCESS_CONTROL,
+                """
+                {"defaultAction": "deny", "policies": [{"name": "web", "action": "allow", "callers": ["web"]}]}""");
+        sidecar.clusters()
+                .update(
+                        "orders",
+                        List.of(io.dualmode.sidecar.cluster.Endpoint.of(
+                                "127.0.0.1", sidecar.listenerAddress("ingress").getPort())));
+        assertThat(call("egress", "/x", Map.of()).status()).isEqualTo(200);
+        assertThat(call("egress", "/x", Map.of("x-dualmode-caller", "mallory")).status())
+                .as("the identity the caller's sidecar sets comes first and wins")
+                .isEqualTo(200);
+        assertThat(call("ingress", "/x", Map.of()).error()).isEqualTo("SIDECAR-0044");
+    }
+
+    @Test
     void aSwitchedOffFilterIgnoresItsRules() {
         start("governance: {faultInjection: false}");
         apply(

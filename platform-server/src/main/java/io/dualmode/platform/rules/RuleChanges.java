@@ -1,5 +1,6 @@
 package io.dualmode.platform.rules;
 
+import io.dualmode.platform.storage.Blocking;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -15,9 +16,9 @@ public final class RuleChanges {
 
     private final Sinks.Many<RuleChange> sink = Sinks.many().multicast().directBestEffort();
     private final RuleRepository repository;
-    private final io.dualmode.platform.storage.Blocking blocking;
+    private final Blocking blocking;
 
-    RuleChanges(RuleRepository repository, io.dualmode.platform.storage.Blocking blocking) {
+    RuleChanges(RuleRepository repository, Blocking blocking) {
         this.repository = repository;
         this.blocking = blocking;
     }
@@ -35,7 +36,8 @@ public final class RuleChanges {
 
     void committed(StoredRule rule) {
         synchronized (sink) {
-            sink.emitNext(RuleChange.of(rule), Sinks.EmitFailureHandler.FAIL_FAST);
+            // no subscriber (the push hub not started or already stopped) is fine: the change is committed
+            sink.tryEmitNext(RuleChange.of(rule));
         }
     }
 }

@@ -2,12 +2,17 @@ package io.dualmode.sidecar.internal.http1;
 
 import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
+import io.dualmode.sidecar.config.GovernanceConfig;
+import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.SidecarErrors;
 import io.dualmode.sidecar.internal.governance.Admission;
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -125,7 +130,7 @@ final class Exchange {
         up = ch;
         ch.pipeline().get(UpstreamHandler.class).bind(this);
         ch.pipeline().get(ResponseScanner.class).expect(headRequest);
-        up.write(retryable ? head.content().retainedDuplicate() : head.content().retain());
+        up.write(headBytes());
         if (!retryable) {
             releaseHead();
         }
@@ -134,6 +139,29 @@ final class Exchange {
         }
         up.flush();
         downstream.pauseForConnect(false);
+    }
+
+    /** The request head to forward; on egress, with this application's identity as the first header. */
+    private ByteBuf headBytes() {
+        ByteBuf raw = head.content();
+        String identity = callerLine();
+        if (identity == null) {
+            return retryable ? raw.retainedDuplicate() : raw.retain();
+        }
+        int from = raw.readerIndex();
+        int line = HeadParser.lineEnd(raw, from, raw.writerIndex()) + 2 - from;
+        return Unpooled.wrappedBuffer(
+                raw.retainedSlice(from, line),
+                Unpooled.wrappedBuffer(identity.getBytes(StandardCharsets.US_ASCII)),
+                raw.retainedSlice(from + line, raw.readableBytes() - line));
+    }
+
+    private String callerLine() {
+        if (listener.config().direction() != ListenerConfig.Direction.EGRESS) {
+            return null;
+        }
+        GovernanceConfig g = listener.snapshot().get().governance();
+        return g.callerIdentity() == null ? null : g.callerHeader() + ": " + g.callerIdentity() + "\r\n";
     }
 
     private void connectFailed() {
