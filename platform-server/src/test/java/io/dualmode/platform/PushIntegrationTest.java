@@ -10,6 +10,7 @@ import io.dualmode.platform.PushFixture.Reply;
 import io.dualmode.registry.RegistryServer;
 import io.dualmode.registry.naming.Instance;
 import io.dualmode.registry.naming.ServiceKey;
+import io.dualmode.sidecar.Mode;
 import io.dualmode.sidecar.Sidecar;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -288,6 +289,15 @@ class PushIntegrationTest {
                     .isEqualTo(orders.governance().digest());
             assertThat(sidecar.get("upToDate")).isEqualTo(true);
         });
+
+        orders.mode().set(Mode.SDK);
+        try {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                            ((Map<String, Object>) sidecarStatus("orders-1").get("node")).get("mode"))
+                    .isEqualTo("sdk"));
+        } finally {
+            orders.mode().set(Mode.MESH);
+        }
     }
 
     private long put(String kind, String body) {

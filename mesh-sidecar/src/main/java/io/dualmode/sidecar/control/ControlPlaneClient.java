@@ -58,6 +58,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     private volatile ErrorDetail lastNack;
     private volatile Disposable connection;
     private volatile Duration delay;
+    private volatile Sinks.Many<String> stream;
 
     /**
      * A client for {@code config} applying to {@code governance}.
@@ -128,6 +129,7 @@ public final class ControlPlaneClient implements AutoCloseable {
                 .uri(config.url())
                 .handle((in, o) -> {
                     connected = true;
+                    stream = out;
                     delay = config.reconnectDelay();
                     send(out, first());
                     Mono<Void> receive = in.aggregateFrames(MAX_FRAME)
@@ -207,6 +209,20 @@ public final class ControlPlaneClient implements AutoCloseable {
                         response.nonce(),
                         error,
                         governance.digest())));
+    }
+
+    /**
+     * Reports the node facts again (e.g. after a mode switch) with a request that neither ACKs nor subscribes; does
+     * nothing while disconnected (the next connection reports them anyway). Does not block.
+     */
+    public void reportNode() {
+        Sinks.Many<String> out = stream;
+        if (connected && !closed && out != null) {
+            send(
+                    out,
+                    encode(new DiscoveryRequest(
+                            nodeId, node.get(), List.of(), List.of(), Map.of(), null, null, governance.digest())));
+        }
     }
 
     private void save() {

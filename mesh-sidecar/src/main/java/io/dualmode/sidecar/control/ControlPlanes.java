@@ -28,8 +28,10 @@ public final class ControlPlanes {
                 ? "sidecar"
                 : config.services().get(0).name();
         String nodeId = cp.nodeId() != null ? cp.nodeId() : application + "@" + instances(sidecar, config);
-        return new ControlPlaneClient(
+        ControlPlaneClient client = new ControlPlaneClient(
                 cp, sidecar.governance(), nodeId, () -> node(sidecar, config, application), List.copyOf(services));
+        sidecar.mode().addListener((previous, current) -> client.reportNode());
+        return client;
     }
 
     /** Drops the Sentinel rules of a sidecar that stopped. */
