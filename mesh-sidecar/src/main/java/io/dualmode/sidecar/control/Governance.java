@@ -26,9 +26,8 @@ public final class Governance {
     private final String owner = "sidecar-" + OWNERS.incrementAndGet();
     private final PolicyCompiler compiler;
 
-    /** Rules enforced with these filter switches; initialises Sentinel on the calling thread. */
+    /** Rules enforced with these filter switches. */
     public Governance(GovernanceConfig switches) {
-        SentinelRules.warmUp();
         this.compiler = new PolicyCompiler(owner, switches);
     }
 

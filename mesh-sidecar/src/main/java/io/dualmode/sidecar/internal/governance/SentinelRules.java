@@ -24,8 +24,17 @@ public final class SentinelRules {
 
     private SentinelRules() {}
 
-    /** Initialises Sentinel (configuration, logging) on the calling thread, which must not be an event loop. */
-    public static void warmUp() {
+    private static boolean warm;
+
+    /**
+     * Initialises Sentinel (configuration, logging) on the calling thread, which must not be an event loop. Done
+     * before the first rules are loaded, so a sidecar without rate limits or breakers never pays for it.
+     */
+    static void warmUp() {
+        if (warm) {
+            return;
+        }
+        warm = true;
         try {
             // the first entry runs Sentinel's static initialisation (configuration files, SPI, log directory)
             SphU.asyncEntry(WARM_UP).exit();
@@ -37,6 +46,10 @@ public final class SentinelRules {
     }
 
     static synchronized void load(String owner, List<FlowRule> flows, List<DegradeRule> breakers) {
+        if (flows.isEmpty() && breakers.isEmpty() && !FLOWS.containsKey(owner)) {
+            return;
+        }
+        warmUp();
         FLOWS.put(owner, flows);
         BREAKERS.put(owner, breakers);
         apply();
