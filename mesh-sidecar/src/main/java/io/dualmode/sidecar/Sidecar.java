@@ -6,6 +6,9 @@ import io.dualmode.sidecar.config.ClusterConfig;
 import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.LocalServiceConfig;
 import io.dualmode.sidecar.config.SidecarConfig;
+import io.dualmode.sidecar.control.ControlPlaneClient;
+import io.dualmode.sidecar.control.ControlPlanes;
+import io.dualmode.sidecar.control.Governance;
 import io.dualmode.sidecar.internal.admin.AdminServer;
 import io.dualmode.sidecar.internal.h2.H2Listener;
 import io.dualmode.sidecar.internal.http1.Http1Listener;
@@ -59,6 +62,8 @@ public final class Sidecar implements AutoCloseable {
     private ClusterManager clusters;
     private ProxyRuntime runtime;
     private AdminServer admin;
+    private Governance governance;
+    private ControlPlaneClient controlPlane;
     private volatile boolean ready;
 
     private Sidecar(SidecarConfig config, Mode initialMode) {
@@ -86,7 +91,9 @@ public final class Sidecar implements AutoCloseable {
         });
         transport = Transport.create("dualmode-sidecar", c.workers());
         clusters = new ClusterManager(metrics, timers, c.clusterDefaults(), new NettyHealthProber(transport));
-        runtime = new ProxyRuntime(transport, clusters, metrics);
+        governance = new Governance(c.governance());
+        Governance g = governance;
+        runtime = new ProxyRuntime(transport, clusters, metrics, g::snapshot);
         c.clusters().forEach(clusters::put);
         c.services().forEach(this::addLocalService);
         CompletableFuture<AdminServer> adminStart = startAdmin(c);
@@ -102,6 +109,9 @@ public final class Sidecar implements AutoCloseable {
             throw e;
         }
         ready = true;
+        if (c.controlPlane().enabled()) {
+            controlPlane = ControlPlanes.client(this, c).start();
+        }
         log.info(
                 "sidecar ready {} ms after JVM start: listeners {}, admin {}, native transport {}",
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
@@ -216,6 +226,16 @@ public final class Sidecar implements AutoCloseable {
         return clusters;
     }
 
+    /** The governance rules in force (pushed by the control plane or restored from disk). */
+    public Governance governance() {
+        return governance;
+    }
+
+    /** The push stream client, or null when no control plane or state directory is configured. */
+    public ControlPlaneClient controlPlane() {
+        return controlPlane;
+    }
+
     /** The instance's mode and its listeners. */
     public ModeSwitch mode() {
         return mode;
@@ -284,6 +304,13 @@ public final class Sidecar implements AutoCloseable {
 
     private void shutdown(Duration timeout) {
         ready = false;
+        if (controlPlane != null) {
+            controlPlane.close();
+            controlPlane = null;
+        }
+        if (governance != null) {
+            ControlPlanes.release(governance);
+        }
         listeners.values().forEach(Channel::close);
         listeners.clear();
         listenerConfigs.clear();

@@ -80,6 +80,27 @@ public final class SidecarMain implements Callable<Integer> {
                     + " (env DUALMODE_SIDECAR_REGISTRY_LOCAL_PORT, default ${DEFAULT-VALUE}).")
     int registryLocalPort;
 
+    @Option(
+            names = "--control-plane",
+            defaultValue = "${env:DUALMODE_SIDECAR_CONTROL_PLANE}",
+            description = "The control plane's push stream, e.g. ws://platform:8080/api/v1/push"
+                    + " (env DUALMODE_SIDECAR_CONTROL_PLANE; YAML controlPlane.url).")
+    String controlPlane;
+
+    @Option(
+            names = "--control-plane-token",
+            defaultValue = "${env:DUALMODE_SIDECAR_CONTROL_PLANE_TOKEN}",
+            description = "The sidecar token issued by the platform (env DUALMODE_SIDECAR_CONTROL_PLANE_TOKEN;"
+                    + " YAML controlPlane.token).")
+    String controlPlaneToken;
+
+    @Option(
+            names = "--state-dir",
+            defaultValue = "${env:DUALMODE_SIDECAR_STATE_DIR}",
+            description = "Where the last good governance rules are saved and restored from on start"
+                    + " (env DUALMODE_SIDECAR_STATE_DIR; YAML controlPlane.stateDir).")
+    Path stateDir;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SidecarMain()).execute(args));
     }
@@ -90,6 +111,7 @@ public final class SidecarMain implements Callable<Integer> {
         Mode initial = Mode.parse(mode);
         try {
             cfg = ConfigLoader.load(config, overrides());
+            cfg = withControlPlane(cfg);
             if (initial == null) {
                 throw io.dualmode.sidecar.config.SidecarErrors.CONFIG_INVALID.exception(
                         "--mode must be mesh or sdk, got " + mode);
@@ -144,6 +166,16 @@ public final class SidecarMain implements Callable<Integer> {
                 .localPort(registryLocalPort)
                 .build()
                 .start();
+    }
+
+    /** Applies the control-plane flags over the YAML's {@code controlPlane} keys, validating the result. */
+    SidecarConfig withControlPlane(SidecarConfig cfg) {
+        if (controlPlane == null && controlPlaneToken == null && stateDir == null) {
+            return cfg;
+        }
+        return cfg.toBuilder()
+                .controlPlane(cfg.controlPlane().with(controlPlane, controlPlaneToken, stateDir))
+                .build();
     }
 
     private ConfigLoader.Overrides overrides() {

@@ -25,10 +25,11 @@ final class RunningPlatform implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final WebTestClient client;
+    private final int port;
 
     private RunningPlatform(ConfigurableApplicationContext context) {
         this.context = context;
-        int port =
+        this.port =
                 ((ReactiveWebServerApplicationContext) context).getWebServer().getPort();
         this.client = WebTestClient.bindToServer(
                         new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
@@ -54,6 +55,11 @@ final class RunningPlatform implements AutoCloseable {
                 .map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
         return new RunningPlatform(new SpringApplicationBuilder(PlatformServerApplication.class).run(args));
+    }
+
+    /** The HTTP port the platform listens on. */
+    int port() {
+        return port;
     }
 
     WebTestClient client() {

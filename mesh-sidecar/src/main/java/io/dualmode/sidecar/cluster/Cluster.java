@@ -27,6 +27,10 @@ public final class Cluster {
     private final AtomicInteger retriesInFlight = new AtomicInteger();
     private volatile UpstreamHost[] hosts = NONE;
     private volatile UpstreamHost[] available = NONE;
+    /** The available hosts of each subset asked for, with the array they were taken from (stale when replaced). */
+    private final Map<Map<String, String>, Subset> subsets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Subset(UpstreamHost[] base, UpstreamHost[] hosts) {}
 
     Cluster(ClusterConfig config, ClusterMetrics metrics, ScheduledExecutorService timers) {
         this.config = config;
@@ -60,6 +64,34 @@ public final class Cluster {
     public UpstreamHost select(CharSequence hashKey) {
         UpstreamHost[] a = available;
         return a.length == 0 ? null : balancer.choose(a, hashKey);
+    }
+
+    /**
+     * Picks an available host carrying every one of {@code labels} in its metadata (a routing subset), or null when
+     * none does; with null labels, any available host.
+     */
+    public UpstreamHost select(CharSequence hashKey, Map<String, String> labels) {
+        if (labels == null) {
+            return select(hashKey);
+        }
+        UpstreamHost[] base = available;
+        Subset s = subsets.get(labels);
+        if (s == null || s.base() != base) {
+            s = new Subset(base, subset(base, labels));
+            subsets.put(labels, s);
+        }
+        UpstreamHost[] a = s.hosts();
+        return a.length == 0 ? null : balancer.choose(a, hashKey);
+    }
+
+    private static UpstreamHost[] subset(UpstreamHost[] hosts, Map<String, String> labels) {
+        List<UpstreamHost> in = new ArrayList<>(hosts.length);
+        for (UpstreamHost h : hosts) {
+            if (h.endpoint().metadata().entrySet().containsAll(labels.entrySet())) {
+                in.add(h);
+            }
+        }
+        return in.toArray(NONE);
     }
 
     /** Whether one more retry fits the retry budget; if so it is counted until {@link #retryDone}. */

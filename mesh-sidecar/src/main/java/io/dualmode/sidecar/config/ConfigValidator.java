@@ -21,6 +21,25 @@ final class ConfigValidator {
         Set<String> clusters = clusters(config);
         listeners(config, clusters);
         services(config);
+        controlPlane(config.controlPlane());
+    }
+
+    private static void controlPlane(ControlPlaneConfig cp) {
+        if (cp.url() != null) {
+            String scheme = cp.url().getScheme();
+            if (!"ws".equals(scheme) && !"wss".equals(scheme) || cp.url().getHost() == null) {
+                throw SidecarErrors.CONTROL_PLANE_URL.exception(cp.url(), "use ws://host:port/api/v1/push");
+            }
+            if (cp.token() == null || cp.token().isBlank()) {
+                throw SidecarErrors.CONTROL_PLANE_TOKEN.exception(cp.url());
+            }
+        }
+        positive("controlPlane.reconnectDelay", cp.reconnectDelay());
+        if (cp.stateDir() != null
+                && java.nio.file.Files.exists(cp.stateDir())
+                && !java.nio.file.Files.isDirectory(cp.stateDir())) {
+            throw SidecarErrors.STATE_DIR.exception(cp.stateDir(), "it is not a directory");
+        }
     }
 
     private static void limits(LimitsConfig limits) {

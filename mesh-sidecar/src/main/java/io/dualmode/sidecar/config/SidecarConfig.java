@@ -18,7 +18,9 @@ public record SidecarConfig(
         List<ListenerConfig> listeners,
         List<ClusterConfig> clusters,
         List<LocalServiceConfig> services,
-        ClusterConfig clusterDefaults) {
+        ClusterConfig clusterDefaults,
+        ControlPlaneConfig controlPlane,
+        GovernanceConfig governance) {
 
     public SidecarConfig {
         listeners = List.copyOf(listeners);
@@ -41,7 +43,9 @@ public record SidecarConfig(
                 .listeners(listeners)
                 .clusters(clusters)
                 .services(services)
-                .clusterDefaults(clusterDefaults);
+                .clusterDefaults(clusterDefaults)
+                .controlPlane(controlPlane)
+                .governance(governance);
     }
 
     /**
@@ -59,8 +63,20 @@ public record SidecarConfig(
         private List<LocalServiceConfig> services = List.of();
         private ClusterConfig clusterDefaults =
                 ClusterConfig.builder().name("defaults").build();
+        private ControlPlaneConfig controlPlane = ControlPlaneConfig.disabled();
+        private GovernanceConfig governance = GovernanceConfig.defaults();
 
         Builder() {}
+
+        public Builder controlPlane(ControlPlaneConfig controlPlane) {
+            this.controlPlane = controlPlane;
+            return this;
+        }
+
+        public Builder governance(GovernanceConfig governance) {
+            this.governance = governance;
+            return this;
+        }
 
         public Builder workers(int workers) {
             this.workers = workers;
@@ -112,7 +128,9 @@ public record SidecarConfig(
                     nonNull(listeners),
                     nonNull(clusters),
                     nonNull(services),
-                    clusterDefaults);
+                    clusterDefaults,
+                    controlPlane == null ? ControlPlaneConfig.disabled() : controlPlane,
+                    governance == null ? GovernanceConfig.defaults() : governance);
             ConfigValidator.validate(config);
             return config;
         }

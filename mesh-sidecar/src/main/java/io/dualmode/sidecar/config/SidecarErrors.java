@@ -23,7 +23,16 @@ public enum SidecarErrors {
     BAD_REQUEST("SIDECAR-0016", "malformed request: %s"),
     HEADERS_TOO_LARGE("SIDECAR-0017", "request header section larger than %d bytes"),
     BODY_TOO_LARGE("SIDECAR-0018", "request body larger than %d bytes"),
-    ADMIN_BAD_REQUEST("SIDECAR-0019", "bad admin request: %s");
+    ADMIN_BAD_REQUEST("SIDECAR-0019", "bad admin request: %s"),
+    CONTROL_PLANE_URL("SIDECAR-0040", "controlPlane.url '%s' is not a ws:// or wss:// URL: %s"),
+    CONTROL_PLANE_TOKEN("SIDECAR-0041", "controlPlane.token is required with controlPlane.url %s"),
+    STATE_DIR("SIDECAR-0042", "controlPlane.stateDir %s cannot be used: %s"),
+    RULE_UNSUPPORTED("SIDECAR-0043", "%s: %s is not supported by this sidecar"),
+    ACCESS_DENIED("SIDECAR-0044", "caller '%s' may not call service '%s'"),
+    RATE_LIMITED("SIDECAR-0045", "rate limit of service '%s' exceeded"),
+    CIRCUIT_OPEN("SIDECAR-0046", "circuit breaker of service '%s' is open"),
+    FAULT_ABORT("SIDECAR-0047", "fault injected for service '%s'"),
+    STATE_UNREADABLE("SIDECAR-0048", "saved rules in %s cannot be restored: %s");
 
     private final String code;
     private final String template;

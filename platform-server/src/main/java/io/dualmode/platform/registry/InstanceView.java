@@ -1,5 +1,6 @@
 package io.dualmode.platform.registry;
 
+import io.dualmode.platform.push.SidecarStatus;
 import io.dualmode.registry.naming.Instance;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import java.util.Map;
  * @param mode {@code sdk} or {@code mesh} from the metadata {@code dualmode.mode}; {@code sdk} when absent
  * @param protocol the metadata {@code dualmode.protocol}, when present
  * @param metadata all of its metadata
+ * @param sidecar its sidecar's report on the push stream, or null when no connected sidecar reports this instance
  */
 public record InstanceView(
         String ip,
@@ -25,12 +27,13 @@ public record InstanceView(
         boolean ephemeral,
         String mode,
         String protocol,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        SidecarView sidecar) {
 
     static final String MODE_KEY = "dualmode.mode";
     static final String PROTOCOL_KEY = "dualmode.protocol";
 
-    static InstanceView of(Instance instance) {
+    static InstanceView of(Instance instance, Map<String, SidecarStatus> sidecars) {
         Map<String, String> metadata = instance.metadata();
         return new InstanceView(
                 instance.ip(),
@@ -41,6 +44,30 @@ public record InstanceView(
                 instance.ephemeral(),
                 metadata.getOrDefault(MODE_KEY, "sdk"),
                 metadata.get(PROTOCOL_KEY),
-                metadata);
+                metadata,
+                SidecarView.of(sidecars.get(instance.ip() + ":" + instance.port())));
+    }
+
+    /**
+     * The sidecar in front of an instance, as it reports itself on the push stream.
+     *
+     * @param nodeId its identity
+     * @param version the sidecar's version
+     * @param mode the mode the sidecar reports ({@code mesh} or {@code sdk})
+     * @param configDigest the digest of the rules it runs
+     * @param upToDate whether that is the digest of the rules it should run
+     */
+    public record SidecarView(String nodeId, String version, String mode, String configDigest, boolean upToDate) {
+
+        static SidecarView of(SidecarStatus s) {
+            return s == null
+                    ? null
+                    : new SidecarView(
+                            s.nodeId(),
+                            s.node().get("sidecarVersion"),
+                            s.node().get("mode"),
+                            s.configDigest(),
+                            s.upToDate());
+        }
     }
 }

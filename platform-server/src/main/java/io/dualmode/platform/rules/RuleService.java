@@ -28,13 +28,20 @@ public final class RuleService {
     private final RuleDocuments documents;
     private final AuditLog audit;
     private final Blocking blocking;
+    private final RuleChanges changes;
     private final Clock clock = Clock.systemUTC();
 
-    RuleService(RuleRepository repository, RuleDocuments documents, AuditLog audit, Blocking blocking) {
+    RuleService(
+            RuleRepository repository,
+            RuleDocuments documents,
+            AuditLog audit,
+            Blocking blocking,
+            RuleChanges changes) {
         this.repository = repository;
         this.documents = documents;
         this.audit = audit;
         this.blocking = blocking;
+        this.changes = changes;
     }
 
     /** The current, not deleted rules, optionally of one kind and/or service. */
@@ -70,12 +77,14 @@ public final class RuleService {
         return Mono.fromCallable(() -> documents.parse(kind, body))
                 .flatMap(rule -> blocking.inTransaction(
                         () -> write(actor, kind, service, Optional.of(rule), expectedVersion, null)))
+                .doOnNext(changes::committed)
                 .map(RuleView::of);
     }
 
     /** Deletes a rule (a new version marked deleted). */
     public Mono<Void> delete(String actor, RuleKind kind, String service, Long expectedVersion) {
         return blocking.inTransaction(() -> write(actor, kind, service, Optional.empty(), expectedVersion, null))
+                .doOnNext(changes::committed)
                 .then();
     }
 
@@ -87,6 +96,7 @@ public final class RuleService {
                             target.deleted() ? Optional.empty() : Optional.of(documents.parse(kind, target.document()));
                     return write(actor, kind, service, rule, expectedVersion, toVersion);
                 })
+                .doOnNext(changes::committed)
                 .map(RuleView::of);
     }
 

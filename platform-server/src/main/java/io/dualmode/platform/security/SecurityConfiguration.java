@@ -22,7 +22,7 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 
 /**
  * Who may call what. Viewers read; operators also change rules; admins also manage users, issue sidecar tokens and
- * see the actuator; sidecars read rules. Login, health, Prometheus metrics and the OpenAPI document are open.
+ * see the actuator; sidecars read rules and open the push stream. Login, health, Prometheus metrics and the OpenAPI document are open.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -45,6 +45,8 @@ class SecurityConfiguration {
                         .permitAll()
                         .pathMatchers("/api/v1/auth/me")
                         .authenticated()
+                        .pathMatchers("/api/v1/push")
+                        .hasRole("SIDECAR")
                         .pathMatchers(HttpMethod.GET, "/api/v1/rules", "/api/v1/rules/**")
                         .hasAnyRole("VIEWER", "SIDECAR")
                         .pathMatchers("/api/v1/users", "/api/v1/users/**", "/api/v1/sidecar-tokens", "/actuator/**")

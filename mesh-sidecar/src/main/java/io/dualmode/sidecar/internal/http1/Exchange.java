@@ -2,12 +2,19 @@ package io.dualmode.sidecar.internal.http1;
 
 import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
+import io.dualmode.sidecar.config.GovernanceConfig;
+import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.SidecarErrors;
+import io.dualmode.sidecar.internal.governance.Admission;
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +35,12 @@ final class Exchange {
     private final boolean retryable;
     private final boolean headRequest;
     private final long start = System.nanoTime();
+    private final Admission admission;
+    private boolean started;
+    private boolean broken;
     private RequestHead head;
     private ArrayDeque<Object> buffered;
-    private long deadline;
+    private long deadline = Long.MAX_VALUE;
     private UpstreamHost host;
     private Channel up;
     private int retries;
@@ -43,8 +53,14 @@ final class Exchange {
     private final boolean upgrade;
     private boolean tunnel;
 
-    Exchange(Http1ProxyHandler downstream, ListenerRuntime listener, Cluster cluster, RequestHead head) {
+    Exchange(
+            Http1ProxyHandler downstream,
+            ListenerRuntime listener,
+            Cluster cluster,
+            RequestHead head,
+            Admission admission) {
         this.downstream = downstream;
+        this.admission = admission;
         this.down = downstream.channel();
         this.listener = listener;
         this.cluster = cluster;
@@ -66,16 +82,27 @@ final class Exchange {
         return upgrade && !tunnel;
     }
 
+    /** Starts after an injected delay, unless the downstream went away meanwhile. */
+    void startDelayed() {
+        if (!finished) {
+            start();
+        }
+    }
+
     void start() {
+        started = true;
         cluster.metrics().rqActive.incrementAndGet();
-        deadline = start + cluster.config().requestTimeout().toNanos();
+        long timeout = admission.timeoutMillis() > 0
+                ? TimeUnit.MILLISECONDS.toNanos(admission.timeoutMillis())
+                : cluster.config().requestTimeout().toNanos();
+        deadline = System.nanoTime() + timeout;
         downstream.armTimeout(deadline);
         connect();
     }
 
     private void connect() {
         String hashHeader = cluster.config().hashHeader();
-        host = cluster.select(hashHeader == null ? null : head.header(hashHeader));
+        host = cluster.select(hashHeader == null ? null : head.header(hashHeader), admission.subset());
         if (host == null) {
             localReply(503, SidecarErrors.NO_HEALTHY_UPSTREAM);
             return;
@@ -103,7 +130,7 @@ final class Exchange {
         up = ch;
         ch.pipeline().get(UpstreamHandler.class).bind(this);
         ch.pipeline().get(ResponseScanner.class).expect(headRequest);
-        up.write(retryable ? head.content().retainedDuplicate() : head.content().retain());
+        up.write(headBytes());
         if (!retryable) {
             releaseHead();
         }
@@ -112,6 +139,29 @@ final class Exchange {
         }
         up.flush();
         downstream.pauseForConnect(false);
+    }
+
+    /** The request head to forward; on egress, with this application's identity as the first header. */
+    private ByteBuf headBytes() {
+        ByteBuf raw = head.content();
+        String identity = callerLine();
+        if (identity == null) {
+            return retryable ? raw.retainedDuplicate() : raw.retain();
+        }
+        int from = raw.readerIndex();
+        int line = HeadParser.lineEnd(raw, from, raw.writerIndex()) + 2 - from;
+        return Unpooled.wrappedBuffer(
+                raw.retainedSlice(from, line),
+                Unpooled.wrappedBuffer(identity.getBytes(StandardCharsets.US_ASCII)),
+                raw.retainedSlice(from + line, raw.readableBytes() - line));
+    }
+
+    private String callerLine() {
+        if (listener.config().direction() != ListenerConfig.Direction.EGRESS) {
+            return null;
+        }
+        GovernanceConfig g = listener.snapshot().get().governance();
+        return g.callerIdentity() == null ? null : g.callerHeader() + ": " + g.callerIdentity() + "\r\n";
     }
 
     private void connectFailed() {
@@ -123,7 +173,10 @@ final class Exchange {
     }
 
     private boolean retry() {
-        if (finished || retries >= cluster.config().retry().maxRetries() || !cluster.tryRetry()) {
+        int maxRetries = admission.retries() >= 0
+                ? admission.retries()
+                : cluster.config().retry().maxRetries();
+        if (finished || retries >= maxRetries || !cluster.tryRetry()) {
             return false;
         }
         if (retrying) {
@@ -295,6 +348,7 @@ final class Exchange {
     }
 
     private void abort() {
+        broken = true;
         hostDone(true);
         end();
         complete(true);
@@ -354,7 +408,10 @@ final class Exchange {
 
     private void end() {
         finished = true;
-        cluster.metrics().rqActive.decrementAndGet();
+        if (started) {
+            cluster.metrics().rqActive.decrementAndGet();
+        }
+        admission.complete(broken || status >= 500);
         if (retrying) {
             cluster.retryDone();
         }

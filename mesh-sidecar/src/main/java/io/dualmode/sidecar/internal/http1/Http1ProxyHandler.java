@@ -1,7 +1,10 @@
 package io.dualmode.sidecar.internal.http1;
 
 import io.dualmode.sidecar.cluster.Cluster;
+import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.SidecarErrors;
+import io.dualmode.sidecar.internal.governance.Admission;
+import io.dualmode.sidecar.internal.governance.ServicePolicy;
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -86,9 +89,29 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
             localReply(503, SidecarErrors.NO_ROUTE, SidecarErrors.NO_ROUTE.format(service), close);
             return;
         }
+        Admission admission = admit(head);
+        if (admission.rejected()) {
+            boolean close = !head.keepAlive || head.hasBody() || head.upgrade;
+            head.release();
+            localReply(admission.status(), admission.error(), admission.message(), close);
+            return;
+        }
         listener.proxy().requestStarted();
-        current = new Exchange(this, listener, cluster, head);
-        current.start();
+        Exchange exchange = new Exchange(this, listener, cluster, head, admission);
+        current = exchange;
+        if (admission.delayMillis() > 0) {
+            channel.eventLoop().schedule(exchange::startDelayed, admission.delayMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            exchange.start();
+        }
+    }
+
+    /** Runs the governance filters of the service, if it has rules. */
+    private Admission admit(RequestHead head) {
+        ServicePolicy policy = listener.proxy().governance().policy(head.host);
+        return policy == null
+                ? Admission.PASS
+                : policy.admit(new HeadView(head), listener.config().direction() == ListenerConfig.Direction.INGRESS);
     }
 
     private void rejected(ScanError err) {

@@ -26,6 +26,9 @@ final class LocalReply {
     static String reason(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
+            case 429 -> "Too Many Requests";
+            case 500 -> "Internal Server Error";
             case 413 -> "Content Too Large";
             case 431 -> "Request Header Fields Too Large";
             case 502 -> "Bad Gateway";

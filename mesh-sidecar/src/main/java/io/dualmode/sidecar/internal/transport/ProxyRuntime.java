@@ -1,6 +1,7 @@
 package io.dualmode.sidecar.internal.transport;
 
 import io.dualmode.sidecar.cluster.ClusterManager;
+import io.dualmode.sidecar.internal.governance.GovernanceSnapshot;
 import io.dualmode.sidecar.internal.metrics.SidecarMetrics;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
@@ -8,6 +9,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * What every proxy handler shares: transport, clusters, meters, the set of downstream connections
@@ -21,12 +23,28 @@ public final class ProxyRuntime {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
+    private final Supplier<GovernanceSnapshot> governance;
 
     public ProxyRuntime(Transport transport, ClusterManager clusters, SidecarMetrics metrics) {
+        this(transport, clusters, metrics, () -> GovernanceSnapshot.EMPTY);
+    }
+
+    /** With the governance rules in force read from {@code governance} (one volatile read per request). */
+    public ProxyRuntime(
+            Transport transport,
+            ClusterManager clusters,
+            SidecarMetrics metrics,
+            Supplier<GovernanceSnapshot> governance) {
+        this.governance = governance;
         this.transport = transport;
         this.clusters = clusters;
         this.metrics = metrics;
         metrics.gauge("sidecar.downstream.rq.active", inFlight, AtomicInteger::get);
+    }
+
+    /** The governance rules in force. */
+    public GovernanceSnapshot governance() {
+        return governance.get();
     }
 
     public Transport transport() {

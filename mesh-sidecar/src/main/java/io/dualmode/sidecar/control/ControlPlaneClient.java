@@ -1,0 +1,300 @@
+package io.dualmode.sidecar.control;
+
+import io.dualmode.governance.push.DiscoveryRequest;
+import io.dualmode.governance.push.DiscoveryResponse;
+import io.dualmode.governance.push.ErrorDetail;
+import io.dualmode.governance.push.PushCodec;
+import io.dualmode.governance.push.PushMessage;
+import io.dualmode.governance.push.Resource;
+import io.dualmode.sidecar.config.ControlPlaneConfig;
+import io.dualmode.sidecar.config.SidecarErrors;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * Keeps the push stream to the control plane open and applies what arrives. Frames are read on the event loop and
+ * handed to one worker thread, which validates and applies each response whole (or rejects it whole), saves the
+ * rules to the state directory, and answers with an ACK or NACK carrying the digest of the rules in force. While
+ * the control plane is away the last good rules keep serving and the client reconnects with a doubling delay.
+ */
+public final class ControlPlaneClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlPlaneClient.class);
+    private static final int MAX_FRAME = 16 * 1024 * 1024;
+    private static final Duration MAX_DELAY = Duration.ofSeconds(30);
+
+    private final ControlPlaneConfig config;
+    private final Governance governance;
+    private final String nodeId;
+    private final Supplier<Map<String, String>> node;
+    private final List<String> subscriptions;
+    private final ExecutorService worker;
+    private final LoopResources loops = LoopResources.create("dualmode-control-plane-io", 1, true);
+    private final HttpClient http;
+    private final AtomicLong responses = new AtomicLong();
+    private final AtomicLong acks = new AtomicLong();
+    private final AtomicLong nacks = new AtomicLong();
+    private final AtomicLong connects = new AtomicLong();
+    private volatile boolean connected;
+    private volatile boolean closed;
+    private volatile ErrorDetail lastNack;
+    private volatile Disposable connection;
+    private volatile Duration delay;
+    private volatile Sinks.Many<String> stream;
+
+    /**
+     * A client for {@code config} applying to {@code governance}.
+     *
+     * @param nodeId the identity on the stream
+     * @param node facts reported with every request (sidecar version, application, mode, instances)
+     * @param subscriptions the services whose rules are needed
+     */
+    public ControlPlaneClient(
+            ControlPlaneConfig config,
+            Governance governance,
+            String nodeId,
+            Supplier<Map<String, String>> node,
+            List<String> subscriptions) {
+        this.config = config;
+        this.governance = governance;
+        this.nodeId = nodeId;
+        this.node = node;
+        this.subscriptions = List.copyOf(subscriptions);
+        this.delay = config.reconnectDelay();
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "dualmode-control-plane");
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newConnection()
+                .runOn(loops)
+                .headers(h -> h.set("Authorization", "Bearer " + config.token()))
+                .responseTimeout(Duration.ofSeconds(10));
+    }
+
+    /** Restores the saved rules, if any, then connects when a URL is configured; returns at once. */
+    public ControlPlaneClient start() {
+        restore();
+        if (config.url() != null) {
+            connect();
+        }
+        return this;
+    }
+
+    private void restore() {
+        if (config.stateDir() == null) {
+            return;
+        }
+        try {
+            List<Resource> saved = StateFile.read(config.stateDir());
+            ErrorDetail error = governance.replaceAll(saved);
+            if (error != null) {
+                log.warn(SidecarErrors.STATE_UNREADABLE.format(config.stateDir(), error.message()));
+            } else if (!saved.isEmpty()) {
+                log.info("restored {} governance rules from {} ({})", saved.size(), config.stateDir(), digest());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn(SidecarErrors.STATE_UNREADABLE.format(config.stateDir(), e.getMessage()));
+        }
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        connects.incrementAndGet();
+        Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer();
+        connection = http.websocket(WebsocketClientSpec.builder()
+                        .maxFramePayloadLength(MAX_FRAME)
+                        .handlePing(true)
+                        .build())
+                .uri(config.url())
+                .handle((in, o) -> {
+                    connected = true;
+                    stream = out;
+                    delay = config.reconnectDelay();
+                    send(out, first());
+                    Mono<Void> receive = in.aggregateFrames(MAX_FRAME)
+                            .receive()
+                            .asByteArray()
+                            .doOnNext(bytes -> handOver(bytes, out))
+                            .then()
+                            .doFinally(s -> out.tryEmitComplete());
+                    return o.sendString(out.asFlux()).then().and(receive);
+                })
+                .then()
+                .subscribe(null, this::disconnected, () -> disconnected(null));
+    }
+
+    private void handOver(byte[] bytes, Sinks.Many<String> out) {
+        try {
+            worker.execute(() -> onResponse(bytes, out));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("control plane client closed; dropping a push message");
+        }
+    }
+
+    private void disconnected(Throwable error) {
+        connected = false;
+        if (closed) {
+            return;
+        }
+        Duration wait = delay;
+        delay = wait.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : wait.multipliedBy(2);
+        log.warn(
+                "control plane {} unreachable ({}); serving the last good rules ({}), reconnecting in {} ms",
+                config.url(),
+                error == null ? "stream closed" : error.toString(),
+                digest(),
+                wait.toMillis());
+        Mono.delay(wait).subscribe(x -> connect());
+    }
+
+    private String first() {
+        Map<String, Long> held = new HashMap<>();
+        governance.versions().forEach((k, v) -> held.put(k.name(), v));
+        return encode(new DiscoveryRequest(
+                nodeId, node.get(), subscriptions, List.of(), held, null, null, governance.digest()));
+    }
+
+    /** On the worker thread: applies or rejects one response, saves, and answers. */
+    private void onResponse(byte[] bytes, Sinks.Many<String> out) {
+        PushMessage message;
+        try {
+            message = PushCodec.decode(bytes);
+        } catch (RuntimeException e) {
+            log.warn("ignoring a push message: {}", e.getMessage());
+            return;
+        }
+        if (!(message instanceof DiscoveryResponse response)) {
+            log.warn("ignoring a push message that is not a response");
+            return;
+        }
+        responses.incrementAndGet();
+        ErrorDetail error = governance.apply(response.resources(), response.removed());
+        if (error == null) {
+            acks.incrementAndGet();
+            save();
+        } else {
+            nacks.incrementAndGet();
+            lastNack = error;
+            log.warn("rejected push {}: {} {}", response.nonce(), error.code(), error.message());
+        }
+        send(
+                out,
+                encode(new DiscoveryRequest(
+                        nodeId,
+                        node.get(),
+                        List.of(),
+                        List.of(),
+                        Map.of(),
+                        response.nonce(),
+                        error,
+                        governance.digest())));
+    }
+
+    /**
+     * Reports the node facts again (e.g. after a mode switch) with a request that neither ACKs nor subscribes; does
+     * nothing while disconnected (the next connection reports them anyway). Does not block.
+     */
+    public void reportNode() {
+        Sinks.Many<String> out = stream;
+        if (connected && !closed && out != null) {
+            send(
+                    out,
+                    encode(new DiscoveryRequest(
+                            nodeId, node.get(), List.of(), List.of(), Map.of(), null, null, governance.digest())));
+        }
+    }
+
+    private void save() {
+        if (config.stateDir() == null) {
+            return;
+        }
+        try {
+            StateFile.write(config.stateDir(), governance.snapshot().resources());
+        } catch (IOException e) {
+            log.warn(SidecarErrors.STATE_DIR.format(config.stateDir(), e.toString()));
+        }
+    }
+
+    private static void send(Sinks.Many<String> out, String message) {
+        synchronized (out) {
+            out.tryEmitNext(message);
+        }
+    }
+
+    private static String encode(DiscoveryRequest request) {
+        return new String(PushCodec.encode(request), StandardCharsets.UTF_8);
+    }
+
+    /** Whether the stream is open. */
+    public boolean connected() {
+        return connected;
+    }
+
+    /** Responses received since start. */
+    public long responses() {
+        return responses.get();
+    }
+
+    /** Responses applied and acknowledged. */
+    public long acks() {
+        return acks.get();
+    }
+
+    /** Responses rejected. */
+    public long nacks() {
+        return nacks.get();
+    }
+
+    /** Connection attempts since start. */
+    public long connects() {
+        return connects.get();
+    }
+
+    /** Why the last rejected response was rejected, or null. */
+    public ErrorDetail lastNack() {
+        return lastNack;
+    }
+
+    /** The digest of the rules in force. */
+    public String digest() {
+        return governance.digest();
+    }
+
+    /** Closes the stream and stops reconnecting; the rules in force stay. */
+    @Override
+    public void close() {
+        closed = true;
+        Disposable c = connection;
+        if (c != null) {
+            c.dispose();
+        }
+        worker.shutdown();
+        loops.disposeLater().subscribe();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.dualmode.sidecar.control;
+
+import io.dualmode.governance.push.ErrorDetail;
+import io.dualmode.governance.push.Resource;
+import io.dualmode.governance.push.ResourceKey;
+import io.dualmode.sidecar.config.GovernanceConfig;
+import io.dualmode.sidecar.internal.governance.GovernanceSnapshot;
+import io.dualmode.sidecar.internal.governance.PolicyCompiler;
+import io.dualmode.sidecar.internal.governance.SentinelRules;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The governance rules a sidecar enforces: one immutable snapshot behind one atomic reference, read once per
+ * request and replaced whole when a change is applied. A change is applied completely or not at all. Changes are
+ * made off the event loops (they load Sentinel rules).
+ */
+public final class Governance {
+
+    private static final AtomicInteger OWNERS = new AtomicInteger();
+
+    private final AtomicReference<GovernanceSnapshot> current = new AtomicReference<>(GovernanceSnapshot.EMPTY);
+    private final String owner = "sidecar-" + OWNERS.incrementAndGet();
+    private final PolicyCompiler compiler;
+
+    /** Rules enforced with these filter switches. */
+    public Governance(GovernanceConfig switches) {
+        this.compiler = new PolicyCompiler(owner, switches);
+    }
+
+    /** The snapshot in force, for the request path. */
+    public GovernanceSnapshot snapshot() {
+        return current.get();
+    }
+
+    /** The digest of the rules in force. */
+    public String digest() {
+        return current.get().digest();
+    }
+
+    /** The version of each rule in force. */
+    public Map<ResourceKey, Long> versions() {
+        return current.get().versions();
+    }
+
+    /**
+     * Applies a change on top of the rules in force: {@code resources} added or replaced, {@code removed} dropped.
+     * Returns null when applied, or why nothing was applied.
+     */
+    public synchronized ErrorDetail apply(List<Resource> resources, List<ResourceKey> removed) {
+        Map<ResourceKey, Resource> next = new HashMap<>(current.get().byKey());
+        removed.forEach(next::remove);
+        resources.forEach(r -> next.put(r.key(), r));
+        return install(next);
+    }
+
+    /** Replaces every rule with {@code resources} (a restore from disk). Returns null when applied. */
+    public synchronized ErrorDetail replaceAll(List<Resource> resources) {
+        Map<ResourceKey, Resource> next = new HashMap<>();
+        resources.forEach(r -> next.put(r.key(), r));
+        return install(next);
+    }
+
+    private ErrorDetail install(Map<ResourceKey, Resource> next) {
+        PolicyCompiler.Outcome outcome;
+        try {
+            outcome = compiler.compile(next);
+        } catch (RuntimeException e) {
+            // a valid rule the compiler cannot handle is a bug; NACK it rather than lose the stream
+            return new ErrorDetail(
+                    io.dualmode.sidecar.config.SidecarErrors.RULE_UNSUPPORTED.code(),
+                    "the sidecar failed to compile the rules: " + e,
+                    List.of());
+        }
+        if (outcome.error() != null) {
+            return outcome.error();
+        }
+        current.set(outcome.snapshot());
+        return null;
+    }
+
+    /** Drops this sidecar's Sentinel rules. */
+    void close() {
+        SentinelRules.remove(owner);
+    }
+}

@@ -1,0 +1,112 @@
+package io.dualmode.sidecar.internal.governance;
+
+import com.alibaba.csp.sentinel.AsyncEntry;
+import com.alibaba.csp.sentinel.Tracer;
+import io.dualmode.sidecar.config.SidecarErrors;
+import java.util.Map;
+
+/**
+ * The filters' verdict on one call: rejected with a status and error, or admitted with what the proxy must apply
+ * (a delay, the subset's labels, a timeout and retry count). An admitted call holds its circuit breakers' Sentinel
+ * entries until {@link #complete(boolean)}, which must be called exactly once.
+ */
+public final class Admission {
+
+    /** A call no rule concerns. */
+    public static final Admission PASS = new Admission(0, null, null, 0, null, -1, -1, null);
+
+    private final int status;
+    private final SidecarErrors error;
+    private final String message;
+    private final long delayMillis;
+    private final Map<String, String> subset;
+    private final long timeoutMillis;
+    private final int retries;
+    private final AsyncEntry[] entries;
+
+    Admission(
+            int status,
+            SidecarErrors error,
+            String message,
+            long delayMillis,
+            Map<String, String> subset,
+            long timeoutMillis,
+            int retries,
+            AsyncEntry[] entries) {
+        this.status = status;
+        this.error = error;
+        this.message = message;
+        this.delayMillis = delayMillis;
+        this.subset = subset;
+        this.timeoutMillis = timeoutMillis;
+        this.retries = retries;
+        this.entries = entries;
+    }
+
+    static Admission reject(int status, SidecarErrors error, String message) {
+        return new Admission(status, error, message, 0, null, -1, -1, null);
+    }
+
+    /** Whether the call is answered locally instead of forwarded. */
+    public boolean rejected() {
+        return error != null;
+    }
+
+    /** The local reply's status. */
+    public int status() {
+        return status;
+    }
+
+    /** The local reply's error. */
+    public SidecarErrors error() {
+        return error;
+    }
+
+    /** The local reply's message, with its code. */
+    public String message() {
+        return message;
+    }
+
+    /** A delay to wait before forwarding, 0 for none. */
+    public long delayMillis() {
+        return delayMillis;
+    }
+
+    /** The labels hosts must carry, or null for any host. */
+    public Map<String, String> subset() {
+        return subset;
+    }
+
+    /** The request timeout overriding the cluster's, or -1. */
+    public long timeoutMillis() {
+        return timeoutMillis;
+    }
+
+    /** The retries overriding the cluster's, or -1. */
+    public int retries() {
+        return retries;
+    }
+
+    /** Ends the call: a failure (5xx, reset, timeout) counts against the circuit breakers. */
+    public void complete(boolean failed) {
+        if (entries == null) {
+            return;
+        }
+        for (AsyncEntry e : entries) {
+            if (failed) {
+                Tracer.traceEntry(Failure.INSTANCE, e);
+            }
+            e.exit();
+        }
+    }
+
+    /** The error recorded for a failed call; shared, without a stack trace. */
+    static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final Failure INSTANCE = new Failure();
+
+        private Failure() {
+            super("upstream failure", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.dualmode.sidecar.internal.governance;
+
+import com.alibaba.csp.sentinel.slots.block.RuleConstant;
+import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRule;
+import com.alibaba.csp.sentinel.slots.block.flow.FlowRule;
+import io.dualmode.governance.push.ErrorDetail;
+import io.dualmode.governance.push.Resource;
+import io.dualmode.governance.push.ResourceKey;
+import io.dualmode.governance.rule.AccessAction;
+import io.dualmode.governance.rule.AccessControlRule;
+import io.dualmode.governance.rule.BreakerStrategy;
+import io.dualmode.governance.rule.CircuitBreaker;
+import io.dualmode.governance.rule.CircuitBreakerRule;
+import io.dualmode.governance.rule.FaultInjectionRule;
+import io.dualmode.governance.rule.GovernanceRule;
+import io.dualmode.governance.rule.LimitScope;
+import io.dualmode.governance.rule.RateLimit;
+import io.dualmode.governance.rule.RateLimitRule;
+import io.dualmode.governance.rule.Route;
+import io.dualmode.governance.rule.RoutingRule;
+import io.dualmode.governance.rule.TimeoutRetryRule;
+import io.dualmode.governance.validation.RuleValidator;
+import io.dualmode.governance.validation.ValidationResult;
+import io.dualmode.governance.validation.Violation;
+import io.dualmode.sidecar.config.GovernanceConfig;
+import io.dualmode.sidecar.config.SidecarErrors;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns pushed resources into a {@link GovernanceSnapshot}: validates every rule with the shared {@link
+ * RuleValidator}, refuses what this sidecar cannot enforce (with {@code SIDECAR-0043}), compiles the rest and loads
+ * the Sentinel rules. All or nothing: one bad resource rejects the whole set and nothing changes.
+ */
+public final class PolicyCompiler {
+
+    private static final RuleValidator VALIDATOR = new RuleValidator();
+
+    private final String owner;
+    private final GovernanceConfig switches;
+
+    /** A compiler whose Sentinel resources are prefixed with {@code owner} (unique per sidecar in the JVM). */
+    public PolicyCompiler(String owner, GovernanceConfig switches) {
+        this.owner = owner;
+        this.switches = switches;
+    }
+
+    /** The outcome: a snapshot, or why the resources were refused. */
+    public record Outcome(GovernanceSnapshot snapshot, ErrorDetail error) {}
+
+    /** Compiles {@code resources}, the whole set to run; on success the Sentinel rules are loaded. */
+    public Outcome compile(Map<ResourceKey, Resource> resources) {
+        Map<ResourceKey, GovernanceRule> rules = new TreeMap<>();
+        List<ErrorDetail.ResourceProblem> problems = new ArrayList<>();
+        for (Resource r : resources.values()) {
+            ValidationResult result = VALIDATOR.validate(r.key().kind(), r.body());
+            List<Violation> violations = new ArrayList<>(result.violations());
+            result.rule().ifPresent(rule -> violations.addAll(unsupported(r.key(), rule)));
+            if (violations.isEmpty()) {
+                rules.put(r.key(), result.rule().orElseThrow());
+            } else {
+                problems.add(new ErrorDetail.ResourceProblem(r.key(), r.version(), violations));
+            }
+        }
+        if (!problems.isEmpty()) {
+            String code = problems.get(0).violations().get(0).code();
+            return new Outcome(
+                    null,
+                    new ErrorDetail(
+                            code,
+                            problems.size() + " resource(s) cannot be applied; the sidecar keeps its last good"
+                                    + " configuration: " + describe(problems),
+                            problems));
+        }
+        List<FlowRule> flows = new ArrayList<>();
+        List<DegradeRule> degrades = new ArrayList<>();
+        Map<String, Builder> byService = new HashMap<>();
+        rules.forEach((key, rule) ->
+                byService.computeIfAbsent(key.service(), Builder::new).add(rule, flows, degrades));
+        Map<String, ServicePolicy> policies = new HashMap<>();
+        byService.forEach((service, b) -> policies.put(service, b.build(switches)));
+        SentinelRules.load(owner, flows, degrades);
+        return new Outcome(new GovernanceSnapshot(resources, policies), null);
+    }
+
+    /** The list, or an empty one for an absent field. */
+    static <T> List<T> nn(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static String describe(List<ErrorDetail.ResourceProblem> problems) {
+        StringBuilder sb = new StringBuilder();
+        for (ErrorDetail.ResourceProblem p : problems) {
+            Violation v = p.violations().get(0);
+            sb.append(sb.isEmpty() ? "" : "; ")
+                    .append(p.key().name())
+                    .append('@')
+                    .append(p.version())
+                    .append(' ')
+                    .append(v.code())
+                    .append(' ')
+                    .append(v.path())
+                    .append(' ')
+                    .append(v.message());
+        }
+        return sb.toString();
+    }
+
+    private static List<Violation> unsupported(ResourceKey key, GovernanceRule rule) {
+        List<Violation> out = new ArrayList<>();
+        if (rule instanceof RoutingRule r) {
+            for (int i = 0; i < nn(r.routes()).size(); i++) {
+                Route route = r.routes().get(i);
+                if (route.delegateTo() != null) {
+                    out.add(unsupported(key, "$.routes[" + i + "].delegateTo", "delegation to another service"));
+                }
+                if (route.mirror() != null) {
+                    out.add(unsupported(key, "$.routes[" + i + "].mirror", "traffic mirroring"));
+                }
+            }
+        } else if (rule instanceof RateLimitRule r) {
+            for (int i = 0; i < nn(r.limits()).size(); i++) {
+                if (r.limits().get(i).scope() == LimitScope.CLUSTER) {
+                    out.add(unsupported(key, "$.limits[" + i + "].scope", "a cluster-wide rate limit"));
+                }
+            }
+            if (r.adaptive() != null) {
+                out.add(unsupported(key, "$.adaptive", "adaptive limiting"));
+            }
+        } else if (rule instanceof CircuitBreakerRule r && r.outlierDetection() != null) {
+            out.add(unsupported(key, "$.outlierDetection", "outlier detection by rule (use the cluster's outlier)"));
+        }
+        return out;
+    }
+
+    private static Violation unsupported(ResourceKey key, String path, String what) {
+        return new Violation(
+                SidecarErrors.RULE_UNSUPPORTED.code(), path, SidecarErrors.RULE_UNSUPPORTED.format(key.name(), what));
+    }
+
+    /** Collects one service's rules. */
+    private final class Builder {
+        private final String service;
+        private ServicePolicy.Access access;
+        private List<ServicePolicy.Fault> faults = List.of();
+        private final List<ServicePolicy.Guard> limits = new ArrayList<>();
+        private final List<ServicePolicy.Guard> breakers = new ArrayList<>();
+        private RoutingPolicy routing;
+        private long timeoutMillis = -1;
+        private int retries = -1;
+
+        Builder(String service) {
+            this.service = service;
+        }
+
+        void add(GovernanceRule rule, List<FlowRule> flows, List<DegradeRule> degrades) {
+            if (rule instanceof RoutingRule r) {
+                routing = RoutingPolicy.of(r);
+            } else if (rule instanceof TimeoutRetryRule r) {
+                timeoutMillis = r.requestTimeoutMillis() == null ? -1 : r.requestTimeoutMillis();
+                retries = r.retry() == null
+                        ? 0
+                        : r.retry().attempts() == null ? 0 : r.retry().attempts();
+            } else if (rule instanceof RateLimitRule r) {
+                nn(r.limits()).forEach(l -> limits.add(limit(l, flows)));
+            } else if (rule instanceof CircuitBreakerRule r) {
+                nn(r.breakers()).forEach(b -> breakers.add(breaker(b, degrades)));
+            } else if (rule instanceof FaultInjectionRule r) {
+                faults = nn(r.faults()).stream().map(Builder::fault).toList();
+            } else if (rule instanceof AccessControlRule r) {
+                access = new ServicePolicy.Access(
+                        r.defaultAction() != AccessAction.DENY,
+                        nn(r.policies()).stream()
+                                .map(ServicePolicy.Access.Policy::of)
+                                .toList());
+            }
+        }
+
+        private ServicePolicy.Guard limit(RateLimit l, List<FlowRule> flows) {
+            String resource = owner + "|" + service + "|limit|" + l.name();
+            FlowRule rule = new FlowRule(resource);
+            rule.setGrade(RuleConstant.FLOW_GRADE_QPS);
+            rule.setCount(l.qps());
+            flows.add(rule);
+            return new ServicePolicy.Guard(RequestMatcher.of(l.match()), resource);
+        }
+
+        private ServicePolicy.Guard breaker(CircuitBreaker b, List<DegradeRule> degrades) {
+            String resource = owner + "|" + service + "|breaker|" + b.name();
+            DegradeRule rule = new DegradeRule(resource);
+            rule.setGrade(grade(b.strategy()));
+            rule.setCount(b.strategy() == BreakerStrategy.SLOW_CALL_RATIO ? b.slowCallMillis() : b.threshold());
+            if (b.strategy() == BreakerStrategy.SLOW_CALL_RATIO) {
+                rule.setSlowRatioThreshold(b.threshold());
+            }
+            rule.setMinRequestAmount(b.minRequests() == null ? 5 : b.minRequests());
+            rule.setStatIntervalMs(
+                    b.windowMillis() == null ? 10_000 : b.windowMillis().intValue());
+            long open = b.openMillis() == null ? 5_000 : b.openMillis();
+            rule.setTimeWindow((int) Math.max(1, (open + 999) / 1000));
+            degrades.add(rule);
+            return new ServicePolicy.Guard(RequestMatcher.of(b.match()), resource);
+        }
+
+        private static int grade(BreakerStrategy s) {
+            return switch (s) {
+                case ERROR_RATIO -> RuleConstant.DEGRADE_GRADE_EXCEPTION_RATIO;
+                case ERROR_COUNT -> RuleConstant.DEGRADE_GRADE_EXCEPTION_COUNT;
+                case SLOW_CALL_RATIO -> RuleConstant.DEGRADE_GRADE_RT;
+            };
+        }
+
+        private static ServicePolicy.Fault fault(io.dualmode.governance.rule.Fault f) {
+            return new ServicePolicy.Fault(
+                    RequestMatcher.of(f.match()),
+                    f.delay() == null ? 0 : f.delay().fixedDelayMillis(),
+                    f.delay() == null ? 0 : f.delay().percent(),
+                    f.abort() == null ? 0 : f.abort().status(),
+                    f.abort() == null ? 0 : f.abort().percent());
+        }
+
+        ServicePolicy build(GovernanceConfig switches) {
+            return new ServicePolicy(
+                    service,
+                    switches,
+                    access,
+                    faults,
+                    List.copyOf(limits),
+                    List.copyOf(breakers),
+                    routing,
+                    timeoutMillis,
+                    retries);
+        }
+    }
+}

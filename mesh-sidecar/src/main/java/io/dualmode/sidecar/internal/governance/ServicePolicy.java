@@ -1,0 +1,181 @@
+package io.dualmode.sidecar.internal.governance;
+
+import com.alibaba.csp.sentinel.AsyncEntry;
+import com.alibaba.csp.sentinel.EntryType;
+import com.alibaba.csp.sentinel.SphU;
+import com.alibaba.csp.sentinel.slots.block.BlockException;
+import com.alibaba.csp.sentinel.slots.block.degrade.DegradeException;
+import io.dualmode.governance.rule.AccessAction;
+import io.dualmode.governance.rule.AccessPolicy;
+import io.dualmode.sidecar.config.GovernanceConfig;
+import io.dualmode.sidecar.config.SidecarErrors;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The compiled rules of one service, immutable. {@link #admit} runs the filters in order, each skipped when
+ * switched off or when the service has no rule of its kind: on the callee's side access control then rate limits;
+ * on the caller's side fault abort, circuit breakers, fault delay, routing, then timeout/retry. Runs on the event loop: no blocking, no allocation for a filter
+ * without rules.
+ */
+public final class ServicePolicy {
+
+    private final String service;
+    private final GovernanceConfig switches;
+    private final Access access;
+    private final List<Fault> faults;
+    private final List<Guard> limits;
+    private final List<Guard> breakers;
+    private final RoutingPolicy routing;
+    private final long timeoutMillis;
+    private final int retries;
+
+    ServicePolicy(
+            String service,
+            GovernanceConfig switches,
+            Access access,
+            List<Fault> faults,
+            List<Guard> limits,
+            List<Guard> breakers,
+            RoutingPolicy routing,
+            long timeoutMillis,
+            int retries) {
+        this.service = service;
+        this.switches = switches;
+        this.access = access;
+        this.faults = faults;
+        this.limits = limits;
+        this.breakers = breakers;
+        this.routing = routing;
+        this.timeoutMillis = timeoutMillis;
+        this.retries = retries;
+    }
+
+    /**
+     * The verdict on one call. The callee's sidecar ({@code ingress}) enforces access control and rate limits; the
+     * caller's sidecar enforces faults, circuit breakers, routing, timeouts and retries.
+     */
+    public Admission admit(CallView call, boolean ingress) {
+        return ingress ? admitIngress(call) : admitEgress(call);
+    }
+
+    private Admission admitIngress(CallView call) {
+        if (access != null && switches.accessControl()) {
+            String caller = call.header(switches.callerHeader());
+            if (!access.allows(caller, call)) {
+                return Admission.reject(
+                        403, SidecarErrors.ACCESS_DENIED, SidecarErrors.ACCESS_DENIED.format(caller, service));
+            }
+        }
+        if (switches.rateLimit() && !limits.isEmpty()) {
+            Admission limited = checkLimits(call);
+            if (limited != null) {
+                return limited;
+            }
+        }
+        return Admission.PASS;
+    }
+
+    private Admission admitEgress(CallView call) {
+        Fault fault = switches.faultInjection() ? fault(call) : null;
+        if (fault != null && fault.abortStatus > 0 && roll(fault.abortPercent)) {
+            return Admission.reject(
+                    fault.abortStatus, SidecarErrors.FAULT_ABORT, SidecarErrors.FAULT_ABORT.format(service));
+        }
+        AsyncEntry[] entries = null;
+        if (switches.circuitBreaker() && !breakers.isEmpty()) {
+            entries = enterBreakers(call);
+            if (entries == null) {
+                return Admission.reject(503, SidecarErrors.CIRCUIT_OPEN, SidecarErrors.CIRCUIT_OPEN.format(service));
+            }
+        }
+        long delay = fault != null && fault.delayMillis > 0 && roll(fault.delayPercent) ? fault.delayMillis : 0;
+        Map<String, String> subset = routing != null && switches.routing() ? routing.pick(call) : null;
+        boolean timeouts = switches.timeoutRetry();
+        return new Admission(
+                0, null, null, delay, subset, timeouts ? timeoutMillis : -1, timeouts ? retries : -1, entries);
+    }
+
+    private Fault fault(CallView call) {
+        for (Fault f : faults) {
+            if (f.match.matches(call)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private Admission checkLimits(CallView call) {
+        for (Guard g : limits) {
+            if (g.match.matches(call)) {
+                try {
+                    SphU.asyncEntry(g.resource, EntryType.IN).exit();
+                } catch (BlockException e) {
+                    return Admission.reject(
+                            429, SidecarErrors.RATE_LIMITED, SidecarErrors.RATE_LIMITED.format(service));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Enters every matching breaker; null when one is open (entries already taken are released). */
+    private AsyncEntry[] enterBreakers(CallView call) {
+        AsyncEntry[] taken = new AsyncEntry[breakers.size()];
+        int n = 0;
+        for (Guard g : breakers) {
+            if (!g.match.matches(call)) {
+                continue;
+            }
+            try {
+                taken[n++] = SphU.asyncEntry(g.resource, EntryType.OUT);
+            } catch (DegradeException e) {
+                for (int i = 0; i < n - 1; i++) {
+                    taken[i].exit();
+                }
+                return null;
+            } catch (BlockException e) {
+                n--;
+            }
+        }
+        return n == taken.length ? taken : java.util.Arrays.copyOf(taken, n);
+    }
+
+    private static boolean roll(double percent) {
+        return percent >= 100 || ThreadLocalRandom.current().nextDouble(100) < percent;
+    }
+
+    /** A rate limit or a breaker: the calls it counts and its Sentinel resource. */
+    record Guard(RequestMatcher match, String resource) {}
+
+    /** A compiled fault. */
+    record Fault(RequestMatcher match, long delayMillis, double delayPercent, int abortStatus, double abortPercent) {}
+
+    /** A compiled access control rule. */
+    record Access(boolean allowByDefault, List<Policy> policies) {
+
+        boolean allows(String caller, CallView call) {
+            for (Policy p : policies) {
+                if (p.covers(caller, call)) {
+                    return p.allow();
+                }
+            }
+            return allowByDefault;
+        }
+
+        record Policy(boolean allow, List<String> callers, RequestMatcher methods) {
+
+            static Policy of(AccessPolicy p) {
+                return new Policy(
+                        p.action() == AccessAction.ALLOW,
+                        PolicyCompiler.nn(p.callers()),
+                        RequestMatcher.of(new io.dualmode.governance.rule.RequestMatch(p.methods(), List.of())));
+            }
+
+            boolean covers(String caller, CallView call) {
+                return (callers.contains("*") || (caller != null && callers.contains(caller))) && methods.matches(call);
+            }
+        }
+    }
+}
