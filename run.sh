@@ -108,8 +108,10 @@ for p in 8080 8848 9848 18081 18082 18083 18084 18085 18086 20880 12200 12201 15
 JAVA_SMALL="-Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Ddualmode.demo=$RUN_ID"
 say "starting platform-server (embedded registry 127.0.0.1:8848, API and console http://127.0.0.1:8080) ..."
 start platform java -Xms64m -Xmx384m -Ddualmode.demo=$RUN_ID -jar "$PLATFORM_JAR" \
-  --dualmode.data-dir="$DIR/platform-data" --dualmode.registry.host=127.0.0.1
+  --dualmode.data-dir="$DIR/platform-data" --dualmode.registry.host=127.0.0.1 --server.address=127.0.0.1 \
+  --dualmode.security.admin-password="${DUALMODE_ADMIN_PASSWORD:-admin}"
 wait_http platform http://127.0.0.1:8080/actuator/health 120
+say "  console: http://127.0.0.1:8080 (user admin, password ${DUALMODE_ADMIN_PASSWORD:-admin} on the first start of $DIR)"
 if [ "$PLATFORM_ONLY" = 1 ]; then
   say "platform-server is up: registry 127.0.0.1:8848, console http://127.0.0.1:8080 — Ctrl-C stops it."
   wait

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Push benchmark (issue 6; method and results in docs/benchmarks-push.md).
+# Push benchmark (issue 6; method and results in docs/benchmarks.md, section "Push to sidecars").
 #
 # Builds platform-server and the bench, starts the platform in its own JVM on loopback (embedded H2, registry on),
 # then runs io.dualmode.bench.push.PushBench against it: --connections simulated sidecars (2,000 by default) on the
