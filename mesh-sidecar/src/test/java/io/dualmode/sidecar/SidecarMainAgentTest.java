@@ -36,6 +36,9 @@ class SidecarMainAgentTest {
             MeshAgent agent = main.startAgent(sidecar, cfg);
             Properties p = new Properties();
             p.setProperty(PropertyKeyConst.SERVER_ADDR, agent.localAddress());
+            // the app through the agent waits for the agent's own upstream call: 3 s (the default) is short on a loaded
+            // CI machine
+            p.setProperty("namingRequestTimeout", "10000");
             p.setProperty("JM.SNAPSHOT.PATH", System.getProperty("java.io.tmpdir") + "/dm-" + System.nanoTime());
             NamingService app = NacosFactory.createNamingService(p);
             try {

@@ -19,6 +19,9 @@ final class NacosClients {
             p.setProperty(PropertyKeyConst.NAMESPACE, namespace);
         }
         p.setProperty("namingLoadCacheAtStart", "false");
+        // the app through the agent waits for the agent's own upstream call: 3 s (the default) is short on a loaded CI
+        // machine
+        p.setProperty("namingRequestTimeout", "10000");
         p.setProperty(
                 "JM.SNAPSHOT.PATH", System.getProperty("java.io.tmpdir") + "/dualmode-nacos-" + System.nanoTime());
         return p;

@@ -89,6 +89,9 @@ class SharedRpcListenerIntegrationTest {
         Properties p = new Properties();
         p.setProperty(PropertyKeyConst.SERVER_ADDR, serverAddr);
         p.setProperty("namingLoadCacheAtStart", "false");
+        // the app through the agent waits for the agent's own upstream call: 3 s (the default) is short on a loaded CI
+        // machine
+        p.setProperty("namingRequestTimeout", "10000");
         p.setProperty("JM.SNAPSHOT.PATH", System.getProperty("java.io.tmpdir") + "/dualmode-it-" + System.nanoTime());
         NamingService n = NacosFactory.createNamingService(p);
         closeables.add(n::shutDown);
