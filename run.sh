@@ -105,18 +105,32 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 build
 for p in 8080 8848 9848 18081 18082 18083 18084 18085 18086 20880 12200 12201 15101 15102 15104 15105 18841 18842 18844 18845 19841 19842 19844 19845; do port_free $p || die "port $p is taken; stop what uses it (a Nacos or an earlier demo?)"; done
 
+# A fresh platform every run: the demo's admin password applies to a first start only.
+rm -rf "$DIR/platform-data" "$DIR"/sidecar-*
 JAVA_SMALL="-Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Ddualmode.demo=$RUN_ID"
 say "starting platform-server (embedded registry 127.0.0.1:8848, API and console http://127.0.0.1:8080) ..."
 start platform java -Xms64m -Xmx384m -Ddualmode.demo=$RUN_ID -jar "$PLATFORM_JAR" \
   --dualmode.data-dir="$DIR/platform-data" --dualmode.registry.host=127.0.0.1 --server.address=127.0.0.1 \
-  --dualmode.security.admin-password="${DUALMODE_ADMIN_PASSWORD:-admin}"
+  --dualmode.security.admin-password="${DUALMODE_ADMIN_PASSWORD:-dualmode-demo}"
 wait_http platform http://127.0.0.1:8080/actuator/health 120
-say "  console: http://127.0.0.1:8080 (user admin, password ${DUALMODE_ADMIN_PASSWORD:-admin} on the first start of $DIR)"
+say "  console: http://127.0.0.1:8080 (user admin, password ${DUALMODE_ADMIN_PASSWORD:-dualmode-demo})"
 if [ "$PLATFORM_ONLY" = 1 ]; then
   say "platform-server is up: registry 127.0.0.1:8848, console http://127.0.0.1:8080 — Ctrl-C stops it."
   wait
   exit 0
 fi
+
+# The mesh-mode sidecars take their governance rules from the platform's push stream, with a sidecar token.
+json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+ADMIN_TOKEN=$(curl -fs -H 'content-type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"${DUALMODE_ADMIN_PASSWORD:-dualmode-demo}\"}" \
+  http://127.0.0.1:8080/api/v1/auth/login | json_field token || true)
+SIDECAR_TOKEN=""
+if [ -n "$ADMIN_TOKEN" ]; then
+  SIDECAR_TOKEN=$(curl -fs -H "authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' \
+    -d '{"name":"demo"}' http://127.0.0.1:8080/api/v1/sidecar-tokens | json_field token || true)
+fi
+[ -n "$SIDECAR_TOKEN" ] || say "  (could not log in as admin with the given password: sidecars run without the control plane)"
 
 # Dubbo swaps loopback provider addresses for the machine's own before dialling; with every other interface
 # ignored it stays on loopback (docs/starter-dubbo.md).
@@ -136,7 +150,7 @@ app() {
       --dualmode.sidecar.registry-port="$sc_reg" --dualmode.sidecar.admin-port="$sc_admin"
       --dualmode.sidecar.startup-timeout=60s
       "--dualmode.sidecar.jvm-options=-Xms8m,-Xmx48m,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1,-Ddualmode.demo=$RUN_ID"
-      "--dualmode.sidecar.args=--ingress-address,$sc_ingress")
+      "--dualmode.sidecar.args=--ingress-address,$sc_ingress${SIDECAR_TOKEN:+,--control-plane,ws://127.0.0.1:8080/api/v1/push,--control-plane-token,$SIDECAR_TOKEN,--state-dir,$DIR/sidecar-$name}")
   fi
   # shellcheck disable=SC2086 # JVM options are a word list
   start "$name" java $jvm -jar "$(jar_of "$name")" "${args[@]}" "$@"
@@ -169,6 +183,16 @@ PAIRS=(
   "dubbo-consumer mesh 18084 dubbo-provider sdk 15104 -"
   "sofa-consumer sdk 18086 sofa-provider mesh - 15105"
 )
+# Wait until every consumer has found its provider (subscriptions are pushed a moment after start-up).
+for pair in "${PAIRS[@]}"; do
+  read -r c _ cport _ <<<"$pair"
+  limit=$((SECONDS + 90))
+  until curl -fs -o /dev/null --max-time 10 "http://127.0.0.1:$cport/call?name=warm-up"; do
+    [ $SECONDS -lt $limit ] || die "$c has not reached its provider after 90 s; logs: $LOGS"
+    sleep 1
+  done
+done
+
 failures=0
 round=0
 say ""

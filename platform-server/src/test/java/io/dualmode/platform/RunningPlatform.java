@@ -57,18 +57,13 @@ final class RunningPlatform implements AutoCloseable {
         return new RunningPlatform(new SpringApplicationBuilder(PlatformServerApplication.class).run(args));
     }
 
-    /** The HTTP port the platform listens on. */
+    /** The HTTP port of the API (and the console). */
     int port() {
         return port;
     }
 
     WebTestClient client() {
         return client;
-    }
-
-    /** The port of the API (and the console). */
-    int port() {
-        return ((ReactiveWebServerApplicationContext) context).getWebServer().getPort();
     }
 
     /** Logs in and returns the token. */

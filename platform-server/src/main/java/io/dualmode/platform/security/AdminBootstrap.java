@@ -42,7 +42,11 @@ final class AdminBootstrap implements ApplicationRunner {
         String password = generated ? generatePassword() : properties.adminPassword();
         try {
             transactions.executeWithoutResult(s -> users.create("system", ADMIN, password, "admin"));
-        } catch (io.dualmode.platform.web.ApiException raced) {
+        } catch (io.dualmode.platform.web.ApiException e) {
+            if (e.error() != io.dualmode.platform.web.PlatformError.USER_EXISTS) {
+                // e.g. a dualmode.security.admin-password the password rules refuse: say so, do not start half set up
+                throw new IllegalStateException("cannot create the first admin user: " + e.getMessage(), e);
+            }
             log.info("Another platform instance created the first admin user meanwhile");
             return;
         }
