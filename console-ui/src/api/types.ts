@@ -38,6 +38,16 @@ export interface InstanceView {
   mode: string;
   protocol?: string;
   metadata: Record<string, string>;
+  /** Its sidecar's own report on the push stream; absent when no connected sidecar reports this instance. */
+  sidecar?: SidecarReport | null;
+}
+
+export interface SidecarReport {
+  nodeId: string;
+  version?: string;
+  mode?: string;
+  configDigest?: string;
+  upToDate: boolean;
 }
 
 export interface ServiceView {

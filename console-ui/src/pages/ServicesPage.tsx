@@ -150,11 +150,22 @@ export function ServicesPage() {
             },
             {
               title: 'Sidecar version / config digest',
-              render: () => (
-                <Tooltip title="Sidecars do not report their version or the digest of the configuration they run to this server yet.">
-                  <Typography.Text type="secondary">not reported</Typography.Text>
-                </Tooltip>
-              ),
+              render: (_, r) =>
+                r.sidecar ? (
+                  <Space size={4} data-testid="sidecar-report">
+                    <span>{r.sidecar.version ?? '—'}</span>
+                    <Tooltip title={r.sidecar.configDigest ?? 'no configuration yet'}>
+                      <code>{(r.sidecar.configDigest ?? '—').slice(0, 12)}</code>
+                    </Tooltip>
+                    <Tag color={r.sidecar.upToDate ? 'green' : 'orange'}>
+                      {r.sidecar.upToDate ? 'up to date' : 'out of date'}
+                    </Tag>
+                  </Space>
+                ) : (
+                  <Tooltip title="No sidecar connected to this platform's push stream reports this instance.">
+                    <Typography.Text type="secondary">not reported</Typography.Text>
+                  </Tooltip>
+                ),
             },
             ...(canWrite
               ? [
