@@ -23,12 +23,21 @@ public final class Listeners {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.AUTO_READ, config.protocol() != ListenerConfig.Protocol.TCP)
-                .childHandler(initializer);
+                .childHandler(guarded(config, initializer));
         InetSocketAddress address = new InetSocketAddress(config.address(), config.port());
         try {
             return b.bind(address).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
             throw SidecarErrors.BIND_FAILED.exception(address, config.name(), e.toString());
         }
+    }
+
+    /** An egress listener on a non-loopback address serves this host's peers only ({@link LocalPeersOnly}). */
+    private static ChannelHandler guarded(ListenerConfig config, ChannelHandler initializer) {
+        boolean hostAddress =
+                !new InetSocketAddress(config.address(), 0).getAddress().isLoopbackAddress();
+        return config.direction() == ListenerConfig.Direction.EGRESS && hostAddress
+                ? new LocalPeersOnly(initializer, LocalPeersOnly.hostAddresses())
+                : initializer;
     }
 }
