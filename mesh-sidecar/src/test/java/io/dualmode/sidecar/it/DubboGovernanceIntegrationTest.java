@@ -31,10 +31,11 @@ import org.apache.dubbo.config.ServiceConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.apache.dubbo.rpc.RpcException;
 import org.apache.dubbo.rpc.model.FrameworkModel;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Timeout;
  * Dubbo error responses the consumer throws as an {@link RpcException} carrying our message.
  */
 @Timeout(120)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DubboGovernanceIntegrationTest {
     private static final String SERVICE = "providers:" + Echo.class.getName() + ":1.0.0:";
     private final List<DubboBootstrap> bootstraps = new ArrayList<>();
@@ -58,17 +60,14 @@ class DubboGovernanceIntegrationTest {
         String echo(String text);
     }
 
+    /** One sidecar and one set of Dubbo applications for the class (a Dubbo bootstrap takes seconds). */
     @BeforeAll
-    static void loopbackOnly() {
+    void start() throws IOException {
         String[] nics = new File("/sys/class/net").list();
         String ignored = Arrays.stream(nics == null ? new String[0] : nics)
                 .filter(n -> !n.equals("lo"))
                 .collect(Collectors.joining(","));
         System.setProperty("dubbo.network.interface.ignored", ignored);
-    }
-
-    @BeforeEach
-    void start() throws IOException {
         Endpoint v1 = new Endpoint("127.0.0.1", provider("v1"), 1, Map.of("version", "1"));
         Endpoint v2 = new Endpoint("127.0.0.1", provider("v2"), 1, Map.of("version", "2"));
         ListenerConfig out = ListenerConfig.builder()
@@ -97,7 +96,13 @@ class DubboGovernanceIntegrationTest {
                 "dm-gov-ingress", sidecar.listenerAddress("ingress-dubbo").getPort());
     }
 
+    /** Each test starts without rules. */
     @AfterEach
+    void dropRules() {
+        assertThat(sidecar.governance().replaceAll(List.of())).isNull();
+    }
+
+    @AfterAll
     void stop() {
         bootstraps.forEach(DubboBootstrap::destroy);
         models.forEach(FrameworkModel::destroy);
