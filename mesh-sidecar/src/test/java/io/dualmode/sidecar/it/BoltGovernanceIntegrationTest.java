@@ -157,6 +157,18 @@ class BoltGovernanceIntegrationTest {
     }
 
     @Test
+    void anInjectedDelayHoldsTheCallOnTheEventLoopTimer() throws Exception {
+        apply(
+                RuleKind.FAULT_INJECTION,
+                """
+                {"faults": [{"delay": {"fixedDelayMillis": 300, "percent": 100}}]}""");
+        long t0 = System.nanoTime();
+        assertThat(call("egress", "x")).startsWith("echo:v");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0))
+                .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(300));
+    }
+
+    @Test
     void aNinetyTenSubsetSplitHoldsWithinFivePercentOverTwoThousandCalls() throws Exception {
         apply(
                 RuleKind.ROUTING,
