@@ -32,6 +32,15 @@ public final class GovernanceSnapshot {
         return service == null ? null : policies.get(service);
     }
 
+    /**
+     * The verdict of {@code service}'s rules on one call, {@link Admission#PASS} when none concerns it. The one
+     * entry point of every protocol's proxy (HTTP/1.1, Dubbo, Bolt), so they all decide the same way.
+     */
+    public Admission admit(String service, CallView call, boolean ingress) {
+        ServicePolicy policy = policy(service);
+        return policy == null ? Admission.PASS : policy.admit(call, ingress);
+    }
+
     /** The resources in force, by key, in key order. */
     public List<Resource> resources() {
         return new TreeMap<>(resources).values().stream().toList();

@@ -1,5 +1,6 @@
 package io.dualmode.sidecar.internal.rpc;
 
+import io.dualmode.sidecar.internal.governance.Admission;
 import io.dualmode.sidecar.protocol.Frame;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -13,9 +14,11 @@ final class Call {
     final long originalId;
     final Frame header;
     final long startNanos;
+    final Admission admission;
     ScheduledFuture<?> timer;
 
-    Call(Channel downstream, Frame request, long startNanos) {
+    Call(Channel downstream, Frame request, long startNanos, Admission admission) {
+        this.admission = admission;
         this.downstream = downstream;
         this.originalId = request.requestId();
         int n = Math.min(request.content().readableBytes(), HEADER_COPY);
@@ -26,11 +29,12 @@ final class Call {
     /** How many leading bytes of a request are kept for error replies. */
     static final int HEADER_COPY = 64;
 
-    /** Cancels the timer and frees the header copy. */
-    void finish() {
+    /** Cancels the timer, frees the header copy and ends the call for the circuit breakers. */
+    void finish(boolean failed) {
         if (timer != null) {
             timer.cancel(false);
         }
         header.release();
+        admission.complete(failed);
     }
 }

@@ -2,12 +2,19 @@ package io.dualmode.sidecar.internal.rpc;
 
 import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
+import io.dualmode.sidecar.config.ListenerConfig;
+import io.dualmode.sidecar.config.SidecarErrors;
+import io.dualmode.sidecar.internal.governance.Admission;
+import io.dualmode.sidecar.internal.governance.CallView;
+import io.dualmode.sidecar.internal.governance.GovernanceSnapshot;
+import io.dualmode.sidecar.internal.transport.Router;
 import io.dualmode.sidecar.protocol.ErrorKind;
 import io.dualmode.sidecar.protocol.Frame;
 import io.dualmode.sidecar.protocol.ProtocolPlugin;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,18 +23,40 @@ import org.slf4j.LoggerFactory;
  * The downstream side of an RPC connection: answers heartbeats itself, routes each call by its routing key to a
  * cluster, and hands it to the event loop's shared upstream connection to the chosen host. Calls that cannot be
  * routed get the protocol's error reply; one-way calls get nothing.
+ *
+ * <p>Governance: each call goes through the same {@link GovernanceSnapshot#admit} as HTTP/1.1, keyed on the registry
+ * service name (or, for a request that names none, the listener's cluster without its {@code inbound|} prefix). A
+ * rejected call gets the protocol's error reply carrying the rule's message; an admitted one is delayed, sent to a
+ * host of the chosen subset, and held to the rule's timeout. The handler is its own {@link CallView} for the call
+ * being admitted (one connection, one event loop), so admitting allocates nothing here. The caller identity is not
+ * read: Dubbo carries attachments in the Hessian body after the arguments and the Bolt header map is read only for
+ * routing, so {@link #header} answers null and access control for RPC sees an unknown caller (policies for
+ * {@code "*"} and the default action apply).
  */
-final class RpcProxyHandler extends ChannelInboundHandlerAdapter {
+final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements CallView {
     private static final Logger log = LoggerFactory.getLogger(RpcProxyHandler.class);
 
     private final ProtocolPlugin plugin;
     private final RpcContext context;
     private final Function<ChannelHandlerContext, UpstreamPool> pools;
+    private final boolean ingress;
+    private Frame admitting;
 
     RpcProxyHandler(ProtocolPlugin plugin, RpcContext context, Function<ChannelHandlerContext, UpstreamPool> pools) {
         this.plugin = plugin;
         this.context = context;
         this.pools = pools;
+        this.ingress = context.listener().config().direction() == ListenerConfig.Direction.INGRESS;
+    }
+
+    @Override
+    public String method() {
+        return admitting.routingKey().method();
+    }
+
+    @Override
+    public String header(String lowerCaseName) {
+        return null;
     }
 
     @Override
@@ -56,20 +85,72 @@ final class RpcProxyHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, request, "dualmode sidecar: no route for service " + service);
             return;
         }
-        UpstreamHost host = cluster.select(null);
+        Admission admission = admit(service, cluster, request);
+        if (admission.rejected()) {
+            reject(ctx, request, kind(admission.error()), admission.status(), admission.message());
+            return;
+        }
+        if (admission.delayMillis() > 0) {
+            ctx.executor()
+                    .schedule(
+                            () -> send(ctx, request, service, cluster, admission),
+                            admission.delayMillis(),
+                            TimeUnit.MILLISECONDS);
+        } else {
+            send(ctx, request, service, cluster, admission);
+        }
+    }
+
+    private void send(ChannelHandlerContext ctx, Frame request, String service, Cluster cluster, Admission admission) {
+        UpstreamHost host = cluster.select(null, admission.subset());
         if (host == null) {
+            admission.complete(false);
             reject(ctx, request, "dualmode sidecar: no healthy upstream for service " + service);
             return;
         }
-        pools.apply(ctx).get(plugin, cluster, host).send(ctx.channel(), request);
+        pools.apply(ctx).get(plugin, cluster, host).send(ctx.channel(), request, admission);
+    }
+
+    /** The governance verdict: one read of the snapshot, nothing allocated when no rule concerns the service. */
+    private Admission admit(String service, Cluster cluster, Frame request) {
+        GovernanceSnapshot governance = context.proxy().governance();
+        String key = service != null ? service : policyKey(cluster.name());
+        if (governance.policy(key) == null) {
+            return Admission.PASS;
+        }
+        admitting = request;
+        try {
+            return governance.admit(key, this, ingress);
+        } finally {
+            admitting = null;
+        }
+    }
+
+    private static String policyKey(String clusterName) {
+        return clusterName.startsWith(Router.INBOUND_PREFIX)
+                ? clusterName.substring(Router.INBOUND_PREFIX.length())
+                : clusterName;
+    }
+
+    /** The protocol-neutral kind of a governance rejection, which each plug-in maps to its own status. */
+    private static ErrorKind kind(SidecarErrors error) {
+        return switch (error) {
+            case ACCESS_DENIED -> ErrorKind.DENIED;
+            case RATE_LIMITED, CIRCUIT_OPEN -> ErrorKind.OVERLOADED;
+            case FAULT_ABORT -> ErrorKind.UPSTREAM_FAILURE;
+            default -> ErrorKind.INTERNAL;
+        };
     }
 
     private void reject(ChannelHandlerContext ctx, Frame request, String message) {
+        reject(ctx, request, ErrorKind.NO_ROUTE, 503, message);
+    }
+
+    private void reject(ChannelHandlerContext ctx, Frame request, ErrorKind kind, int status, String message) {
         log.debug("[{}] {}", ctx.channel().id(), message);
         if (request.expectsResponse()) {
-            context.listener().metrics().localReply(503);
-            ctx.writeAndFlush(
-                    plugin.encodeErrorResponse(request, ErrorKind.NO_ROUTE, message, ctx.alloc()), ctx.voidPromise());
+            context.listener().metrics().localReply(status);
+            ctx.writeAndFlush(plugin.encodeErrorResponse(request, kind, message, ctx.alloc()), ctx.voidPromise());
         }
         request.release();
     }

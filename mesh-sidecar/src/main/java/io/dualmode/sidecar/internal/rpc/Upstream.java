@@ -2,6 +2,7 @@ package io.dualmode.sidecar.internal.rpc;
 
 import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
+import io.dualmode.sidecar.internal.governance.Admission;
 import io.dualmode.sidecar.protocol.ErrorKind;
 import io.dualmode.sidecar.protocol.Frame;
 import io.dualmode.sidecar.protocol.ProtocolPlugin;
@@ -81,18 +82,22 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** Forwards one request; ownership of {@code request} passes to this connection. */
-    void send(Channel downstream, Frame request) {
+    /**
+     * Forwards one request; ownership of {@code request} passes to this connection. {@code admission} is completed
+     * when the call ends (at once for a one-way call); its timeout, when set, bounds the call.
+     */
+    void send(Channel downstream, Frame request, Admission admission) {
         long now = System.nanoTime();
         long id = nextId();
-        if (request.expectsResponse()) {
-            Call call = new Call(downstream, request, now);
+        if (!request.expectsResponse()) {
+            admission.complete(false);
+        } else {
+            Call call = new Call(downstream, request, now, admission);
             calls.put(id, call);
             host.requestStarted();
             cluster.metrics().rqActive.incrementAndGet();
             context.proxy().requestStarted();
-            long timeout =
-                    request.timeoutMillis() > 0 ? request.timeoutMillis() : context.defaultTimeoutMillis(cluster);
+            long timeout = timeoutMillis(request, admission);
             call.timer = channel.eventLoop().schedule(() -> timedOut(id), timeout, TimeUnit.MILLISECONDS);
         }
         plugin.rewriteRequestId(request, id);
@@ -101,6 +106,16 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         } else {
             waiting.add(new Waiting(id, request));
         }
+    }
+
+    /** The caller's timeout, the governance rule's or the cluster's: the shortest of the first two that are set. */
+    private long timeoutMillis(Frame request, Admission admission) {
+        long rule = admission.timeoutMillis();
+        long asked = request.timeoutMillis();
+        if (asked > 0) {
+            return rule > 0 ? Math.min(asked, rule) : asked;
+        }
+        return rule > 0 ? rule : context.defaultTimeoutMillis(cluster);
     }
 
     private long nextId() {
@@ -150,7 +165,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
             response.release();
             return;
         }
-        done(call);
+        done(call, !response.isSuccess());
         cluster.metrics().response(response.isSuccess() ? 200 : 500, call.startNanos);
         plugin.rewriteRequestId(response, call.originalId);
         if (call.downstream.isActive()) {
@@ -171,8 +186,8 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         closeIfDrained();
     }
 
-    private void done(Call call) {
-        call.finish();
+    private void done(Call call, boolean failed) {
+        call.finish(failed);
         host.requestFinished();
         cluster.metrics().rqActive.decrementAndGet();
         context.proxy().requestFinished();
@@ -185,7 +200,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
             down.writeAndFlush(
                     plugin.encodeErrorResponse(call.header, kind, message, down.alloc()), down.voidPromise());
         }
-        done(call);
+        done(call, true);
     }
 
     /** Stops taking calls; closes once the calls in flight are answered. */
