@@ -55,6 +55,9 @@ final class SofaInteropIntegrationTest {
 
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Longer than the sidecar's switch overlap (its default, 2 s): the old path has left the consumer's list. */
+    private static final Duration PAST_OVERLAP = Duration.ofSeconds(3);
+
     private static final Pattern REPLY = Pattern.compile("provider=(\\S+) instance=(\\S+) mode=(\\S+) caller=(\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SERVICE = "io.dualmode.examples.sofa.api.Greeter";
@@ -235,12 +238,20 @@ final class SofaInteropIntegrationTest {
             });
             await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerSdk, "sdk", false, true));
 
-            // The mesh consumer's sidecar switches to SDK: it hands the application the real providers, and back.
-            // Not under load: SOFARPC replaces its whole provider list at once and connects to the new addresses in
-            // the background, so calls in between fail (RPC-020020009) — see docs/starter-sofa.md.
-            consumerSidecar.switchTo("sdk");
+            // The mesh consumer's sidecar switches to SDK: it hands the application the real providers, and back —
+            // under load, no call failing. SOFARPC drops a removed address at once and connects to new ones in the
+            // background, so the agent switches make-before-break: it first hands the application the union of its
+            // egress and the real providers, and the new list alone once the overlap (2 s by default) is over. The
+            // load goes on past the overlap's end, when the old path leaves the list.
+            underLoad(() -> {
+                consumerSidecar.switchTo("sdk");
+                Thread.sleep(PAST_OVERLAP.toMillis());
+            });
             await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerMesh, "mesh", false, true));
-            consumerSidecar.switchTo("mesh");
+            underLoad(() -> {
+                consumerSidecar.switchTo("mesh");
+                Thread.sleep(PAST_OVERLAP.toMillis());
+            });
             await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerMesh, "mesh", true, true));
         } finally {
             providerSidecar.switchTo("mesh");
