@@ -64,8 +64,8 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         Payloads payloads = new Payloads(RegistryServer.newObjectMapper());
         this.upstream = new Upstream(b.upstream, b.upstreamProperties);
         this.connections = new ConnectionManager(payloads);
-        this.publications = new Publications(upstream, b.dataPlane, b.mode::get);
         this.subscriptions = new Subscriptions(upstream, b.dataPlane, connections, payloads, b.mode::get);
+        this.publications = new Publications(upstream, b.dataPlane, b.mode::get, subscriptions::overlapping);
         ConfigRelay config = new ConfigRelay(upstream, connections, payloads);
         connections.onClose(c -> {
             publications.connectionClosed(c.id());
@@ -164,13 +164,19 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
     @Override
     public void modeChanged(Mode previous, Mode current) {
         executor.execute(() -> {
-            try {
-                publications.republishAll();
-            } catch (RuntimeException e) {
-                log.warn("SIDECAR-0204: republishing after the switch to {} failed", current.wireName(), e);
-            }
-            subscriptions.switched(settings.switchOverlap, timer);
+            // Make-before-break: both modes' addresses to the subscribers and upstream, the new mode's alone once the
+            // overlap is over (republished off the timer's thread).
+            subscriptions.switched(settings.switchOverlap, timer, () -> executor.execute(() -> republish(current)));
+            republish(current);
         });
+    }
+
+    private void republish(Mode current) {
+        try {
+            publications.republishAll();
+        } catch (RuntimeException e) {
+            log.warn("SIDECAR-0204: republishing after the switch to {} failed", current.wireName(), e);
+        }
     }
 
     /** Whether a switch's overlap is running: subscribers are handed both modes' addresses. */

@@ -134,9 +134,10 @@ final class Subscriptions {
     /**
      * After a mode switch: pushes every subscriber the union of both modes' lists and, {@code overlap} later (on
      * {@code timer}'s thread, never an event loop), the current mode's list alone. A zero overlap pushes the current
-     * list at once. A later switch cancels the pending end and starts its own overlap.
+     * list at once. A later switch cancels the pending end and starts its own overlap. {@code ended} runs (on the
+     * timer's thread) when an overlap ends.
      */
-    void switched(Duration overlap, ScheduledExecutorService timer) {
+    void switched(Duration overlap, ScheduledExecutorService timer, Runnable ended) {
         synchronized (pushLock) {
             long switchNo = ++switches;
             if (overlapEnd != null) {
@@ -146,19 +147,28 @@ final class Subscriptions {
             overlapping = !overlap.isZero();
             repushAllLocked();
             if (overlapping) {
-                overlapEnd = timer.schedule(() -> endOverlap(switchNo), overlap.toNanos(), TimeUnit.NANOSECONDS);
+                overlapEnd = timer.schedule(
+                        () -> {
+                            if (endOverlap(switchNo)) {
+                                ended.run();
+                            }
+                        },
+                        overlap.toNanos(),
+                        TimeUnit.NANOSECONDS);
             }
         }
     }
 
-    private void endOverlap(long switchNo) {
+    /** Ends the overlap of switch {@code switchNo} unless a later switch replaced it; whether it ended it. */
+    private boolean endOverlap(long switchNo) {
         synchronized (pushLock) {
             if (switchNo != switches || !overlapping) {
-                return;
+                return false;
             }
             overlapping = false;
             overlapEnd = null;
             repushAllLocked();
+            return true;
         }
     }
 

@@ -116,7 +116,7 @@ class MeshAgentSwitchOverlapIntegrationTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(res.statusCode()).as(a + ": " + res.body()).isEqualTo(200);
-            assertThat(res.body()).startsWith("provider GET /orders/1");
+            assertThat(res.body()).contains(" GET /orders/1");
         }
     }
 
@@ -175,5 +175,43 @@ class MeshAgentSwitchOverlapIntegrationTest {
         assertThat(latest()).containsExactly(egress);
         assertThat(agent.switchOverlapping()).isFalse();
         callsSucceedThrough(Set.of(egress));
+    }
+
+    @Test
+    void aProviderSwitchPublishesBothAddressesFirstAndTheNewOneAloneAfterTheOverlap() throws Exception {
+        Backend billing = new Backend("billing", "127.0.0.2");
+        closeables.add(billing::close);
+        NamingService providerApp = naming(agent.localAddress());
+        Instance self = new Instance();
+        self.setIp(billing.host());
+        self.setPort(billing.port());
+        self.setMetadata(Map.of("dualmode.protocol", "http"));
+        providerApp.registerInstance("billing", self);
+        String own = billing.host() + ":" + billing.port();
+        await().atMost(Duration.ofSeconds(10)).until(() -> upstream("billing").size() == 1);
+        String ingress = upstream("billing").keySet().iterator().next();
+        assertThat(ingress).isNotEqualTo(own);
+
+        long switched = System.nanoTime();
+        sidecar.mode().set(Mode.SDK);
+        // Both are published during the overlap, each with its own mode …
+        await().atMost(Duration.ofSeconds(10)).until(() -> upstream("billing").size() == 2);
+        assertThat(upstream("billing")).containsEntry(ingress, "mesh").containsEntry(own, "sdk");
+        callsSucceedThrough(Set.of(ingress, own));
+        // … the application's own address alone once it is over.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> upstream("billing").keySet().equals(Set.of(own)));
+        assertThat(Duration.ofNanos(System.nanoTime() - switched)).isGreaterThanOrEqualTo(OVERLAP.minusMillis(200));
+        assertThat(agent.published().values())
+                .allSatisfy(list -> assertThat(list).hasSize(1));
+    }
+
+    /** The registry's instances of {@code service}, {@code ip:port} to {@code dualmode.mode}. */
+    private Map<String, String> upstream(String service) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        registry.naming()
+                .instances(new io.dualmode.registry.naming.ServiceKey(null, null, service))
+                .forEach(i -> out.put(i.ip() + ":" + i.port(), i.metadata().get("dualmode.mode")));
+        return out;
     }
 }
