@@ -131,10 +131,11 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         settings.mode.addListener(this);
         executor.execute(this::warmUpstream);
         log.info(
-                "local registry endpoint on {} (gRPC {}), relaying to {}",
+                "local registry endpoint on {} (gRPC {}), relaying to {}; mode switch overlap {} ms",
                 localAddress(),
                 grpc.port(),
-                settings.upstream);
+                settings.upstream,
+                settings.switchOverlap.toMillis());
         return this;
     }
 

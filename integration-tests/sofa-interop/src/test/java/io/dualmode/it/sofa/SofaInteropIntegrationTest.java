@@ -239,8 +239,8 @@ final class SofaInteropIntegrationTest {
             await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerSdk, "sdk", false, true));
 
             // The mesh consumer's sidecar switches to SDK: it hands the application the real providers, and back —
-            // under load, no call failing. SOFARPC drops a removed address at once and connects to new ones in the
-            // background, so the agent switches make-before-break: it first hands the application the union of its
+            // under load, no call failing. SOFARPC replaces its address list before it has connected the new addresses,
+            // so the agent switches make-before-break: it first hands the application the union of its
             // egress and the real providers, and the new list alone once the overlap (2 s by default) is over. The
             // load goes on past the overlap's end, when the old path leaves the list.
             underLoad(() -> {
