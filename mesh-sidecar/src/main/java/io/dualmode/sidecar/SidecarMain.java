@@ -8,6 +8,7 @@ import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.SidecarConfig;
 import io.dualmode.sidecar.config.SidecarException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -81,6 +82,14 @@ public final class SidecarMain implements Callable<Integer> {
     int registryLocalPort;
 
     @Option(
+            names = "--registry-switch-overlap",
+            defaultValue = "${env:DUALMODE_SIDECAR_REGISTRY_SWITCH_OVERLAP:-2s}",
+            description = "After a mode switch, how long the application is handed both the old and the new provider"
+                    + " addresses before the new ones alone (make-before-break), 0s to 60s"
+                    + " (env DUALMODE_SIDECAR_REGISTRY_SWITCH_OVERLAP, default ${DEFAULT-VALUE}).")
+    String registrySwitchOverlap;
+
+    @Option(
             names = "--control-plane",
             defaultValue = "${env:DUALMODE_SIDECAR_CONTROL_PLANE}",
             description = "The control plane's push stream, e.g. ws://platform:8080/api/v1/push"
@@ -112,6 +121,7 @@ public final class SidecarMain implements Callable<Integer> {
         try {
             cfg = ConfigLoader.load(config, overrides());
             cfg = withControlPlane(cfg);
+            switchOverlap();
             if (initial == null) {
                 throw io.dualmode.sidecar.config.SidecarErrors.CONFIG_INVALID.exception(
                         "--mode must be mesh or sdk, got " + mode);
@@ -164,8 +174,23 @@ public final class SidecarMain implements Callable<Integer> {
                         .orElse("127.0.0.1");
         return MeshAgent.builder(registry, new SidecarDataPlane(sidecar, ingressHost), sidecar.mode())
                 .localPort(registryLocalPort)
+                .switchOverlap(switchOverlap())
                 .build()
                 .start();
+    }
+
+    /** The parsed {@code --registry-switch-overlap} (default 2 s); {@code SIDECAR-0003} out of 0..60 s. */
+    Duration switchOverlap() {
+        if (registrySwitchOverlap == null || registrySwitchOverlap.isBlank()) {
+            return MeshAgent.DEFAULT_SWITCH_OVERLAP;
+        }
+        Duration d = Durations.parse(registrySwitchOverlap.trim());
+        if (d.isNegative() || d.compareTo(Duration.ofSeconds(MeshAgent.MAX_OVERLAP_SECONDS)) > 0) {
+            throw io.dualmode.sidecar.config.SidecarErrors.CONFIG_INVALID.exception(
+                    "--registry-switch-overlap must be between 0s and " + MeshAgent.MAX_OVERLAP_SECONDS + "s, got "
+                            + registrySwitchOverlap);
+        }
+        return d;
     }
 
     /** Applies the control-plane flags over the YAML's {@code controlPlane} keys, validating the result. */

@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,11 +36,18 @@ import reactor.netty.http.server.HttpServer;
  * The sidecar's registry agent. The application's framework is pointed at {@link #localAddress()} as its Nacos server;
  * the agent relays to the real registry ({@code upstream}), publishing the sidecar's ingress for the application in
  * mesh mode and its real address in SDK mode, and answering subscriptions with the sidecar's egress in mesh mode and
- * the real providers in SDK mode. A mode switch re-publishes and re-pushes everything, with no restart.
+ * the real providers in SDK mode. A mode switch re-publishes and re-pushes everything, with no restart, make-before-break:
+ * subscribers are handed both modes' addresses for {@link Builder#switchOverlap(Duration)}, then the new mode's alone.
  */
 public final class MeshAgent implements AutoCloseable, ModeListener {
 
     private static final Logger log = LoggerFactory.getLogger(MeshAgent.class);
+
+    /** The default {@link Builder#switchOverlap(Duration)}. */
+    public static final Duration DEFAULT_SWITCH_OVERLAP = Duration.ofSeconds(2);
+
+    /** The largest {@link Builder#switchOverlap(Duration)}, in seconds. */
+    public static final long MAX_OVERLAP_SECONDS = 60;
 
     private final Builder settings;
     private final Upstream upstream;
@@ -47,6 +56,7 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
     private final ConnectionManager connections;
     private final GrpcFrontend grpc;
     private final ExecutorService executor;
+    private final ScheduledExecutorService timer;
     private DisposableServer http;
 
     private MeshAgent(Builder b) {
@@ -54,8 +64,8 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         Payloads payloads = new Payloads(RegistryServer.newObjectMapper());
         this.upstream = new Upstream(b.upstream, b.upstreamProperties);
         this.connections = new ConnectionManager(payloads);
-        this.publications = new Publications(upstream, b.dataPlane, b.mode::get);
         this.subscriptions = new Subscriptions(upstream, b.dataPlane, connections, payloads, b.mode::get);
+        this.publications = new Publications(upstream, b.dataPlane, b.mode::get, subscriptions::overlapping);
         ConfigRelay config = new ConfigRelay(upstream, connections, payloads);
         connections.onClose(c -> {
             publications.connectionClosed(c.id());
@@ -68,6 +78,11 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
             Thread t = new Thread(r, "dualmode-agent-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dualmode-agent-switch");
             t.setDaemon(true);
             return t;
         });
@@ -116,10 +131,11 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         settings.mode.addListener(this);
         executor.execute(this::warmUpstream);
         log.info(
-                "local registry endpoint on {} (gRPC {}), relaying to {}",
+                "local registry endpoint on {} (gRPC {}), relaying to {}; mode switch overlap {} ms",
                 localAddress(),
                 grpc.port(),
-                settings.upstream);
+                settings.upstream,
+                settings.switchOverlap.toMillis());
         return this;
     }
 
@@ -149,13 +165,24 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
     @Override
     public void modeChanged(Mode previous, Mode current) {
         executor.execute(() -> {
-            try {
-                publications.republishAll();
-            } catch (RuntimeException e) {
-                log.warn("SIDECAR-0204: republishing after the switch to {} failed", current.wireName(), e);
-            }
-            subscriptions.repushAll();
+            // Make-before-break: both modes' addresses to the subscribers and upstream, the new mode's alone once the
+            // overlap is over (republished off the timer's thread).
+            subscriptions.switched(settings.switchOverlap, timer, () -> executor.execute(() -> republish(current)));
+            republish(current);
         });
+    }
+
+    private void republish(Mode current) {
+        try {
+            publications.republishAll();
+        } catch (RuntimeException e) {
+            log.warn("SIDECAR-0204: republishing after the switch to {} failed", current.wireName(), e);
+        }
+    }
+
+    /** Whether a switch's overlap is running: subscribers are handed both modes' addresses. */
+    public boolean switchOverlapping() {
+        return subscriptions.overlapping();
     }
 
     /** What is published upstream for the application now, by service. */
@@ -180,6 +207,8 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
             http.disposeNow(Duration.ofSeconds(3));
         }
         grpc.close();
+        subscriptions.close();
+        timer.shutdownNow();
         upstream.close();
         executor.shutdownNow();
     }
@@ -193,6 +222,7 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         private int localPort = 8848;
         private Properties upstreamProperties = new Properties();
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
+        private Duration switchOverlap = DEFAULT_SWITCH_OVERLAP;
 
         private Builder(String upstream, DataPlane dataPlane, ModeSwitch mode) {
             this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -221,6 +251,21 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         /** Where the agent's meters go. */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * How long after a mode switch subscribers are handed both modes' addresses (the old ones they are connected
+         * to and the new ones) before the new ones alone: make-before-break for frameworks that drop a removed
+         * address at once. {@code 0} pushes the new list at once. Default 2 s; at most {@value #MAX_OVERLAP_SECONDS} s.
+         */
+        public Builder switchOverlap(Duration overlap) {
+            Objects.requireNonNull(overlap, "overlap");
+            if (overlap.isNegative() || overlap.compareTo(Duration.ofSeconds(MAX_OVERLAP_SECONDS)) > 0) {
+                throw new IllegalArgumentException("SIDECAR-0205: the switch overlap must be between 0 and "
+                        + MAX_OVERLAP_SECONDS + "s, got " + overlap);
+            }
+            this.switchOverlap = overlap;
             return this;
         }
 

@@ -8,14 +8,20 @@ import io.dualmode.sidecar.Mode;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * What the application registered through the sidecar, and what is published for it upstream: its real address in SDK
  * mode, the sidecar's ingress in mesh mode (with ingress routed to the application).
+ *
+ * <p>During a mode switch's overlap both are published (the new mode's first), so consumers connect to the new
+ * address before the old one leaves their lists; once the overlap is over, the new one alone.
  */
 final class Publications {
 
@@ -23,11 +29,13 @@ final class Publications {
     private final Upstream upstream;
     private final DataPlane dataPlane;
     private final Supplier<Mode> mode;
+    private final BooleanSupplier overlapping;
 
-    Publications(Upstream upstream, DataPlane dataPlane, Supplier<Mode> mode) {
+    Publications(Upstream upstream, DataPlane dataPlane, Supplier<Mode> mode, BooleanSupplier overlapping) {
         this.upstream = upstream;
         this.dataPlane = dataPlane;
         this.mode = mode;
+        this.overlapping = overlapping;
     }
 
     /** The connection's instance set for {@code key} (empty removes it), then republishes the service. */
@@ -64,7 +72,8 @@ final class Publications {
     /** The instances published upstream now, by service. */
     Map<ServiceKey, List<Instance>> published() {
         Map<ServiceKey, List<Instance>> out = new HashMap<>();
-        byService.forEach((k, v) -> out.put(k, view(k, all(v))));
+        Mode m = mode.get();
+        byService.forEach((k, v) -> out.put(k, view(k, all(v), m)));
         return out;
     }
 
@@ -77,7 +86,17 @@ final class Publications {
                 byService.remove(key);
                 return;
             }
-            List<Instance> view = view(key, local);
+            Mode m = mode.get();
+            List<Instance> view = view(key, local, m);
+            if (overlapping.getAsBoolean()) {
+                Set<String> seen = new HashSet<>();
+                view.forEach(i -> seen.add(i.ip() + ":" + i.port()));
+                for (Instance i : view(key, local, m == Mode.SDK ? Mode.MESH : Mode.SDK)) {
+                    if (seen.add(i.ip() + ":" + i.port())) {
+                        view.add(i);
+                    }
+                }
+            }
             if (view.size() == 1) {
                 naming.registerInstance(key.name(), key.group(), Upstream.toNacos(view.get(0)));
             } else {
@@ -91,8 +110,7 @@ final class Publications {
         }
     }
 
-    private List<Instance> view(ServiceKey key, List<Instance> local) {
-        Mode m = mode.get();
+    private List<Instance> view(ServiceKey key, List<Instance> local, Mode m) {
         List<Instance> out = new ArrayList<>(local.size());
         for (Instance i : local) {
             String protocol = Protocols.of(i.metadata());

@@ -19,10 +19,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * The application's subscriptions, relayed: the sidecar subscribes upstream once per (namespace, service, clusters),
  * feeds the real list to the proxy's cluster, and answers the application with the real list in SDK mode or with its
  * own egress address in mesh mode — on subscribe, on every upstream change and on every mode switch.
+ *
+ * <p>A mode switch is make-before-break: for the switch's overlap the application is pushed the union of both modes'
+ * lists (the new mode's first), so a framework that drops a removed address at once (SOFARPC) keeps the connected old
+ * address until it has connected to the new ones; when the overlap ends it is pushed the new mode's list alone. The
+ * sidecar serves both paths meanwhile. A switch during an overlap restarts it; only the last switch's timer ends it.
  */
 final class Subscriptions {
 
@@ -64,6 +73,13 @@ final class Subscriptions {
     private final ObjectMapper json;
     private final Supplier<Mode> mode;
 
+    /** Guards {@link #overlapping}, {@link #switches} and the pushes, so a union is never pushed after the end. */
+    private final Object pushLock = new Object();
+
+    private volatile boolean overlapping;
+    private long switches;
+    private ScheduledFuture<?> overlapEnd;
+
     Subscriptions(
             Upstream upstream,
             DataPlane dataPlane,
@@ -83,7 +99,7 @@ final class Subscriptions {
         Key key = new Key(service, clusters == null ? "" : clusters);
         Upstreamed sub = subscriptions.computeIfAbsent(key, this::subscribeUpstream);
         sub.subscribers.add(connectionId);
-        return view(key, sub.latest);
+        return pushed(key, sub.latest);
     }
 
     /** Unsubscribes the connection. */
@@ -94,7 +110,7 @@ final class Subscriptions {
         }
     }
 
-    /** A one-off query, rewritten for the current mode. */
+    /** A one-off query, rewritten for the current mode (both modes during a switch's overlap, as pushed). */
     ServiceInfo query(ServiceKey service, String clusters, boolean healthyOnly) {
         try {
             var list = upstream.naming(service.namespace())
@@ -104,7 +120,7 @@ final class Subscriptions {
                 all = Upstream.fromNacos(upstream.naming(service.namespace())
                         .getAllInstances(service.name(), service.group(), clusterList(clusters), false));
             }
-            return view(new Key(service, clusters == null ? "" : clusters), all);
+            return pushed(new Key(service, clusters == null ? "" : clusters), all);
         } catch (NacosException e) {
             throw new InvalidRequestException(e.getErrCode(), "the registry failed " + service + ": " + e.getErrMsg());
         }
@@ -115,9 +131,70 @@ final class Subscriptions {
         subscriptions.values().forEach(s -> s.subscribers.remove(connectionId));
     }
 
-    /** Pushes every subscriber its list again, for the current mode. */
+    /**
+     * After a mode switch: pushes every subscriber the union of both modes' lists and, {@code overlap} later (on
+     * {@code timer}'s thread, never an event loop), the current mode's list alone. A zero overlap pushes the current
+     * list at once. A later switch cancels the pending end and starts its own overlap. {@code ended} runs (on the
+     * timer's thread) when an overlap ends.
+     */
+    void switched(Duration overlap, ScheduledExecutorService timer, Runnable ended) {
+        synchronized (pushLock) {
+            long switchNo = ++switches;
+            if (overlapEnd != null) {
+                overlapEnd.cancel(false);
+                overlapEnd = null;
+            }
+            overlapping = !overlap.isZero();
+            repushAllLocked();
+            if (overlapping) {
+                overlapEnd = timer.schedule(
+                        () -> {
+                            if (endOverlap(switchNo)) {
+                                ended.run();
+                            }
+                        },
+                        overlap.toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** Ends the overlap of switch {@code switchNo} unless a later switch replaced it; whether it ended it. */
+    private boolean endOverlap(long switchNo) {
+        synchronized (pushLock) {
+            if (switchNo != switches || !overlapping) {
+                return false;
+            }
+            overlapping = false;
+            overlapEnd = null;
+            repushAllLocked();
+            return true;
+        }
+    }
+
+    /** Whether a switch's overlap is running (subscribers are handed both modes' lists). */
+    boolean overlapping() {
+        return overlapping;
+    }
+
+    /** Pushes every subscriber its list again, for the current mode (or both, during an overlap). */
     void repushAll() {
-        subscriptions.values().forEach(s -> pushLocal(s, view(s.key, s.latest)));
+        synchronized (pushLock) {
+            repushAllLocked();
+        }
+    }
+
+    private void repushAllLocked() {
+        subscriptions.values().forEach(s -> pushLocal(s, pushed(s.key, s.latest)));
+    }
+
+    /** Cancels a pending end of overlap. */
+    void close() {
+        synchronized (pushLock) {
+            if (overlapEnd != null) {
+                overlapEnd.cancel(false);
+            }
+        }
     }
 
     /** How many upstream subscriptions are held. */
@@ -143,7 +220,9 @@ final class Subscriptions {
     private void changed(Upstreamed sub, List<Instance> instances) {
         sub.latest = List.copyOf(instances);
         feed(sub);
-        pushLocal(sub, view(sub.key, sub.latest));
+        synchronized (pushLock) {
+            pushLocal(sub, pushed(sub.key, sub.latest));
+        }
     }
 
     private void feed(Upstreamed sub) {
@@ -156,8 +235,27 @@ final class Subscriptions {
         dataPlane.updateUpstream(sub.key.service().name(), Protocols.of(sub.latest), endpoints);
     }
 
-    private ServiceInfo view(Key key, List<Instance> real) {
-        if (mode.get() == Mode.SDK) {
+    /** What subscribers are handed now: the current mode's view, or during an overlap both modes' (current first). */
+    private ServiceInfo pushed(Key key, List<Instance> real) {
+        Mode current = mode.get();
+        ServiceInfo now = view(key, real, current);
+        if (!overlapping) {
+            return now;
+        }
+        ServiceInfo other = view(key, real, current == Mode.SDK ? Mode.MESH : Mode.SDK);
+        List<Instance> union = new ArrayList<>(now.hosts());
+        Set<String> seen = new HashSet<>();
+        union.forEach(i -> seen.add(i.ip() + ":" + i.port()));
+        for (Instance i : other.hosts()) {
+            if (seen.add(i.ip() + ":" + i.port())) {
+                union.add(i);
+            }
+        }
+        return ServiceInfo.of(key.service(), key.clusters(), union, false);
+    }
+
+    private ServiceInfo view(Key key, List<Instance> real, Mode m) {
+        if (m == Mode.SDK) {
             return ServiceInfo.of(key.service(), key.clusters(), real, false);
         }
         Instance first = real.stream()

@@ -55,6 +55,11 @@ final class SofaInteropIntegrationTest {
 
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Longer than the sidecar's switch overlap (its default, 2 s): the old path has left the consumer's list. */
+    private static final Duration PAST_OVERLAP = Duration.ofSeconds(3);
+    /** Threads calling through the mesh consumer alone during its own switch, besides the one calling both. */
+    private static final int MESH_CALLERS = 4;
+
     private static final Pattern REPLY = Pattern.compile("provider=(\\S+) instance=(\\S+) mode=(\\S+) caller=(\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SERVICE = "io.dualmode.examples.sofa.api.Greeter";
@@ -235,12 +240,24 @@ final class SofaInteropIntegrationTest {
             });
             await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerSdk, "sdk", false, true));
 
-            // The mesh consumer's sidecar switches to SDK: it hands the application the real providers, and back.
-            // Not under load: SOFARPC replaces its whole provider list at once and connects to the new addresses in
-            // the background, so calls in between fail (RPC-020020009) — see docs/starter-sofa.md.
-            consumerSidecar.switchTo("sdk");
+            // The mesh consumer's sidecar switches to SDK: it hands the application the real providers, and back —
+            // under load, no call failing. SOFARPC replaces its address list before it has connected the new addresses,
+            // so the agent switches make-before-break: it first hands the application the union of its
+            // egress and the real providers, and the new list alone once the overlap (2 s by default) is over. The
+            // load goes on past the overlap's end, when the old path leaves the list.
+            underLoad(
+                    () -> {
+                        consumerSidecar.switchTo("sdk");
+                        Thread.sleep(PAST_OVERLAP.toMillis());
+                    },
+                    MESH_CALLERS);
             await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerMesh, "mesh", false, true));
-            consumerSidecar.switchTo("mesh");
+            underLoad(
+                    () -> {
+                        consumerSidecar.switchTo("mesh");
+                        Thread.sleep(PAST_OVERLAP.toMillis());
+                    },
+                    MESH_CALLERS);
             await().atMost(WAIT).untilAsserted(() -> matrixRow(consumerMesh, "mesh", true, true));
         } finally {
             providerSidecar.switchTo("mesh");
@@ -253,33 +270,47 @@ final class SofaInteropIntegrationTest {
      * address pushes and reconnections happen then), and asserts that no call failed.
      */
     private static void underLoad(ThrowingRunnable change) throws Exception {
+        underLoad(change, 0);
+    }
+
+    /**
+     * As {@link #underLoad(ThrowingRunnable)}, with {@code meshCallers} more threads calling through the mesh consumer
+     * alone, back to back, so that a short window without a connected provider is hit.
+     */
+    private static void underLoad(ThrowingRunnable change, int meshCallers) throws Exception {
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
         List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Thread load = new Thread(
-                () -> {
-                    while (running.get()) {
-                        for (BootApp consumer : List.of(consumerSdk, consumerMesh)) {
-                            HttpResponse<String> r = consumer.get("/call?name=load");
-                            if (r.statusCode() == 200) {
-                                ok.incrementAndGet();
-                            } else {
-                                failed.incrementAndGet();
-                                failures.add(consumer.name() + ": " + r.body());
+        List<Thread> load = new java.util.ArrayList<>();
+        for (int t = 0; t <= meshCallers; t++) {
+            List<BootApp> targets = t == 0 ? List.of(consumerSdk, consumerMesh) : List.of(consumerMesh);
+            load.add(new Thread(
+                    () -> {
+                        while (running.get()) {
+                            for (BootApp consumer : targets) {
+                                HttpResponse<String> r = consumer.get("/call?name=load");
+                                if (r.statusCode() == 200) {
+                                    ok.incrementAndGet();
+                                } else {
+                                    failed.incrementAndGet();
+                                    failures.add(consumer.name() + ": " + r.body());
+                                }
                             }
                         }
-                    }
-                },
-                "sofa-interop-load");
-        load.start();
+                    },
+                    "sofa-interop-load-" + t));
+        }
+        load.forEach(Thread::start);
         try {
             change.run();
             int after = ok.get() + failed.get() + 200;
             await().atMost(WAIT).until(() -> ok.get() + failed.get() >= after);
         } finally {
             running.set(false);
-            load.join(Duration.ofSeconds(30).toMillis());
+            for (Thread t : load) {
+                t.join(Duration.ofSeconds(30).toMillis());
+            }
         }
         assertThat(failures).as("calls failed during the switch").isEmpty();
     }
