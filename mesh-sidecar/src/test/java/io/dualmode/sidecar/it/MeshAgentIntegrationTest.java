@@ -3,8 +3,6 @@ package io.dualmode.sidecar.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.alibaba.nacos.api.NacosFactory;
-import com.alibaba.nacos.api.PropertyKeyConst;
 import com.alibaba.nacos.api.naming.NamingService;
 import com.alibaba.nacos.api.naming.listener.NamingEvent;
 import com.alibaba.nacos.api.naming.pojo.Instance;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,16 +89,7 @@ class MeshAgentIntegrationTest {
     }
 
     private NamingService naming(String serverAddr) throws Exception {
-        Properties p = new Properties();
-        p.setProperty(PropertyKeyConst.SERVER_ADDR, serverAddr);
-        p.setProperty("namingLoadCacheAtStart", "false");
-        // the app through the agent waits for the agent's own upstream call: 3 s (the default) is short on a loaded CI
-        // machine
-        p.setProperty("namingRequestTimeout", "10000");
-        p.setProperty("JM.SNAPSHOT.PATH", System.getProperty("java.io.tmpdir") + "/dualmode-it-" + System.nanoTime());
-        NamingService n = NacosFactory.createNamingService(p);
-        closeables.add(n::shutDown);
-        return n;
+        return SidecarFixture.naming(serverAddr, closeables);
     }
 
     @AfterEach

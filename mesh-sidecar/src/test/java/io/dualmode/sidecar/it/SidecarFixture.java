@@ -1,5 +1,8 @@
 package io.dualmode.sidecar.it;
 
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.naming.NamingService;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.AdminConfig;
@@ -9,6 +12,7 @@ import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.SidecarConfig;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 
 /** Small helpers to configure sidecars in tests: everything on loopback, every port 0. */
 final class SidecarFixture {
@@ -47,5 +51,21 @@ final class SidecarFixture {
     static AdminConfig admin() {
         return ConfigLoader.parse("admin: {address: 127.0.0.1, port: 0}", "test")
                 .admin();
+    }
+
+    /**
+     * A nacos-client naming client of an application at {@code serverAddr} (an agent's local endpoint), closed with
+     * the test through {@code closeables}. Its request timeout is 10 s: a call through the agent waits for the agent's
+     * own upstream call, and nacos-client's default 3 s is short on a loaded CI machine.
+     */
+    static NamingService naming(String serverAddr, List<AutoCloseable> closeables) throws Exception {
+        Properties p = new Properties();
+        p.setProperty(PropertyKeyConst.SERVER_ADDR, serverAddr);
+        p.setProperty("namingLoadCacheAtStart", "false");
+        p.setProperty("namingRequestTimeout", "10000");
+        p.setProperty("JM.SNAPSHOT.PATH", System.getProperty("java.io.tmpdir") + "/dualmode-it-" + System.nanoTime());
+        NamingService n = NacosFactory.createNamingService(p);
+        closeables.add(n::shutDown);
+        return n;
     }
 }
