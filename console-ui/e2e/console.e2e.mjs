@@ -200,7 +200,11 @@ test('a second version, then history with who and when, and rollback to version 
 test('the audit log shows the rollback, filtered by action', async () => {
   await menu('Audit log');
   await label('Action').fill('rule.rollback');
+  // the unfiltered log (create, update, rollback) is on screen until the filtered answer arrives and renders
+  const filtered = page.waitForResponse((r) => r.url().includes('/api/v1/audit') && r.url().includes('action=rule.rollback'));
   await page.getByRole('button', { name: 'Filter' }).click();
+  await filtered;
+  await page.waitForFunction(() => document.querySelectorAll('.ant-table-row').length === 1, null, WAIT);
   const row = page.locator('.ant-table-row').filter({ hasText: `rule:routing/${RULE}` });
   await row.waitFor(WAIT);
   assert.equal(await page.locator('.ant-table-row').count(), 1);
