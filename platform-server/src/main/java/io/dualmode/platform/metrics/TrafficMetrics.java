@@ -1,0 +1,16 @@
+package io.dualmode.platform.metrics;
+
+import java.time.Duration;
+
+/**
+ * Live traffic as the connected sidecars report it on their push streams. Only traffic that passes through a sidecar
+ * is seen: calls between two SDK-mode instances never are.
+ */
+public interface TrafficMetrics {
+
+    /**
+     * What one sidecar's ingress served in the last {@code window}: the calls the instances behind it received while in
+     * mesh mode. Empty counts (not null) when the sidecar reported nothing in that window.
+     */
+    NodeTraffic ingress(String nodeId, Duration window);
+}
