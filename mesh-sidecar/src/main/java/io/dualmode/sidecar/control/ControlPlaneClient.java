@@ -3,6 +3,7 @@ package io.dualmode.sidecar.control;
 import io.dualmode.governance.push.DiscoveryRequest;
 import io.dualmode.governance.push.DiscoveryResponse;
 import io.dualmode.governance.push.ErrorDetail;
+import io.dualmode.governance.push.LoadReport;
 import io.dualmode.governance.push.PushCodec;
 import io.dualmode.governance.push.PushMessage;
 import io.dualmode.governance.push.Resource;
@@ -222,6 +223,14 @@ public final class ControlPlaneClient implements AutoCloseable {
                     out,
                     encode(new DiscoveryRequest(
                             nodeId, node.get(), List.of(), List.of(), Map.of(), null, null, governance.digest())));
+        }
+    }
+
+    /** Sends a load report in a request that neither ACKs nor subscribes; does nothing while disconnected. */
+    public void report(LoadReport report) {
+        Sinks.Many<String> out = stream;
+        if (connected && !closed && out != null) {
+            send(out, encode(new DiscoveryRequest(nodeId, null, null, null, null, null, null, null, report)));
         }
     }
 
