@@ -165,5 +165,14 @@ final class PushStream {
                 lastAckAt);
     }
 
+    synchronized String nodeId() {
+        return nodeId;
+    }
+
+    /** The application the sidecar fronts, as it reports in {@code node.application}. */
+    synchronized String application() {
+        return node.get("application");
+    }
+
     private record Delta(Map<ResourceKey, Long> versions, List<ResourceKey> removed) {}
 }
