@@ -49,6 +49,8 @@ public final class Sidecar implements AutoCloseable {
 
     private final AtomicReference<SidecarConfig> config;
     private final SidecarMetrics metrics = new SidecarMetrics();
+    private final io.dualmode.sidecar.internal.metrics.TrafficReporter traffic =
+            new io.dualmode.sidecar.internal.metrics.TrafficReporter(metrics);
     private final ModeSwitch mode;
     private final io.dualmode.sidecar.internal.rpc.RouteTable rpcRoutes =
             new io.dualmode.sidecar.internal.rpc.RouteTable();
@@ -112,6 +114,7 @@ public final class Sidecar implements AutoCloseable {
         ready = true;
         if (c.controlPlane().enabled()) {
             controlPlane = ControlPlanes.client(this, c).start();
+            reportTraffic(controlPlane, c.controlPlane().reportInterval());
         }
         log.info(
                 "sidecar ready {} ms after JVM start: listeners {}, admin {}, native transport {}",
@@ -120,6 +123,28 @@ public final class Sidecar implements AutoCloseable {
                 adminAddress(),
                 transport.nativeTransport());
         return this;
+    }
+
+    /**
+     * Every {@code interval}, sends the traffic since the previous report on the push stream; what happens while the
+     * stream is down is dropped, so each report covers one interval.
+     */
+    private void reportTraffic(ControlPlaneClient client, Duration interval) {
+        long millis = interval.toMillis();
+        timers.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        io.dualmode.governance.push.LoadReport report = traffic.next();
+                        if (report != null && client.connected()) {
+                            client.report(report);
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("load report failed: {}", e.toString());
+                    }
+                },
+                millis,
+                millis,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Starts the admin endpoint on its own thread, so its start-up overlaps binding the listeners. */
@@ -179,6 +204,10 @@ public final class Sidecar implements AutoCloseable {
     public synchronized InetSocketAddress addListener(ListenerConfig listener) {
         if (!listeners.containsKey(listener.name())) {
             bind(listener);
+            ControlPlaneClient cp = controlPlane;
+            if (cp != null && listener.direction() == ListenerConfig.Direction.INGRESS) {
+                cp.reportNode(); // the control plane links instances to this sidecar by its ingress addresses
+            }
         }
         return listenerAddress(listener.name());
     }

@@ -110,6 +110,13 @@ public final class SidecarMain implements Callable<Integer> {
                     + " (env DUALMODE_SIDECAR_STATE_DIR; YAML controlPlane.stateDir).")
     Path stateDir;
 
+    @Option(
+            names = "--control-plane-report-interval",
+            defaultValue = "${env:DUALMODE_SIDECAR_CONTROL_PLANE_REPORT_INTERVAL}",
+            description = "How often traffic counts are reported to the control plane, e.g. 5s"
+                    + " (env DUALMODE_SIDECAR_CONTROL_PLANE_REPORT_INTERVAL; YAML controlPlane.reportInterval).")
+    String reportInterval;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SidecarMain()).execute(args));
     }
@@ -195,11 +202,13 @@ public final class SidecarMain implements Callable<Integer> {
 
     /** Applies the control-plane flags over the YAML's {@code controlPlane} keys, validating the result. */
     SidecarConfig withControlPlane(SidecarConfig cfg) {
-        if (controlPlane == null && controlPlaneToken == null && stateDir == null) {
+        if (controlPlane == null && controlPlaneToken == null && stateDir == null && reportInterval == null) {
             return cfg;
         }
         return cfg.toBuilder()
-                .controlPlane(cfg.controlPlane().with(controlPlane, controlPlaneToken, stateDir))
+                .controlPlane(cfg.controlPlane()
+                        .with(controlPlane, controlPlaneToken, stateDir)
+                        .withReportInterval(reportInterval == null ? null : Durations.parse(reportInterval.trim())))
                 .build();
     }
 

@@ -20,7 +20,9 @@ class SidecarMainControlPlaneTest {
                         "--control-plane-token",
                         "flag-token",
                         "--state-dir",
-                        "/tmp/dualmode-state");
+                        "/tmp/dualmode-state",
+                        "--control-plane-report-interval",
+                        "750ms");
         SidecarConfig yaml = ConfigLoader.parse(
                 "controlPlane: {url: ws://yaml/api/v1/push, token: yaml-token, subscribe: [a]}", "test");
         SidecarConfig c = main.withControlPlane(yaml);
@@ -28,5 +30,6 @@ class SidecarMainControlPlaneTest {
         assertThat(c.controlPlane().token()).isEqualTo("flag-token");
         assertThat(c.controlPlane().stateDir()).isEqualTo(Path.of("/tmp/dualmode-state"));
         assertThat(c.controlPlane().subscribe()).containsExactly("a");
+        assertThat(c.controlPlane().reportInterval()).isEqualTo(java.time.Duration.ofMillis(750));
     }
 }

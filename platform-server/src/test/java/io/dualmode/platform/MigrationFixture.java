@@ -78,7 +78,9 @@ final class MigrationFixture {
 
     static String controlPlaneYaml(String pushUrl, String token, Path stateDir, String nodeId) {
         return "controlPlane: {url: " + pushUrl + ", token: " + token + ", stateDir: " + stateDir + ", nodeId: '"
-                + nodeId + "', reconnectDelay: 100ms, subscribe: [orders]}\n";
+                + nodeId + "', reconnectDelay: 100ms, reportInterval: 200ms, subscribe: [orders]}\n"
+                // Every failed call must reach the provider, so the consumer neither ejects nor retries.
+                + "clusterDefaults: {name: defaults, outlier: {consecutiveFailures: 0}, retry: {maxRetries: 0}}\n";
     }
 
     static Sidecar sidecar(String controlPlane, Mode mode) {

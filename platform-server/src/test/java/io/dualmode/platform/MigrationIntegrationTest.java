@@ -70,12 +70,31 @@ class MigrationIntegrationTest {
     }
 
     @AfterEach
-    void stopLoad() throws Exception {
+    void stopLoadAndReturnEveryProviderToSdk() throws Exception {
         if (load != null) {
             load.close();
             load = null;
         }
         providers.forEach(p -> p.failing().set(false));
+        for (Map<String, Object> plan : admin.getList("/api/v1/migrations")) {
+            if (List.of("pending", "running", "paused").contains(plan.get("state"))) {
+                admin.post("/api/v1/migrations/" + plan.get("id") + "/rollback", Map.of());
+            }
+        }
+        await().atMost(SETTLE).until(() -> admin.getList("/api/v1/migrations").stream()
+                .noneMatch(plan ->
+                        List.of("pending", "running", "paused", "rolling_back").contains(plan.get("state"))));
+        for (MigrationFixture.Provider p : providers) {
+            if (p.sidecar().mode().get() != Mode.SDK) {
+                admin.put(
+                        "/api/v1/inventory/instances/" + registeredAddress(p.host()) + "/mode",
+                        "{\"mode\":\"sdk\"}",
+                        null);
+            }
+        }
+        await().atMost(SETTLE)
+                .until(() -> providers.stream().allMatch(p -> p.sidecar().mode().get() == Mode.SDK));
+        await().atMost(SETTLE).until(() -> sidecarsLinked() == 5);
     }
 
     @AfterAll
@@ -132,6 +151,43 @@ class MigrationIntegrationTest {
         assertThat(admin.getList("/api/v1/audit?actor=migration:" + id))
                 .extracting(e -> e.get("action"))
                 .contains("instance.mode");
+    }
+
+    @Test
+    void anInjectedErrorRateRollsThePlanBackAutomaticallyWithNoCallFailedByTheMigration() throws Exception {
+        MigrationFixture.Provider broken = providers.get(2);
+        broken.failing().set(true);
+        load = new Load();
+        await().atMost(SETTLE).until(() -> load.ok.get() > 20 && load.injected.get() > 5);
+
+        Map<String, Object> plan = create(
+                """
+                {"name": "orders to mesh, watched", "service": "orders", "targetMode": "mesh",
+                 "selector": {"percentage": 100}, "batchSize": 2, "pauseSeconds": 4,
+                 "thresholds": {"maxErrorRate": 0.05, "minRequests": 20}, "onBreach": "rollback"}
+                """);
+        String id = (String) plan.get("id");
+        assertThat(instancesOf(plan))
+                .containsExactly(providers.stream()
+                        .map(MigrationFixture.Provider::address)
+                        .toArray(String[]::new));
+
+        // Batch 1 (.21, .22) is healthy and done; batch 2 moves .23, whose errors now pass its sidecar: rollback.
+        Map<String, Object> back = awaitState(id, "rolled_back");
+        assertThat((String) back.get("reason"))
+                .startsWith("rolled back automatically: error rate")
+                .contains("above the threshold 5.0%");
+        assertThat(batchStates(back)).containsExactly("rolled_back", "rolled_back", "pending");
+        providers.forEach(p -> assertThat(p.sidecar().mode().get()).isEqualTo(Mode.SDK));
+        assertThat(admin.getList("/api/v1/audit?actor=migration:" + id))
+                .as("the last provider was never switched")
+                .noneMatch(e -> ("instance/" + providers.get(4).nodeId()).equals(e.get("resource")));
+        await().atMost(SETTLE).untilAsserted(() -> assertThat(registeredModes()).containsOnly("sdk"));
+        long after = load.ok.get();
+        await().atMost(SETTLE).until(() -> load.ok.get() > after + 50);
+
+        assertThat(load.injected.get()).isPositive();
+        assertThat(load.failures).as("calls failed by the migration itself").isEmpty();
     }
 
     @Test

@@ -35,7 +35,9 @@ public enum ViolationCode {
     /** A push protocol message that cannot be read. */
     MALFORMED_PUSH_MESSAGE("GOV-0101"),
     /** A push resource the receiver could not apply; carried in a NACK. */
-    RESOURCE_REJECTED("GOV-0102");
+    RESOURCE_REJECTED("GOV-0102"),
+    /** A sidecar's load report that is not well-formed ({@code LoadReport#problems()}); it is dropped whole. */
+    MALFORMED_LOAD_REPORT("GOV-0103");
 
     private final String code;
 

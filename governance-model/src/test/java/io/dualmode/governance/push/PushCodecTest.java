@@ -86,6 +86,50 @@ class PushCodecTest {
     }
 
     @Test
+    void aLoadReportRoundTripsAndIsAbsentFromRequestsWithoutOne() {
+        LoadReport report = new LoadReport(
+                500,
+                List.of(new LoadReport.Entry(
+                        LoadReport.EGRESS,
+                        "payments",
+                        3,
+                        1,
+                        List.of(0L, 1L, 2L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L))));
+        DiscoveryRequest request =
+                new DiscoveryRequest("web@127.0.0.1:1", null, null, null, null, null, null, "sha256:00", report);
+
+        DiscoveryRequest read = (DiscoveryRequest) PushCodec.decode(PushCodec.encode(request));
+
+        assertThat(read).isEqualTo(request);
+        assertThat(read.report().problems()).isEmpty();
+        assertThat(read.isAck()).isFalse();
+        DiscoveryRequest plain = new DiscoveryRequest("n", null, null, null, null, "n-1", null, "sha256:00");
+        assertThat(new String(PushCodec.encode(plain), StandardCharsets.UTF_8)).doesNotContain("report");
+        assertThat(((DiscoveryRequest) PushCodec.decode(PushCodec.encode(plain))).report())
+                .isNull();
+    }
+
+    @Test
+    void aLoadReportNamesEachProblemWithItsPath() {
+        LoadReport bad = new LoadReport(
+                0,
+                List.of(
+                        new LoadReport.Entry("sideways", " ", -1, 0, List.of(1L)),
+                        new LoadReport.Entry(LoadReport.INGRESS, "orders", 2, 3, null)));
+
+        assertThat(bad.problems())
+                .containsExactly(
+                        "intervalMillis: must be positive, got 0",
+                        "entries[0].direction: must be ingress or egress, got sideways",
+                        "entries[0].service: must not be blank",
+                        "entries[0].requests: must not be negative, got -1",
+                        "entries[0].errors: must be between 0 and requests -1, got 0",
+                        "entries[0].latencyBuckets: 13 counts expected, got 1",
+                        "entries[1].errors: must be between 0 and requests 2, got 3",
+                        "entries[1].latencyBuckets: 13 counts expected, got 0");
+    }
+
+    @Test
     void ignoresUnknownFieldsButRejectsUnknownTypesAndGarbage() {
         byte[] newer = "{\"type\":\"request\",\"nodeId\":\"n\",\"fromTheFuture\":1}".getBytes(StandardCharsets.UTF_8);
         assertThat(((DiscoveryRequest) PushCodec.decode(newer)).nodeId()).isEqualTo("n");

@@ -35,6 +35,7 @@ final class ConfigValidator {
             }
         }
         positive("controlPlane.reconnectDelay", cp.reconnectDelay());
+        positive("controlPlane.reportInterval", cp.reportInterval());
         if (cp.stateDir() != null
                 && java.nio.file.Files.exists(cp.stateDir())
                 && !java.nio.file.Files.isDirectory(cp.stateDir())) {

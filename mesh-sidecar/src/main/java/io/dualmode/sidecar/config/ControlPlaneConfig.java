@@ -19,6 +19,7 @@ import java.util.List;
  *   nodeId: orders@10.0.0.5
  *   subscribe: [payments]      # services called; the local services are always subscribed
  *   reconnectDelay: 1s
+ *   reportInterval: 5s         # how often traffic counts are reported on the stream
  * }</pre>
  *
  * @param url the push stream ({@code ws://} or {@code wss://}); null means no control plane
@@ -27,13 +28,31 @@ import java.util.List;
  * @param nodeId the sidecar's identity on the stream; defaults to the first local service name and the host name
  * @param subscribe services whose rules this sidecar needs besides its local services
  * @param reconnectDelay the first wait before reconnecting; it doubles up to 30 s while the control plane is away
+ * @param reportInterval how often the traffic seen since the previous report is sent on the stream (default 5 s); an
+ *     interval without traffic sends nothing
  */
 public record ControlPlaneConfig(
-        URI url, String token, Path stateDir, String nodeId, List<String> subscribe, Duration reconnectDelay) {
+        URI url,
+        String token,
+        Path stateDir,
+        String nodeId,
+        List<String> subscribe,
+        Duration reconnectDelay,
+        Duration reportInterval) {
+
+    /** The report interval when none is configured. */
+    public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(5);
 
     public ControlPlaneConfig {
         subscribe = subscribe == null ? List.of() : List.copyOf(subscribe);
         reconnectDelay = reconnectDelay == null ? Duration.ofSeconds(1) : reconnectDelay;
+        reportInterval = reportInterval == null ? DEFAULT_REPORT_INTERVAL : reportInterval;
+    }
+
+    /** A configuration with the default report interval. */
+    public ControlPlaneConfig(
+            URI url, String token, Path stateDir, String nodeId, List<String> subscribe, Duration reconnectDelay) {
+        this(url, token, stateDir, nodeId, subscribe, reconnectDelay, null);
     }
 
     @JsonCreator
@@ -43,14 +62,16 @@ public record ControlPlaneConfig(
             @JsonProperty("stateDir") String stateDir,
             @JsonProperty("nodeId") String nodeId,
             @JsonProperty("subscribe") List<String> subscribe,
-            @JsonProperty("reconnectDelay") Duration reconnectDelay) {
+            @JsonProperty("reconnectDelay") Duration reconnectDelay,
+            @JsonProperty("reportInterval") Duration reportInterval) {
         return new ControlPlaneConfig(
                 url == null ? null : parseUrl(url),
                 token,
                 stateDir == null ? null : Path.of(stateDir),
                 nodeId,
                 subscribe,
-                reconnectDelay);
+                reconnectDelay,
+                reportInterval);
     }
 
     /** No control plane and no saved state. */
@@ -71,7 +92,15 @@ public record ControlPlaneConfig(
                 stateDir == null ? this.stateDir : stateDir,
                 nodeId,
                 subscribe,
-                reconnectDelay);
+                reconnectDelay,
+                reportInterval);
+    }
+
+    /** This configuration with {@code reportInterval} when it is not null (a command-line flag wins over YAML). */
+    public ControlPlaneConfig withReportInterval(Duration reportInterval) {
+        return reportInterval == null
+                ? this
+                : new ControlPlaneConfig(url, token, stateDir, nodeId, subscribe, reconnectDelay, reportInterval);
     }
 
     static URI parseUrl(String url) {

@@ -3,6 +3,7 @@ package io.dualmode.sidecar.control;
 import io.dualmode.governance.push.DiscoveryRequest;
 import io.dualmode.governance.push.DiscoveryResponse;
 import io.dualmode.governance.push.ErrorDetail;
+import io.dualmode.governance.push.LoadReport;
 import io.dualmode.governance.push.ModeDirective;
 import io.dualmode.governance.push.PushCodec;
 import io.dualmode.governance.push.PushMessage;
@@ -323,6 +324,14 @@ public final class ControlPlaneClient implements AutoCloseable {
     /** The version of the last mode directive applied, 0 when none was. */
     public long modeVersion() {
         return modeVersion;
+    }
+
+    /** Sends a load report in a request that neither ACKs nor subscribes; does nothing while disconnected. */
+    public void report(LoadReport report) {
+        Sinks.Many<String> out = stream;
+        if (connected && !closed && out != null) {
+            send(out, encode(new DiscoveryRequest(nodeId, null, null, null, null, null, null, null, report)));
+        }
     }
 
     private void save() {

@@ -21,6 +21,7 @@ class ControlPlaneConfigTest {
                   nodeId: orders-1
                   subscribe: [payments]
                   reconnectDelay: 250ms
+                  reportInterval: 2s
                 governance: {rateLimit: false, callerHeader: X-Caller}
                 """,
                 "test");
@@ -29,6 +30,7 @@ class ControlPlaneConfigTest {
         assertThat(c.controlPlane().stateDir()).isEqualTo(Path.of("/var/lib/dualmode-sidecar"));
         assertThat(c.controlPlane().subscribe()).containsExactly("payments");
         assertThat(c.controlPlane().reconnectDelay()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.controlPlane().reportInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.governance().rateLimit()).isFalse();
         assertThat(c.governance().routing()).isTrue();
         assertThat(c.governance().callerHeader()).isEqualTo("x-caller");
@@ -38,6 +40,7 @@ class ControlPlaneConfigTest {
     void withoutTheKeysThereIsNoControlPlaneAndEveryFilterIsOn() {
         SidecarConfig c = ConfigLoader.parse("workers: 1", "test");
         assertThat(c.controlPlane().enabled()).isFalse();
+        assertThat(c.controlPlane().reportInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.governance()).isEqualTo(GovernanceConfig.defaults());
     }
 
@@ -45,6 +48,13 @@ class ControlPlaneConfigTest {
     void rejectsAUrlThatIsNotAWebSocket() {
         assertThatThrownBy(() -> ConfigLoader.parse("controlPlane: {url: http://platform/push, token: t}", "test"))
                 .hasMessageStartingWith("SIDECAR-0040");
+    }
+
+    @Test
+    void rejectsAReportIntervalThatIsNotPositive() {
+        assertThatThrownBy(() -> ConfigLoader.parse("controlPlane: {reportInterval: 0s}", "test"))
+                .hasMessageStartingWith("SIDECAR-")
+                .hasMessageContaining("controlPlane.reportInterval must be a positive duration");
     }
 
     @Test

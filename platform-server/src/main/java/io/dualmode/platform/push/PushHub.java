@@ -6,6 +6,7 @@ import io.dualmode.governance.push.ModeDirective;
 import io.dualmode.governance.push.Resource;
 import io.dualmode.governance.push.ResourceKey;
 import io.dualmode.governance.validation.GovernanceJson;
+import io.dualmode.platform.metrics.SidecarTraffic;
 import io.dualmode.platform.rules.RuleChange;
 import io.dualmode.platform.rules.RuleChanges;
 import java.time.Duration;
@@ -35,14 +36,16 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
     private static final Logger log = LoggerFactory.getLogger(PushHub.class);
 
     private final RuleChanges changes;
+    private final SidecarTraffic traffic;
     private final Map<ResourceKey, Resource> current = new ConcurrentHashMap<>();
     private final Map<String, PushStream> streams = new ConcurrentHashMap<>();
     private final Map<String, ModeDirective> desiredModes = new ConcurrentHashMap<>();
     private final AtomicLong systemVersion = new AtomicLong();
     private Disposable subscription;
 
-    PushHub(RuleChanges changes) {
+    PushHub(RuleChanges changes, SidecarTraffic traffic) {
         this.changes = changes;
+        this.traffic = traffic;
     }
 
     @Override
@@ -81,6 +84,9 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
             if (!stream.started()) {
                 first(stream, request);
                 return;
+            }
+            if (request.report() != null) {
+                traffic.report(stream.nodeId(), stream.application(), request.report());
             }
             if (request.isAck()) {
                 stream.acked(request.responseNonce());

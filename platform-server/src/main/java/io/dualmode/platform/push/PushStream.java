@@ -184,5 +184,10 @@ final class PushStream {
                 desired == null ? 0 : desired.version());
     }
 
+    /** The application the sidecar fronts, as it reports in {@code node.application}. */
+    synchronized String application() {
+        return node.get("application");
+    }
+
     private record Delta(Map<ResourceKey, Long> versions, List<ResourceKey> removed) {}
 }

@@ -42,7 +42,7 @@ public enum PlatformError {
     INVALID_USER("PLATFORM-0306", HttpStatus.BAD_REQUEST),
     /** The change would leave no admin user. */
     LAST_ADMIN("PLATFORM-0307", HttpStatus.CONFLICT),
-    /** A query parameter of the audit log is invalid. */
+    /** A query parameter of the audit log or the traffic metrics is invalid. */
     INVALID_QUERY("PLATFORM-0401", HttpStatus.BAD_REQUEST),
     /** The embedded registry is disabled, so the platform has no inventory to show. */
     REGISTRY_DISABLED("PLATFORM-0501", HttpStatus.SERVICE_UNAVAILABLE),
@@ -57,7 +57,9 @@ public enum PlatformError {
     /** The plan's state does not allow the action asked for. */
     MIGRATION_STATE("PLATFORM-0605", HttpStatus.CONFLICT),
     /** The instance belongs to a migration plan that is not finished; its mode is the plan's to change. */
-    INSTANCE_IN_MIGRATION("PLATFORM-0606", HttpStatus.CONFLICT);
+    INSTANCE_IN_MIGRATION("PLATFORM-0606", HttpStatus.CONFLICT),
+    /** No sidecar of this node id is connected or reported traffic in the last ten minutes. */
+    NODE_NOT_FOUND("PLATFORM-0701", HttpStatus.NOT_FOUND);
 
     private final String code;
     private final HttpStatus status;

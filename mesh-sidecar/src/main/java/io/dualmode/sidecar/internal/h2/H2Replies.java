@@ -94,4 +94,12 @@ final class H2Replies {
         }
         return sb.toString();
     }
+
+    private static final io.netty.util.AsciiString GRPC_STATUS = io.netty.util.AsciiString.cached("grpc-status");
+
+    /** Whether headers (or trailers) carry a gRPC status other than OK (0). */
+    static boolean isGrpcError(Http2Headers headers) {
+        CharSequence s = headers.get(GRPC_STATUS);
+        return s != null && !(s.length() == 1 && s.charAt(0) == '0');
+    }
 }

@@ -46,6 +46,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
     private boolean responseStarted;
     private boolean done;
     private boolean upstreamFault;
+    private boolean grpcFailed;
     private int status;
     private int attempts;
     private long requestBytes;
@@ -289,6 +290,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
                 responseStarted = true;
                 status = parseStatus(h.headers().status());
             }
+            grpcFailed |= grpc && H2Replies.isGrpcError(h.headers());
             down.write(new DefaultHttp2HeadersFrame(h.headers(), h.isEndStream()));
             endIf(h.isEndStream());
         } else if (msg instanceof Http2DataFrame d) {
@@ -345,7 +347,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
         }
         if (cluster != null) {
             cluster.metrics().rqActive.decrementAndGet();
-            cluster.metrics().response(status, start);
+            cluster.metrics().response(status, upstreamFault || grpcFailed, start);
             releaseHost(upstreamFault || status >= 500);
         }
         if (!clean || !requestEnded) {

@@ -339,6 +339,7 @@ final class Exchange {
             return;
         }
         listener.metrics().localReply(code);
+        cluster.metrics().localReply(code, start);
         log.debug("[{}] local reply {} for service '{}'", down.id(), code, service);
         status = code;
         responseKeepAlive = requestDone;
@@ -348,6 +349,7 @@ final class Exchange {
     }
 
     private void abort() {
+        cluster.metrics().failed(start);
         broken = true;
         hostDone(true);
         end();

@@ -93,6 +93,7 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
         if (admission.rejected()) {
             boolean close = !head.keepAlive || head.hasBody() || head.upgrade;
             head.release();
+            cluster.metrics().localReply(admission.status(), System.nanoTime());
             localReply(admission.status(), admission.error(), admission.message(), close);
             return;
         }

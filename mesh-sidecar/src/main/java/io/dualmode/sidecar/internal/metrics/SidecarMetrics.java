@@ -1,11 +1,13 @@
 package io.dualmode.sidecar.internal.metrics;
 
+import io.dualmode.governance.push.LoadReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +22,7 @@ public final class SidecarMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, ClusterMetrics> clusters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ListenerMetrics> listeners = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TrafficMeter> traffic = new ConcurrentHashMap<>();
 
     /** The registry, for the admin endpoint. */
     public PrometheusMeterRegistry registry() {
@@ -28,7 +31,27 @@ public final class SidecarMetrics {
 
     /** The meters of one cluster, created on first use. */
     public ClusterMetrics cluster(String name) {
-        return clusters.computeIfAbsent(name, n -> new ClusterMetrics(registry, n));
+        return clusters.computeIfAbsent(name, n -> new ClusterMetrics(registry, n, trafficOf(n)));
+    }
+
+    /**
+     * The traffic meter of a cluster: a local service's cluster ({@code inbound|<name>}, see {@code
+     * Router.INBOUND_PREFIX}) counts as ingress of that service, any other as egress to the cluster's service.
+     */
+    private TrafficMeter trafficOf(String cluster) {
+        String inbound = "inbound|";
+        return cluster.startsWith(inbound)
+                ? traffic(LoadReport.INGRESS, cluster.substring(inbound.length()))
+                : traffic(LoadReport.EGRESS, cluster);
+    }
+
+    private TrafficMeter traffic(String direction, String service) {
+        return traffic.computeIfAbsent(direction + "|" + service, k -> new TrafficMeter(direction, service));
+    }
+
+    /** Every traffic meter, for the load reports. */
+    public Collection<TrafficMeter> traffic() {
+        return traffic.values();
     }
 
     /** The meters of one listener, created on first use. */
@@ -49,6 +72,9 @@ public final class SidecarMetrics {
         public final Counter rq5xx;
         public final Counter rq1xx;
         public final Timer rqTime;
+        /** The calls of this cluster in the control plane's load reports. */
+        public final TrafficMeter traffic;
+
         public final Counter connectFail;
         public final Counter reset;
         public final Counter timeout;
@@ -59,7 +85,8 @@ public final class SidecarMetrics {
         public final AtomicInteger cxActive = new AtomicInteger();
         public final AtomicInteger rqActive = new AtomicInteger();
 
-        ClusterMetrics(MeterRegistry r, String cluster) {
+        ClusterMetrics(MeterRegistry r, String cluster, TrafficMeter traffic) {
+            this.traffic = traffic;
             rq1xx = rq(r, cluster, "1xx");
             rq2xx = rq(r, cluster, "2xx");
             rq3xx = rq(r, cluster, "3xx");
@@ -85,8 +112,17 @@ public final class SidecarMetrics {
                     .register(r);
         }
 
-        /** Counts a response by status class and records its time. */
+        /** Counts a response by status class and records its time; 5xx (or no status) is an error. */
         public void response(int status, long startNanos) {
+            response(status, false, startNanos);
+        }
+
+        /**
+         * Counts a response by status class and records its time; {@code failed} marks an error the status does not
+         * show (a gRPC error status, a reset after the response started).
+         */
+        public void response(int status, boolean failed, long startNanos) {
+            traffic.record(failed || status >= 500 || status < 100, startNanos);
             rqTime.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
             switch (status / 100) {
                 case 1 -> rq1xx.increment();
@@ -95,6 +131,16 @@ public final class SidecarMetrics {
                 case 4 -> rq4xx.increment();
                 default -> rq5xx.increment();
             }
+        }
+
+        /** Counts a call of this cluster the sidecar answered itself (5xx is an error) in the load reports. */
+        public void localReply(int status, long startNanos) {
+            traffic.record(status >= 500, startNanos);
+        }
+
+        /** Counts a call of this cluster that failed without a response (reset, timeout) in the load reports. */
+        public void failed(long startNanos) {
+            traffic.record(true, startNanos);
         }
 
         private static Counter rq(MeterRegistry r, String cluster, String codeClass) {

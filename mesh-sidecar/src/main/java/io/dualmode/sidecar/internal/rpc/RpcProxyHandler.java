@@ -87,6 +87,7 @@ final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements Call
         }
         Admission admission = admit(service, cluster, request);
         if (admission.rejected()) {
+            cluster.metrics().localReply(admission.status(), System.nanoTime());
             reject(ctx, request, kind(admission.error()), admission.status(), admission.message());
             return;
         }
@@ -105,6 +106,7 @@ final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements Call
         UpstreamHost host = cluster.select(null, admission.subset());
         if (host == null) {
             admission.complete(false);
+            cluster.metrics().localReply(503, System.nanoTime());
             reject(ctx, request, "dualmode sidecar: no healthy upstream for service " + service);
             return;
         }

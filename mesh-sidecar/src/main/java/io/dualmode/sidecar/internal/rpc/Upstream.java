@@ -200,6 +200,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
             down.writeAndFlush(
                     plugin.encodeErrorResponse(call.header, kind, message, down.alloc()), down.voidPromise());
         }
+        cluster.metrics().failed(call.startNanos);
         done(call, true);
     }
 

@@ -1,0 +1,2 @@
+/** Unit tests of the traffic metrics store on a clock the test moves. */
+package io.dualmode.platform.metrics;
