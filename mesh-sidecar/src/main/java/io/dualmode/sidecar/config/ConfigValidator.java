@@ -48,6 +48,10 @@ final class ConfigValidator {
             throw SidecarErrors.CONFIG_INVALID.exception(
                     "limits.maxHeaderBytes must be at least 256 and limits.maxBodyBytes not negative");
         }
+        if (limits.maxConcurrentStreams() < 1) {
+            throw SidecarErrors.CONFIG_INVALID.exception(
+                    "limits.maxConcurrentStreams must be at least 1, got " + limits.maxConcurrentStreams());
+        }
     }
 
     private static Set<String> clusters(SidecarConfig config) {

@@ -116,6 +116,7 @@ public final class SidecarMetrics {
         public final Counter localReply4xx;
         public final Counter localReply5xx;
         public final Counter protocolError;
+        public final Counter rqRefused;
         public final AtomicInteger cxActive = new AtomicInteger();
 
         ListenerMetrics(MeterRegistry r, String listener) {
@@ -130,6 +131,7 @@ public final class SidecarMetrics {
                     .tag("code_class", "5xx")
                     .register(r);
             protocolError = counter(r, "sidecar.downstream.protocol_error", listener);
+            rqRefused = counter(r, "sidecar.downstream.rq.refused", listener);
             Gauge.builder("sidecar.downstream.cx.active", cxActive, AtomicInteger::get)
                     .tag("listener", listener)
                     .register(r);
