@@ -289,6 +289,9 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
                 responseStarted = true;
                 status = parseStatus(h.headers().status());
             }
+            if (grpc && h.isEndStream()) {
+                grpcStatus(h.headers());
+            }
             down.write(new DefaultHttp2HeadersFrame(h.headers(), h.isEndStream()));
             endIf(h.isEndStream());
         } else if (msg instanceof Http2DataFrame d) {
@@ -298,6 +301,18 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
             upstreamReset(r.errorCode());
         } else {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * A gRPC call's final status (trailers, or a trailers-only response): UNAVAILABLE, INTERNAL and
+     * DEADLINE_EXCEEDED under HTTP 200 count as the upstream failing, like a 5xx.
+     */
+    private void grpcStatus(Http2Headers trailers) {
+        int failure = H2Replies.grpcFailureStatus(trailers.get("grpc-status"));
+        if (failure != 0) {
+            cluster.metrics().grpcFailure(failure);
+            status = failure;
         }
     }
 
