@@ -77,6 +77,11 @@ final class ConfigValidator {
             throw SidecarErrors.MISSING_FIELD.exception(
                     "cluster '" + c.name() + "' hashHeader (lbPolicy CONSISTENT_HASH)");
         }
+        long buffered = c.retry().maxBufferedBody();
+        if (buffered < 0 || buffered > 64L * 1024 * 1024) {
+            throw SidecarErrors.CONFIG_INVALID.exception("cluster '" + c.name()
+                    + "' retry.maxBufferedBody must be between 0 and 67108864 (64 MiB), got " + buffered);
+        }
         for (Endpoint e : c.endpoints()) {
             endpoint(c.name(), e);
         }
