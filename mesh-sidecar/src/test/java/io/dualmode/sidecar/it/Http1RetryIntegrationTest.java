@@ -6,6 +6,10 @@ import static io.dualmode.sidecar.it.SidecarFixture.endpoint;
 import static io.dualmode.sidecar.it.SidecarFixture.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualmode.governance.push.Resource;
+import io.dualmode.governance.push.ResourceKey;
+import io.dualmode.governance.rule.RuleKind;
+import io.dualmode.governance.validation.GovernanceJson;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ListenerConfig.Protocol;
@@ -78,6 +82,21 @@ class Http1RetryIntegrationTest {
         assertThat(send("POST", "/post", random(100)))
                 .isEqualTo("502 SIDECAR-0014: upstream reset before response for service 'orders'\n");
         assertThat(b.hits.get()).isZero();
+    }
+
+    @Test
+    void aPostIsRetriedAfterAResetWhenTheServicesRetryRuleNamesReset() throws Exception {
+        start(Endpoint.of(resetter.host(), resetter.port()));
+        Resource rule = new Resource(
+                new ResourceKey(RuleKind.TIMEOUT_RETRY, "orders"),
+                1,
+                GovernanceJson.mapper()
+                        .readTree("""
+                        {"retry": {"attempts": 1, "retryOn": ["reset"]}}"""));
+        assertThat(sidecar.governance().apply(List.of(rule), List.of())).isNull();
+        byte[] body = random(500);
+        assertThat(send("POST", "/post", body)).isEqualTo("200 b POST /post 500");
+        assertThat(b.lastBody.get()).isEqualTo(body);
     }
 
     @Test
