@@ -49,6 +49,10 @@ final class ConfigValidator {
             throw SidecarErrors.CONFIG_INVALID.exception(
                     "limits.maxHeaderBytes must be at least 256 and limits.maxBodyBytes not negative");
         }
+        if (limits.maxConcurrentStreams() < 1) {
+            throw SidecarErrors.CONFIG_INVALID.exception(
+                    "limits.maxConcurrentStreams must be at least 1, got " + limits.maxConcurrentStreams());
+        }
     }
 
     private static Set<String> clusters(SidecarConfig config) {
@@ -73,6 +77,11 @@ final class ConfigValidator {
                 && (c.hashHeader() == null || c.hashHeader().isBlank())) {
             throw SidecarErrors.MISSING_FIELD.exception(
                     "cluster '" + c.name() + "' hashHeader (lbPolicy CONSISTENT_HASH)");
+        }
+        long buffered = c.retry().maxBufferedBody();
+        if (buffered < 0 || buffered > 64L * 1024 * 1024) {
+            throw SidecarErrors.CONFIG_INVALID.exception("cluster '" + c.name()
+                    + "' retry.maxBufferedBody must be between 0 and 67108864 (64 MiB), got " + buffered);
         }
         for (Endpoint e : c.endpoints()) {
             endpoint(c.name(), e);

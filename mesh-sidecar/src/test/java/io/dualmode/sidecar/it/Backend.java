@@ -18,6 +18,10 @@ final class Backend implements AutoCloseable {
     final AtomicInteger hits = new AtomicInteger();
     final AtomicBoolean healthy = new AtomicBoolean(true);
     final AtomicInteger slowStarted = new AtomicInteger();
+    /** The body of the last request answered by the catch-all route. */
+    final java.util.concurrent.atomic.AtomicReference<byte[]> lastBody =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     private final java.util.Set<io.netty.channel.Channel> connections =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final DisposableServer server;
@@ -43,6 +47,7 @@ final class Backend implements AutoCloseable {
                                 .defaultIfEmpty(new byte[0])
                                 .flatMap(body -> {
                                     hits.incrementAndGet();
+                                    lastBody.set(body);
                                     return s.header("x-backend", name)
                                             .sendString(Mono.just(
                                                     name + " " + q.method() + " " + q.uri() + " " + body.length))

@@ -16,7 +16,6 @@ import io.dualmode.governance.validation.GovernanceJson;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.config.ConfigLoader;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -217,7 +216,7 @@ class BoltGovernanceIntegrationTest {
     }
 
     private static RpcServer server(String name) throws IOException {
-        RpcServer server = new RpcServer("127.0.0.1", freePort(), false);
+        RpcServer server = new RpcServer("127.0.0.1", RpcFixture.freePort(), false);
         server.registerUserProcessor(new AsyncUserProcessor<String>() {
             @Override
             public void handleRequest(BizContext biz, AsyncContext ctx, String request) {
@@ -231,11 +230,5 @@ class BoltGovernanceIntegrationTest {
         });
         server.startup();
         return server;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -16,7 +16,6 @@ import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ListenerConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -112,7 +111,7 @@ class BoltRpcProxyIntegrationTest {
     }
 
     private void startServer(boolean hold) throws IOException {
-        server = new RpcServer("127.0.0.1", freePort(), false);
+        server = new RpcServer("127.0.0.1", RpcFixture.freePort(), false);
         server.addConnectionEventProcessor(ConnectionEventType.CONNECT, (remote, conn) -> {
             upstreamConnections.incrementAndGet();
             connections.add(conn);
@@ -155,11 +154,5 @@ class BoltRpcProxyIntegrationTest {
         client.startup();
         InetSocketAddress a = sidecar.listenerAddress("egress-bolt");
         return "127.0.0.1:" + a.getPort();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

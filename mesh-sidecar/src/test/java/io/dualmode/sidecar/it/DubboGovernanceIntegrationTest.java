@@ -5,32 +5,19 @@ import static io.dualmode.sidecar.it.SidecarFixture.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.dualmode.governance.push.ErrorDetail;
-import io.dualmode.governance.push.Resource;
 import io.dualmode.governance.push.ResourceKey;
 import io.dualmode.governance.rule.RuleKind;
-import io.dualmode.governance.validation.GovernanceJson;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ListenerConfig;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.dubbo.config.ApplicationConfig;
-import org.apache.dubbo.config.ProtocolConfig;
-import org.apache.dubbo.config.ReferenceConfig;
-import org.apache.dubbo.config.RegistryConfig;
-import org.apache.dubbo.config.ServiceConfig;
-import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.apache.dubbo.rpc.RpcException;
-import org.apache.dubbo.rpc.model.FrameworkModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,12 +35,10 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DubboGovernanceIntegrationTest {
     private static final String SERVICE = "providers:" + Echo.class.getName() + ":1.0.0:";
-    private final List<DubboBootstrap> bootstraps = new ArrayList<>();
-    private final List<FrameworkModel> models = new ArrayList<>();
+    private final RpcFixture rpc = new RpcFixture();
     private Sidecar sidecar;
     private Echo egress;
     private Echo ingress;
-    private long version;
 
     /** The service called through the sidecar. */
     public interface Echo {
@@ -104,8 +89,7 @@ class DubboGovernanceIntegrationTest {
 
     @AfterAll
     void stop() {
-        bootstraps.forEach(DubboBootstrap::destroy);
-        models.forEach(FrameworkModel::destroy);
+        rpc.close();
         if (sidecar != null) {
             sidecar.close();
         }
@@ -184,53 +168,14 @@ class DubboGovernanceIntegrationTest {
     }
 
     private void apply(RuleKind kind, String json) {
-        try {
-            JsonNode body = GovernanceJson.mapper().readTree(json);
-            ErrorDetail error = sidecar.governance()
-                    .apply(List.of(new Resource(new ResourceKey(kind, SERVICE), ++version, body)), List.of());
-            assertThat(error).isNull();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        rpc.apply(sidecar, kind, SERVICE, json);
     }
 
     private int provider(String name) throws IOException {
-        int port = freePort();
-        ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
-        protocol.setHost("127.0.0.1");
-        ServiceConfig<Echo> service = new ServiceConfig<>();
-        service.setInterface(Echo.class);
-        service.setVersion("1.0.0");
-        service.setRef(text -> name + ":" + text);
-        bootstrap("dm-gov-provider-" + name).protocol(protocol).service(service).start();
-        return port;
+        return rpc.dubboProvider("dm-gov-provider-" + name, Echo.class, text -> name + ":" + text);
     }
 
     private Echo consumer(String name, int sidecarPort) {
-        ReferenceConfig<Echo> reference = new ReferenceConfig<>();
-        reference.setInterface(Echo.class);
-        reference.setVersion("1.0.0");
-        reference.setUrl("dubbo://127.0.0.1:" + sidecarPort);
-        reference.setTimeout(20_000);
-        reference.setCheck(false);
-        reference.setRetries(0);
-        bootstrap(name).reference(reference).start();
-        return reference.get();
-    }
-
-    private DubboBootstrap bootstrap(String name) {
-        FrameworkModel model = new FrameworkModel();
-        models.add(model);
-        ApplicationConfig app = new ApplicationConfig(name);
-        app.setQosEnable(false);
-        DubboBootstrap b = DubboBootstrap.newInstance(model).application(app).registry(new RegistryConfig("N/A"));
-        bootstraps.add(b);
-        return b;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return rpc.dubboConsumer(name, Echo.class, sidecarPort);
     }
 }

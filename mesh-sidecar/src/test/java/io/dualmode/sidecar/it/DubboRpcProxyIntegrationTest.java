@@ -10,8 +10,6 @@ import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ListenerConfig;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,15 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
-import org.apache.dubbo.config.ApplicationConfig;
-import org.apache.dubbo.config.ProtocolConfig;
-import org.apache.dubbo.config.ReferenceConfig;
-import org.apache.dubbo.config.RegistryConfig;
-import org.apache.dubbo.config.ServiceConfig;
-import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.apache.dubbo.rpc.RpcContext;
 import org.apache.dubbo.rpc.RpcException;
-import org.apache.dubbo.rpc.model.FrameworkModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,8 +28,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class DubboRpcProxyIntegrationTest {
     private static final String SERVICE = "providers:" + Echo.class.getName() + ":1.0.0:";
-    private final List<DubboBootstrap> bootstraps = new ArrayList<>();
-    private final List<FrameworkModel> models = new ArrayList<>();
+    private final RpcFixture rpc = new RpcFixture();
     private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     private java.time.Duration requestTimeout = java.time.Duration.ofSeconds(15);
     private Sidecar sidecar;
@@ -60,8 +50,7 @@ class DubboRpcProxyIntegrationTest {
     @AfterEach
     void stop() {
         release.countDown();
-        bootstraps.forEach(DubboBootstrap::destroy);
-        models.forEach(FrameworkModel::destroy);
+        rpc.close();
         if (sidecar != null) {
             sidecar.close();
         }
@@ -96,19 +85,6 @@ class DubboRpcProxyIntegrationTest {
                 .hasMessageContaining("no healthy upstream");
     }
 
-    private int startProvider() throws IOException {
-        int port = freePort();
-        ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
-        protocol.setHost("127.0.0.1");
-        ServiceConfig<Echo> service = new ServiceConfig<>();
-        service.setInterface(Echo.class);
-        service.setVersion("1.0.0");
-        service.setRef(text ->
-                "echo:" + text + " from " + RpcContext.getServiceContext().getRemoteAddressString());
-        bootstrap("dm-echo-provider").protocol(protocol).service(service).start();
-        return port;
-    }
-
     private String answer(String text) {
         if (text.equals("slow")) {
             try {
@@ -119,28 +95,6 @@ class DubboRpcProxyIntegrationTest {
             }
         }
         return "echo:" + text + " from " + RpcContext.getServiceContext().getRemoteAddressString();
-    }
-
-    private Echo consumer(int sidecarPort) {
-        ReferenceConfig<Echo> reference = new ReferenceConfig<>();
-        reference.setInterface(Echo.class);
-        reference.setVersion("1.0.0");
-        reference.setUrl("dubbo://127.0.0.1:" + sidecarPort);
-        reference.setTimeout(20_000);
-        reference.setCheck(false);
-        reference.setRetries(0);
-        bootstrap("dm-echo-consumer").reference(reference).start();
-        return reference.get();
-    }
-
-    private DubboBootstrap bootstrap(String name) {
-        FrameworkModel model = new FrameworkModel();
-        models.add(model);
-        ApplicationConfig app = new ApplicationConfig(name);
-        app.setQosEnable(false);
-        DubboBootstrap b = DubboBootstrap.newInstance(model).application(app).registry(new RegistryConfig("N/A"));
-        bootstraps.add(b);
-        return b;
     }
 
     private int startSidecar(Endpoint... provider) {
@@ -160,9 +114,15 @@ class DubboRpcProxyIntegrationTest {
         return sidecar.listenerAddress("egress-dubbo").getPort();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private int startProvider() throws IOException {
+        return rpc.dubboProvider(
+                "dm-echo-provider",
+                Echo.class,
+                text -> "echo:" + text + " from "
+                        + RpcContext.getServiceContext().getRemoteAddressString());
+    }
+
+    private Echo consumer(int sidecarPort) {
+        return rpc.dubboConsumer("dm-echo-consumer", Echo.class, sidecarPort);
     }
 }

@@ -3,6 +3,7 @@ package io.dualmode.sidecar.it;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
@@ -14,10 +15,12 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real grpc-java server with a hand-built service {@code test.Echo} over raw bytes (no codegen):
- * unary, server streaming, client streaming, bidi streaming, and a method that never answers.
+ * unary (which can be told to fail with a status), server streaming, client streaming, bidi streaming, and a method
+ * that never answers.
  */
 final class GrpcEcho implements AutoCloseable {
     static final String SERVICE = "test.Echo";
@@ -48,6 +51,11 @@ final class GrpcEcho implements AutoCloseable {
 
     final String name;
     final CountDownLatch hangCancelled = new CountDownLatch(1);
+    /** When set, Unary ends with this status. */
+    final AtomicReference<Status> failing = new AtomicReference<>();
+    /** With {@link #failing}: the status comes in trailers after the echo instead of a trailers-only response. */
+    volatile boolean failAfterMessage;
+
     private final Server server;
 
     GrpcEcho(String name, String host) throws IOException {
@@ -78,10 +86,7 @@ final class GrpcEcho implements AutoCloseable {
 
     private ServerServiceDefinition definition() {
         return ServerServiceDefinition.builder(SERVICE)
-                .addMethod(UNARY, ServerCalls.asyncUnaryCall((req, out) -> {
-                    out.onNext(concat(name + ":", req));
-                    out.onCompleted();
-                }))
+                .addMethod(UNARY, ServerCalls.asyncUnaryCall(this::unary))
                 .addMethod(SERVER_STREAM, ServerCalls.asyncServerStreamingCall((req, out) -> {
                     for (int i = 0; i < req[0]; i++) {
                         out.onNext(new byte[] {(byte) i});
@@ -94,6 +99,19 @@ final class GrpcEcho implements AutoCloseable {
                 .addMethod(HANG, ServerCalls.asyncUnaryCall((req, out) -> ((ServerCallStreamObserver<byte[]>) out)
                         .setOnCancelHandler(hangCancelled::countDown)))
                 .build();
+    }
+
+    /** Echoes, or ends with the status in {@link #failing}: trailers-only, or trailers after the echo. */
+    private void unary(byte[] req, StreamObserver<byte[]> out) {
+        Status status = failing.get();
+        if (status == null || failAfterMessage) {
+            out.onNext(concat(name + ":", req));
+        }
+        if (status == null) {
+            out.onCompleted();
+        } else {
+            out.onError(status.asRuntimeException());
+        }
     }
 
     private StreamObserver<byte[]> sum(StreamObserver<byte[]> out) {

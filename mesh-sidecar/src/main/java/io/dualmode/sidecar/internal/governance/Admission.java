@@ -13,7 +13,7 @@ import java.util.Map;
 public final class Admission {
 
     /** A call no rule concerns. */
-    public static final Admission PASS = new Admission(0, null, null, 0, null, -1, -1, null);
+    public static final Admission PASS = new Admission(0, null, null, 0, null, -1, -1, false, null);
 
     private final int status;
     private final SidecarErrors error;
@@ -22,6 +22,7 @@ public final class Admission {
     private final Map<String, String> subset;
     private final long timeoutMillis;
     private final int retries;
+    private final boolean retryOnReset;
     private final AsyncEntry[] entries;
 
     Admission(
@@ -32,6 +33,7 @@ public final class Admission {
             Map<String, String> subset,
             long timeoutMillis,
             int retries,
+            boolean retryOnReset,
             AsyncEntry[] entries) {
         this.status = status;
         this.error = error;
@@ -40,11 +42,12 @@ public final class Admission {
         this.subset = subset;
         this.timeoutMillis = timeoutMillis;
         this.retries = retries;
+        this.retryOnReset = retryOnReset;
         this.entries = entries;
     }
 
     static Admission reject(int status, SidecarErrors error, String message) {
-        return new Admission(status, error, message, 0, null, -1, -1, null);
+        return new Admission(status, error, message, 0, null, -1, -1, false, null);
     }
 
     /** Whether the call is answered locally instead of forwarded. */
@@ -85,6 +88,14 @@ public final class Admission {
     /** The retries overriding the cluster's, or -1. */
     public int retries() {
         return retries;
+    }
+
+    /**
+     * Whether the service's retry rule names {@code reset}: a request that is not idempotent (a POST) may then be
+     * retried after the upstream reset it before answering, as idempotent ones always may.
+     */
+    public boolean retryOnReset() {
+        return retryOnReset;
     }
 
     /** Ends the call: a failure (5xx, reset, timeout) counts against the circuit breakers. */

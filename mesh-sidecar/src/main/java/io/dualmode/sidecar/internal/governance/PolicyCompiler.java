@@ -16,6 +16,7 @@ import io.dualmode.governance.rule.GovernanceRule;
 import io.dualmode.governance.rule.LimitScope;
 import io.dualmode.governance.rule.RateLimit;
 import io.dualmode.governance.rule.RateLimitRule;
+import io.dualmode.governance.rule.RetryCondition;
 import io.dualmode.governance.rule.Route;
 import io.dualmode.governance.rule.RoutingRule;
 import io.dualmode.governance.rule.TimeoutRetryRule;
@@ -151,6 +152,7 @@ public final class PolicyCompiler {
         private RoutingPolicy routing;
         private long timeoutMillis = -1;
         private int retries = -1;
+        private boolean retryOnReset;
 
         Builder(String service) {
             this.service = service;
@@ -164,6 +166,7 @@ public final class PolicyCompiler {
                 retries = r.retry() == null
                         ? 0
                         : r.retry().attempts() == null ? 0 : r.retry().attempts();
+                retryOnReset = r.retry() != null && r.retry().retryOn().contains(RetryCondition.RESET);
             } else if (rule instanceof RateLimitRule r) {
                 nn(r.limits()).forEach(l -> limits.add(limit(l, flows)));
             } else if (rule instanceof CircuitBreakerRule r) {
@@ -232,7 +235,8 @@ public final class PolicyCompiler {
                     List.copyOf(breakers),
                     routing,
                     timeoutMillis,
-                    retries);
+                    retries,
+                    retryOnReset);
         }
     }
 }

@@ -30,6 +30,7 @@ public final class ServicePolicy {
     private final RoutingPolicy routing;
     private final long timeoutMillis;
     private final int retries;
+    private final boolean retryOnReset;
 
     ServicePolicy(
             String service,
@@ -40,7 +41,8 @@ public final class ServicePolicy {
             List<Guard> breakers,
             RoutingPolicy routing,
             long timeoutMillis,
-            int retries) {
+            int retries,
+            boolean retryOnReset) {
         this.service = service;
         this.switches = switches;
         this.access = access;
@@ -50,6 +52,7 @@ public final class ServicePolicy {
         this.routing = routing;
         this.timeoutMillis = timeoutMillis;
         this.retries = retries;
+        this.retryOnReset = retryOnReset;
     }
 
     /**
@@ -94,7 +97,15 @@ public final class ServicePolicy {
         Map<String, String> subset = routing != null && switches.routing() ? routing.pick(call) : null;
         boolean timeouts = switches.timeoutRetry();
         return new Admission(
-                0, null, null, delay, subset, timeouts ? timeoutMillis : -1, timeouts ? retries : -1, entries);
+                0,
+                null,
+                null,
+                delay,
+                subset,
+                timeouts ? timeoutMillis : -1,
+                timeouts ? retries : -1,
+                timeouts && retryOnReset,
+                entries);
     }
 
     private Fault fault(CallView call) {

@@ -34,22 +34,28 @@ public final class H2Listener extends ChannelInitializer<Channel> {
         listener.proxy().track(ch);
         ch.closeFuture().addListener(f -> listener.metrics().cxActive.decrementAndGet());
         Http2Settings settings = Http2Settings.defaultSettings()
-                .maxConcurrentStreams(1024)
+                .maxConcurrentStreams(listener.limits().maxConcurrentStreams())
                 .maxHeaderListSize(listener.limits().maxHeaderBytes());
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
                 .validateHeaders(true)
                 .build();
+        StreamLimit streamLimit = new StreamLimit(codec, listener.limits().maxConcurrentStreams());
         ch.pipeline()
                 .addLast(new IdleStateHandler(
                         0, 0, listener.limits().idleTimeout().toMillis(), MILLISECONDS))
                 .addLast(new FlushConsolidationHandler(64, true))
                 .addLast(codec)
                 .addLast(new IdleCloser(codec))
+                .addLast(streamLimit)
                 .addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
-                        stream.pipeline().addLast(new H2StreamProxy(listener));
+                        stream.pipeline()
+                                .addLast(
+                                        streamLimit.overLimit()
+                                                ? new StreamLimit.Refuse(listener.metrics())
+                                                : new H2StreamProxy(listener));
                     }
                 }));
     }

@@ -12,11 +12,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -25,16 +27,19 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Multiplexed upstream HTTP/2 connections of one event loop: per upstream address, one connection
  * shared by every stream of the loop that goes there, plus more only when the peer's
- * SETTINGS_MAX_CONCURRENT_STREAMS is reached. A connection that closes or receives GOAWAY takes no
+ * SETTINGS_MAX_CONCURRENT_STREAMS is reached. Streams wait for the peer's first SETTINGS before they
+ * open, so a burst on a new connection never exceeds the peer's limit. A connection that closes or receives GOAWAY takes no
  * new streams (those on it finish there); one idle with no stream for the cluster's idle timeout
  * is closed.
  */
@@ -43,7 +48,7 @@ final class H2Pool {
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final Map<SocketAddress, List<ChannelFuture>> connections = new HashMap<>();
+    private final Map<SocketAddress, List<Connection>> connections = new HashMap<>();
 
     private H2Pool(EventLoop loop, Transport transport) {
         this.loop = loop;
@@ -66,34 +71,60 @@ final class H2Pool {
     /** Opens a stream to {@code host} whose frames go to {@code handler}. */
     Future<Http2StreamChannel> open(UpstreamHost host, Cluster cluster, ChannelHandler handler) {
         Promise<Http2StreamChannel> promise = loop.newPromise();
-        ChannelFuture connection = connection(host, cluster);
-        if (connection.isDone()) {
-            openOn(connection, handler, promise);
-        } else {
-            connection.addListener(f -> openOn(connection, handler, promise));
-        }
+        openWhenReady(connection(host, cluster), host, cluster, handler, promise);
         return promise;
     }
 
-    private void openOn(ChannelFuture connection, ChannelHandler handler, Promise<Http2StreamChannel> promise) {
-        if (!connection.isSuccess()) {
-            promise.tryFailure(connection.cause());
-            return;
+    private void openWhenReady(
+            Connection c,
+            UpstreamHost host,
+            Cluster cluster,
+            ChannelHandler handler,
+            Promise<Http2StreamChannel> promise) {
+        if (c.ready.isDone()) {
+            openOn(c, host, cluster, handler, promise);
+        } else {
+            c.ready.addListener(f -> openOn(c, host, cluster, handler, promise));
         }
-        new Http2StreamChannelBootstrap(connection.channel()).handler(handler).open(promise);
     }
 
-    private ChannelFuture connection(UpstreamHost host, Cluster cluster) {
+    /**
+     * Opens the stream on {@code c} once the peer's SETTINGS are known, or on another connection when the peer's
+     * limit leaves no room on this one (streams that waited for a new connection may be more than it takes).
+     */
+    private void openOn(
+            Connection c,
+            UpstreamHost host,
+            Cluster cluster,
+            ChannelHandler handler,
+            Promise<Http2StreamChannel> promise) {
+        if (!c.ready.isSuccess()) {
+            promise.tryFailure(c.ready.cause());
+        } else if (!c.channel().isActive() || !canOpenStream(c.channel())) {
+            openWhenReady(connection(host, cluster), host, cluster, handler, promise);
+        } else {
+            new Http2StreamChannelBootstrap(c.channel()).handler(handler).open(promise);
+        }
+    }
+
+    /**
+     * A connection to {@code host} that can take one more stream: one still waiting for the peer's SETTINGS (its
+     * limit is not known yet), one under the peer's limit, or a new one.
+     */
+    private Connection connection(UpstreamHost host, Cluster cluster) {
         SocketAddress address = host.address();
-        List<ChannelFuture> list = connections.computeIfAbsent(address, a -> new ArrayList<>(1));
-        for (ChannelFuture existing : list) {
-            if (!existing.isDone() || (existing.channel().isActive() && canOpenStream(existing.channel()))) {
+        List<Connection> list = connections.computeIfAbsent(address, a -> new ArrayList<>(1));
+        for (Connection existing : list) {
+            if (!existing.ready.isDone()
+                    || (existing.ready.isSuccess()
+                            && existing.channel().isActive()
+                            && canOpenStream(existing.channel()))) {
                 return existing;
             }
         }
-        ChannelFuture f = connect(address, cluster);
-        list.add(f);
-        return f;
+        Connection c = connect(address, cluster);
+        list.add(c);
+        return c;
     }
 
     /** Whether the peer's SETTINGS_MAX_CONCURRENT_STREAMS leaves room for one more stream. */
@@ -102,13 +133,14 @@ final class H2Pool {
         return codec != null && codec.connection().local().canOpenStream();
     }
 
-    private ChannelFuture connect(SocketAddress address, Cluster cluster) {
+    private Connection connect(SocketAddress address, Cluster cluster) {
         cluster.metrics().cxTotal.increment();
         long idle = cluster.config().idleTimeout().toMillis();
+        long settingsTimeout = cluster.config().connectTimeout().toMillis();
+        Promise<Channel> ready = loop.newPromise();
         ChannelFuture f = bootstrap
                 .clone()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        cluster.config().connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settingsTimeout)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -119,37 +151,77 @@ final class H2Pool {
                                 .addLast(codec)
                                 .addLast(new H2Listener.IdleCloser(codec))
                                 .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
-                                .addLast(new GoAwayWatcher(address));
+                                .addLast(new PeerWatcher(address, ready));
                     }
                 })
                 .connect(address);
-        f.channel().closeFuture().addListener(x -> forget(address, f));
+        Connection c = new Connection(f, ready);
+        f.addListener(x -> {
+            if (!f.isSuccess()) {
+                ready.tryFailure(f.cause());
+            } else if (!ready.isDone()) {
+                settingsDeadline(f.channel(), ready, settingsTimeout);
+            }
+        });
+        f.channel().closeFuture().addListener(x -> {
+            ready.tryFailure(new ClosedChannelException());
+            forget(address, c);
+        });
         cluster.metrics().cxActive.incrementAndGet();
         f.channel().closeFuture().addListener(x -> cluster.metrics().cxActive.decrementAndGet());
-        return f;
+        return c;
     }
 
-    private void forget(SocketAddress address, ChannelFuture f) {
-        List<ChannelFuture> list = connections.get(address);
+    /** A peer that accepted the connection but sends no SETTINGS within the connect timeout is no HTTP/2 server. */
+    private void settingsDeadline(Channel ch, Promise<Channel> ready, long millis) {
+        ScheduledFuture<?> timer = loop.schedule(
+                () -> {
+                    if (ready.tryFailure(new ConnectTimeoutException(
+                            "no HTTP/2 SETTINGS from " + ch.remoteAddress() + " within " + millis + " ms"))) {
+                        ch.close();
+                    }
+                },
+                millis,
+                TimeUnit.MILLISECONDS);
+        ready.addListener(x -> timer.cancel(false));
+    }
+
+    private void forget(SocketAddress address, Connection c) {
+        List<Connection> list = connections.get(address);
         if (list != null) {
-            list.remove(f);
+            list.remove(c);
         }
     }
 
-    /** Stops new streams from using a connection that received GOAWAY. */
-    private final class GoAwayWatcher extends ChannelInboundHandlerAdapter {
-        private final SocketAddress address;
+    /** An upstream connection and the promise of its peer's first SETTINGS. */
+    private record Connection(ChannelFuture connect, Promise<Channel> ready) {
+        Channel channel() {
+            return connect.channel();
+        }
+    }
 
-        GoAwayWatcher(SocketAddress address) {
+    /**
+     * Completes the readiness of a connection on the peer's first SETTINGS (its stream limit is known from then on:
+     * streams opened before it could overrun the limit and be refused), and stops new streams from using a
+     * connection that received GOAWAY.
+     */
+    private final class PeerWatcher extends ChannelInboundHandlerAdapter {
+        private final SocketAddress address;
+        private final Promise<Channel> ready;
+
+        PeerWatcher(SocketAddress address, Promise<Channel> ready) {
             this.address = address;
+            this.ready = ready;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Http2GoAwayFrame) {
-                List<ChannelFuture> list = connections.get(address);
+            if (msg instanceof Http2SettingsFrame) {
+                ready.trySuccess(ctx.channel());
+            } else if (msg instanceof Http2GoAwayFrame) {
+                List<Connection> list = connections.get(address);
                 if (list != null) {
-                    list.removeIf(f -> f.channel() == ctx.channel());
+                    list.removeIf(c -> c.channel() == ctx.channel());
                 }
             }
             ReferenceCountUtil.release(msg);

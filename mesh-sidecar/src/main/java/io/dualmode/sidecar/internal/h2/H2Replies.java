@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 /** Responses the sidecar writes itself on an HTTP/2 stream, in HTTP or gRPC form. */
 final class H2Replies {
     static final int GRPC_DEADLINE_EXCEEDED = 4;
+    static final int GRPC_INTERNAL = 13;
     static final int GRPC_UNAVAILABLE = 14;
 
     private H2Replies() {}
@@ -20,6 +21,24 @@ final class H2Replies {
     static boolean isGrpc(Http2Headers headers) {
         CharSequence ct = headers.get("content-type");
         return ct != null && ct.toString().startsWith("application/grpc");
+    }
+
+    /**
+     * The HTTP status a gRPC status stands for when it reports the upstream failing (UNAVAILABLE 503, INTERNAL
+     * 500, DEADLINE_EXCEEDED 504), for outlier ejection and the cluster's 5xx count; 0 for OK, application
+     * statuses (NOT_FOUND, INVALID_ARGUMENT, ...), an absent or malformed grpc-status.
+     */
+    static int grpcFailureStatus(CharSequence grpcStatus) {
+        if (grpcStatus == null || grpcStatus.length() == 0 || grpcStatus.length() > 2) {
+            return 0;
+        }
+        String s = grpcStatus.toString();
+        return switch (s) {
+            case "14" -> 503;
+            case "13" -> 500;
+            case "4" -> 504;
+            default -> 0;
+        };
     }
 
     /** The gRPC service of a {@code /pkg.Service/Method} path, or null. */

@@ -291,6 +291,9 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
                 status = parseStatus(h.headers().status());
             }
             grpcFailed |= grpc && H2Replies.isGrpcError(h.headers());
+            if (grpc && h.isEndStream()) {
+                grpcStatus(h.headers());
+            }
             down.write(new DefaultHttp2HeadersFrame(h.headers(), h.isEndStream()));
             endIf(h.isEndStream());
         } else if (msg instanceof Http2DataFrame d) {
@@ -300,6 +303,18 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
             upstreamReset(r.errorCode());
         } else {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * A gRPC call's final status (trailers, or a trailers-only response): UNAVAILABLE, INTERNAL and
+     * DEADLINE_EXCEEDED under HTTP 200 count as the upstream failing, like a 5xx.
+     */
+    private void grpcStatus(Http2Headers trailers) {
+        int failure = H2Replies.grpcFailureStatus(trailers.get("grpc-status"));
+        if (failure != 0) {
+            cluster.metrics().grpcFailure(failure);
+            status = failure;
         }
     }
 

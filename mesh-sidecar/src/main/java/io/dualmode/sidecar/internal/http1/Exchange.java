@@ -32,7 +32,9 @@ final class Exchange {
     private final Cluster cluster;
     private final String service;
     private final boolean keepAliveRequested;
+    /** Whether a reset before the response may be retried: idempotent, or the retry rule names reset. */
     private final boolean retryable;
+
     private final boolean headRequest;
     private final long start = System.nanoTime();
     private final Admission admission;
@@ -40,6 +42,11 @@ final class Exchange {
     private boolean broken;
     private RequestHead head;
     private ArrayDeque<Object> buffered;
+    /** A copy of the request body sent so far, to send again on a retry; null when the body is not kept. */
+    private ByteBuf replay;
+    /** Whether the whole body sent so far is in {@link #replay} (no body, or one within retry.maxBufferedBody). */
+    private boolean replayable;
+
     private long deadline = Long.MAX_VALUE;
     private UpstreamHost host;
     private Channel up;
@@ -67,7 +74,9 @@ final class Exchange {
         this.head = head;
         this.service = head.host;
         this.keepAliveRequested = head.keepAlive;
-        this.retryable = head.idempotent && !head.hasBody() && !head.upgrade;
+        this.retryable = (head.idempotent || admission.retryOnReset()) && !head.upgrade;
+        long maxBuffered = cluster.config().retry().maxBufferedBody();
+        this.replayable = retryable && (head.chunked ? maxBuffered > 0 : head.contentLength <= maxBuffered);
         this.headRequest = head.headMethod;
         this.upgrade = head.upgrade;
         this.requestDone = false;
@@ -131,8 +140,12 @@ final class Exchange {
         ch.pipeline().get(UpstreamHandler.class).bind(this);
         ch.pipeline().get(ResponseScanner.class).expect(headRequest);
         up.write(headBytes());
-        if (!retryable) {
+        if (!replayable) {
             releaseHead();
+        }
+        if (replayable && replay != null) {
+            up.write(replay.retainedDuplicate());
+            releaseBuffered();
         }
         while (buffered != null && !buffered.isEmpty()) {
             up.write(buffered.poll());
@@ -146,7 +159,7 @@ final class Exchange {
         ByteBuf raw = head.content();
         String identity = callerLine();
         if (identity == null) {
-            return retryable ? raw.retainedDuplicate() : raw.retain();
+            return replayable ? raw.retainedDuplicate() : raw.retain();
         }
         int from = raw.readerIndex();
         int line = HeadParser.lineEnd(raw, from, raw.writerIndex()) + 2 - from;
@@ -201,6 +214,13 @@ final class Exchange {
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof ScanError err) {
             badRequestBody(err);
+        } else if (replayable && keep((ByteBuf) msg)) {
+            if (up != null) {
+                up.write(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+                downstream.pauseForConnect(true);
+            }
         } else if (up == null) {
             if (buffered == null) {
                 buffered = new ArrayDeque<>(4);
@@ -209,6 +229,41 @@ final class Exchange {
             downstream.pauseForConnect(true);
         } else {
             up.write(msg);
+        }
+    }
+
+    /**
+     * Copies a body part into {@link #replay} (a pooled buffer) while the body stays within retry.maxBufferedBody;
+     * past it the copy is dropped and the request is no longer retried after a reset. The part itself is still
+     * the caller's to forward or release. On the way in the parts received while connecting are in the copy.
+     */
+    private boolean keep(ByteBuf part) {
+        int limit = (int) cluster.config().retry().maxBufferedBody();
+        int size = (replay == null ? 0 : replay.readableBytes()) + part.readableBytes();
+        if (size > limit) {
+            stopReplay();
+            return false;
+        }
+        if (replay == null) {
+            replay = down.alloc().buffer(Math.min(limit, Math.max(size, 256)), limit);
+        }
+        replay.writeBytes(part, part.readerIndex(), part.readableBytes());
+        return true;
+    }
+
+    /** The body outgrew what is kept: parts received while connecting go out from {@link #buffered} instead. */
+    private void stopReplay() {
+        replayable = false;
+        if (replay != null) {
+            if (up == null) {
+                if (buffered == null) {
+                    buffered = new ArrayDeque<>(4);
+                }
+                buffered.addFirst(replay);
+            } else {
+                replay.release();
+            }
+            replay = null;
         }
     }
 
@@ -291,7 +346,7 @@ final class Exchange {
             return;
         }
         hostDone(true);
-        if (!(retryable && retry())) {
+        if (!(replayable && retry())) {
             localReply(502, SidecarErrors.UPSTREAM_RESET);
         }
     }
@@ -418,6 +473,14 @@ final class Exchange {
             cluster.retryDone();
         }
         releaseHead();
+        releaseBuffered();
+        if (replay != null) {
+            replay.release();
+            replay = null;
+        }
+    }
+
+    private void releaseBuffered() {
         while (buffered != null && !buffered.isEmpty()) {
             ReferenceCountUtil.release(buffered.poll());
         }

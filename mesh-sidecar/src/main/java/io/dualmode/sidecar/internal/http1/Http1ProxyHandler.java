@@ -4,7 +4,7 @@ import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.SidecarErrors;
 import io.dualmode.sidecar.internal.governance.Admission;
-import io.dualmode.sidecar.internal.governance.GovernanceSnapshot;
+import io.dualmode.sidecar.internal.governance.ServicePolicy;
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -109,13 +109,10 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Runs the governance filters of the service, if it has rules. */
     private Admission admit(RequestHead head) {
-        GovernanceSnapshot governance = listener.proxy().governance();
-        return governance.policy(head.host) == null
+        ServicePolicy policy = listener.proxy().governance().policy(head.host);
+        return policy == null
                 ? Admission.PASS
-                : governance.admit(
-                        head.host,
-                        new HeadView(head),
-                        listener.config().direction() == ListenerConfig.Direction.INGRESS);
+                : policy.admit(new HeadView(head), listener.config().direction() == ListenerConfig.Direction.INGRESS);
     }
 
     private void rejected(ScanError err) {

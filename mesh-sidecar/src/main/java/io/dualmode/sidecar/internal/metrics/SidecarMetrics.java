@@ -81,6 +81,9 @@ public final class SidecarMetrics {
         public final Counter retry;
         public final Counter retryOverflow;
         public final Counter ejections;
+        public final Counter grpcUnavailable;
+        public final Counter grpcInternal;
+        public final Counter grpcDeadlineExceeded;
         public final Counter cxTotal;
         public final AtomicInteger cxActive = new AtomicInteger();
         public final AtomicInteger rqActive = new AtomicInteger();
@@ -103,6 +106,9 @@ public final class SidecarMetrics {
             retry = counter(r, "sidecar.upstream.rq.retry", cluster);
             retryOverflow = counter(r, "sidecar.upstream.rq.retry_overflow", cluster);
             ejections = counter(r, "sidecar.outlier.ejections", cluster);
+            grpcUnavailable = grpc(r, cluster, "UNAVAILABLE");
+            grpcInternal = grpc(r, cluster, "INTERNAL");
+            grpcDeadlineExceeded = grpc(r, cluster, "DEADLINE_EXCEEDED");
             cxTotal = counter(r, "sidecar.upstream.cx.total", cluster);
             Gauge.builder("sidecar.upstream.cx.active", cxActive, AtomicInteger::get)
                     .tag("cluster", cluster)
@@ -143,6 +149,23 @@ public final class SidecarMetrics {
             traffic.record(true, startNanos);
         }
 
+        /** Counts a gRPC failure status, given as the HTTP status it stands for (503, 500, 504). */
+        public void grpcFailure(int httpStatus) {
+            switch (httpStatus) {
+                case 503 -> grpcUnavailable.increment();
+                case 500 -> grpcInternal.increment();
+                default -> grpcDeadlineExceeded.increment();
+            }
+        }
+
+        private static Counter grpc(MeterRegistry r, String cluster, String status) {
+            return Counter.builder("sidecar.upstream.rq.grpc_failure")
+                    .description("gRPC calls that ended with a status counted as an upstream failure")
+                    .tag("cluster", cluster)
+                    .tag("grpc_status", status)
+                    .register(r);
+        }
+
         private static Counter rq(MeterRegistry r, String cluster, String codeClass) {
             return Counter.builder("sidecar.upstream.rq")
                     .tag("cluster", cluster)
@@ -162,6 +185,7 @@ public final class SidecarMetrics {
         public final Counter localReply4xx;
         public final Counter localReply5xx;
         public final Counter protocolError;
+        public final Counter rqRefused;
         public final AtomicInteger cxActive = new AtomicInteger();
 
         ListenerMetrics(MeterRegistry r, String listener) {
@@ -176,6 +200,7 @@ public final class SidecarMetrics {
                     .tag("code_class", "5xx")
                     .register(r);
             protocolError = counter(r, "sidecar.downstream.protocol_error", listener);
+            rqRefused = counter(r, "sidecar.downstream.rq.refused", listener);
             Gauge.builder("sidecar.downstream.cx.active", cxActive, AtomicInteger::get)
                     .tag("listener", listener)
                     .register(r);
