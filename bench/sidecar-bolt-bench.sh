@@ -90,8 +90,9 @@ ticks() {
   echo "$sum"
 }
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"; }
-bench() { # port threads warmup measure -> "requests rps p50 p99 errors"
-  java -Xmx256m -cp "$CP" io.dualmode.bench.bolt.BoltBench client "127.0.0.1:$1" "$2" "$3" "$4" 2>>"$RUN/client.log" | tail -1
+bench() { # port threads warmup measure -> "requests rps p50 p99 errors" (Bolt's own logging also goes to stdout)
+  java -Xmx256m -cp "$CP" io.dualmode.bench.bolt.BoltBench client "127.0.0.1:$1" "$2" "$3" "$4" 2>>"$RUN/client.log" \
+    | tee -a "$RUN/client.log" | awk '$1 == "RESULT" {print $2, $3, $4, $5, $6}'
 }
 
 render bolt-sidecar-a.yaml
@@ -114,6 +115,7 @@ fi
 for port in "$BACKEND_PORT" "$SIDECAR_PORT" "$MESH_PORT" "$INGRESS_PORT"; do wait_port "$port"; done
 [[ -n $HAPROXY_PID ]] && wait_port "$HAPROXY_PORT"
 
+echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)" >"$OUT/load.txt"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); sidecar JVM: $SIDECAR_JVM"
 echo "== JIT warm-up of both sidecars, 15 s"
 bench "$MESH_PORT" 8 0 15 >"$RUN/warmup.txt"

@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  *   BoltBench server PORT                                  # echo byte[] requests until killed
- *   BoltBench client HOST:PORT THREADS WARMUP_S MEASURE_S   # prints: requests rps p50_us p99_us errors
+ *   BoltBench client HOST:PORT THREADS WARMUP_S MEASURE_S   # prints: RESULT requests rps p50_us p99_us errors
  * </pre>
  */
 public final class BoltBench {
@@ -51,9 +51,7 @@ public final class BoltBench {
                 return byte[].class.getName();
             }
         });
-        if (!server.startup()) {
-            throw new IllegalStateException("cannot listen on 127.0.0.1:" + port);
-        }
+        server.startup(); // throws when it cannot listen
         System.out.println("ready " + port);
         new CountDownLatch(1).await();
     }
@@ -83,7 +81,7 @@ public final class BoltBench {
         Histogram all = new Histogram(60_000_000_000L, 3);
         histograms.forEach(all::add);
         System.out.printf(
-                "%d %.0f %.1f %.1f %d%n",
+                "RESULT %d %.0f %.1f %.1f %d%n",
                 all.getTotalCount(),
                 all.getTotalCount() / (double) measureSeconds,
                 all.getValueAtPercentile(50) / 1000.0,
