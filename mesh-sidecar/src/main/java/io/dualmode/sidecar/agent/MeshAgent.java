@@ -100,7 +100,14 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         SofaMeshApi.Settings sofa =
                 new SofaMeshApi.Settings(b.meshApiNamespace, b.meshApiApplication, b.localHost, b.meshApiEgressPort);
         this.meshApi = new MeshApiRoutes(
-                new SofaMeshApi(publications, subscriptions, b.dataPlane, b.mode::get, payloads.json(), sofa),
+                new SofaMeshApi(
+                        publications,
+                        subscriptions,
+                        b.dataPlane,
+                        b.mode::get,
+                        payloads.json(),
+                        sofa,
+                        ns -> upstream.awaitConnected(ns, Duration.ofSeconds(10))),
                 executor,
                 b.meterRegistry);
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,7 @@ final class SofaMeshApi {
     private final Supplier<Mode> mode;
     private final ObjectMapper json;
     private final Settings settings;
+    private final Predicate<String> upstreamReady;
     private volatile String appName;
 
     SofaMeshApi(
@@ -95,13 +97,15 @@ final class SofaMeshApi {
             DataPlane dataPlane,
             Supplier<Mode> mode,
             ObjectMapper json,
-            Settings settings) {
+            Settings settings,
+            Predicate<String> upstreamReady) {
         this.publications = publications;
         this.subscriptions = subscriptions;
         this.dataPlane = dataPlane;
         this.mode = mode;
         this.json = json;
         this.settings = settings;
+        this.upstreamReady = upstreamReady;
     }
 
     /** Serves one request to {@code endpoint} (one of {@link #ENDPOINTS}). */
@@ -243,8 +247,10 @@ final class SofaMeshApi {
         return new ServiceKey(settings.namespace(), null, name);
     }
 
-    private static <T> T registry(String endpoint, Supplier<T> call) {
+    private <T> T registry(String endpoint, Supplier<T> call) {
         try {
+            // The namespace's registry client connects in the background; SOFARPC gives each call one try.
+            upstreamReady.test(settings.namespace());
             return call.get();
         } catch (MeshApiException e) {
             throw e;
@@ -254,7 +260,7 @@ final class SofaMeshApi {
         }
     }
 
-    private static void registryDo(String endpoint, Runnable call) {
+    private void registryDo(String endpoint, Runnable call) {
         registry(endpoint, () -> {
             call.run();
             return null;
