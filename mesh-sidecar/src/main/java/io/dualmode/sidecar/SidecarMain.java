@@ -90,6 +90,35 @@ public final class SidecarMain implements Callable<Integer> {
     String registrySwitchOverlap;
 
     @Option(
+            names = "--mesh-api-port",
+            defaultValue = "${env:DUALMODE_SIDECAR_MESH_API_PORT:--1}",
+            description = "A port of its own on 127.0.0.1 for the HTTP API SOFARPC's mesh registry calls (13330 by"
+                    + " convention); the API is also served on --registry-local-port. -1: none"
+                    + " (env DUALMODE_SIDECAR_MESH_API_PORT, default ${DEFAULT-VALUE}).")
+    Integer meshApiPort;
+
+    @Option(
+            names = "--mesh-api-egress-port",
+            defaultValue = "${env:DUALMODE_SIDECAR_MESH_API_EGRESS_PORT:-12220}",
+            description = "The Bolt egress port SOFARPC's mesh registry clients dial on 127.0.0.1"
+                    + " (env DUALMODE_SIDECAR_MESH_API_EGRESS_PORT, default ${DEFAULT-VALUE}).")
+    Integer meshApiEgressPort;
+
+    @Option(
+            names = "--mesh-api-application",
+            defaultValue = "${env:DUALMODE_SIDECAR_MESH_API_APPLICATION:-127.0.0.1:12200}",
+            description = "host:port where the application serves Bolt, for services it publishes through the mesh"
+                    + " API (env DUALMODE_SIDECAR_MESH_API_APPLICATION, default ${DEFAULT-VALUE}).")
+    String meshApiApplication;
+
+    @Option(
+            names = "--mesh-api-namespace",
+            defaultValue = "${env:DUALMODE_SIDECAR_MESH_API_NAMESPACE:-sofa-rpc}",
+            description = "Registry namespace of the services published and subscribed through the mesh API"
+                    + " (env DUALMODE_SIDECAR_MESH_API_NAMESPACE, default ${DEFAULT-VALUE}).")
+    String meshApiNamespace;
+
+    @Option(
             names = "--control-plane",
             defaultValue = "${env:DUALMODE_SIDECAR_CONTROL_PLANE}",
             description = "The control plane's push stream, e.g. ws://platform:8080/api/v1/push"
@@ -182,8 +211,34 @@ public final class SidecarMain implements Callable<Integer> {
         return MeshAgent.builder(registry, new SidecarDataPlane(sidecar, ingressHost), sidecar.mode())
                 .localPort(registryLocalPort)
                 .switchOverlap(switchOverlap())
+                .meshApiPort(meshApiPort == null ? -1 : meshApiPort)
+                .meshApiEgressPort(meshApiEgressPort == null ? MeshAgent.DEFAULT_MESH_EGRESS_PORT : meshApiEgressPort)
+                .meshApiApplication(meshApiApplicationHost(), meshApiApplicationPort())
+                .meshApiNamespace(meshApiNamespace == null ? MeshAgent.DEFAULT_SOFA_NAMESPACE : meshApiNamespace)
                 .build()
                 .start();
+    }
+
+    private String meshApiApplicationHost() {
+        if (meshApiApplication == null) {
+            meshApiApplication = "127.0.0.1:" + MeshAgent.DEFAULT_SOFA_APPLICATION_PORT;
+        }
+        int colon = meshApiApplication.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(
+                    "SIDECAR-0003: --mesh-api-application must be host:port, got " + meshApiApplication);
+        }
+        return meshApiApplication.substring(0, colon);
+    }
+
+    private int meshApiApplicationPort() {
+        String port = meshApiApplication.substring(meshApiApplication.lastIndexOf(':') + 1);
+        try {
+            return Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "SIDECAR-0003: --mesh-api-application must be host:port, got " + meshApiApplication);
+        }
     }
 
     /** The parsed {@code --registry-switch-overlap} (default 2 s); {@code SIDECAR-0003} out of 0..60 s. */

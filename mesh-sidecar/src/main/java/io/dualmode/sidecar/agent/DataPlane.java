@@ -10,6 +10,13 @@ public interface DataPlane {
     /** The address handed to the application, in mesh mode, for calls to {@code service} over {@code protocol}. */
     InetSocketAddress egress(String protocol, String service);
 
+    /**
+     * The shared egress listener of {@code protocol} that listens on {@code host:port} ({@code port} 0: any port of
+     * {@code host}), opened now unless one is bound there; for clients that dial a fixed address rather than one they
+     * are handed (SOFARPC's {@code mesh} registry dials port 12220 of its API host).
+     */
+    InetSocketAddress egressAt(String protocol, String host, int port);
+
     /** The address published to the registry, in mesh mode, for the application's {@code service}. */
     InetSocketAddress ingress(String protocol, String service);
 

@@ -46,6 +46,15 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
     /** The default {@link Builder#switchOverlap(Duration)}. */
     public static final Duration DEFAULT_SWITCH_OVERLAP = Duration.ofSeconds(2);
 
+    /** The Bolt egress port SOFARPC's mesh registry clients dial ({@code MeshConstants.TCP_PORT}). */
+    public static final int DEFAULT_MESH_EGRESS_PORT = 12220;
+
+    /** SOFARPC's default Bolt server port, where the mesh API assumes the application serves. */
+    public static final int DEFAULT_SOFA_APPLICATION_PORT = 12200;
+
+    /** SOFARPC's default Nacos namespace, where mesh API services are registered. */
+    public static final String DEFAULT_SOFA_NAMESPACE = "sofa-rpc";
+
     /** The largest {@link Builder#switchOverlap(Duration)}, in seconds. */
     public static final long MAX_OVERLAP_SECONDS = 60;
 
@@ -57,7 +66,9 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
     private final GrpcFrontend grpc;
     private final ExecutorService executor;
     private final ScheduledExecutorService timer;
+    private final MeshApiRoutes meshApi;
     private DisposableServer http;
+    private DisposableServer meshApiHttp;
 
     private MeshAgent(Builder b) {
         this.settings = b;
@@ -86,6 +97,19 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
             t.setDaemon(true);
             return t;
         });
+        SofaMeshApi.Settings sofa =
+                new SofaMeshApi.Settings(b.meshApiNamespace, b.meshApiApplication, b.localHost, b.meshApiEgressPort);
+        this.meshApi = new MeshApiRoutes(
+                new SofaMeshApi(
+                        publications,
+                        subscriptions,
+                        b.dataPlane,
+                        b.mode::get,
+                        payloads.json(),
+                        sofa,
+                        ns -> upstream.awaitConnected(ns, Duration.ofSeconds(10))),
+                executor,
+                b.meterRegistry);
     }
 
     /** A builder; {@code upstream} is the real registry's {@code serverAddr}. */
@@ -103,7 +127,8 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
                 http = HttpServer.create()
                         .host(settings.localHost)
                         .port(grpc.port() - RegistryServer.GRPC_PORT_OFFSET)
-                        .route(r -> r.get("/nacos/v1/ns/operator/metrics", (req, res) -> res.header(
+                        .route(r -> meshApi.install(r)
+                                .get("/nacos/v1/ns/operator/metrics", (req, res) -> res.header(
                                                 "Content-Type", "application/json")
                                         .sendString(Mono.just("{\"status\":\"UP\"}")))
                                 .post(
@@ -126,6 +151,17 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
                                     + settings.localPort + " and +1000: " + e.getMessage(),
                             e);
                 }
+            }
+        }
+        if (settings.meshApiPort >= 0) {
+            try {
+                meshApiHttp = meshApi.bind(settings.localHost, settings.meshApiPort);
+            } catch (RuntimeException e) {
+                close();
+                throw new IllegalStateException(
+                        "SIDECAR-0203: cannot bind the SOFA mesh API on " + settings.localHost + ":"
+                                + settings.meshApiPort + ": " + e.getMessage(),
+                        e);
             }
         }
         settings.mode.addListener(this);
@@ -155,6 +191,14 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
     /** {@code host:port} to give the application as its Nacos {@code serverAddr}. */
     public String localAddress() {
         return settings.localHost + ":" + http.port();
+    }
+
+    /**
+     * {@code http://host:port} to give SOFARPC's {@code mesh} registry as its address: the dedicated mesh API port
+     * when one is configured, else the local endpoint's HTTP port, which serves the mesh API too.
+     */
+    public String meshApiAddress() {
+        return "http://" + settings.localHost + ":" + (meshApiHttp != null ? meshApiHttp.port() : http.port());
     }
 
     /** The gRPC port of the local endpoint. */
@@ -203,6 +247,9 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
     @Override
     public void close() {
         settings.mode.removeListener(this);
+        if (meshApiHttp != null) {
+            meshApiHttp.disposeNow(Duration.ofSeconds(3));
+        }
         if (http != null) {
             http.disposeNow(Duration.ofSeconds(3));
         }
@@ -223,6 +270,11 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         private Properties upstreamProperties = new Properties();
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
         private Duration switchOverlap = DEFAULT_SWITCH_OVERLAP;
+        private int meshApiPort = -1;
+        private int meshApiEgressPort = DEFAULT_MESH_EGRESS_PORT;
+        private InetSocketAddress meshApiApplication =
+                InetSocketAddress.createUnresolved("127.0.0.1", DEFAULT_SOFA_APPLICATION_PORT);
+        private String meshApiNamespace = DEFAULT_SOFA_NAMESPACE;
 
         private Builder(String upstream, DataPlane dataPlane, ModeSwitch mode) {
             this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -267,6 +319,49 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
             }
             this.switchOverlap = overlap;
             return this;
+        }
+
+        /**
+         * A port of its own for the SOFA mesh API (13330 by convention; {@code 0} picks one), on the local endpoint's
+         * host. The API is served on the local endpoint's HTTP port in any case. Default {@code -1}: no port of its own.
+         */
+        public Builder meshApiPort(int port) {
+            this.meshApiPort = checkPort(port, -1, "the mesh API port");
+            return this;
+        }
+
+        /**
+         * The port of the Bolt egress that SOFARPC's mesh registry clients dial, on the local endpoint's host: they
+         * always dial 12220 (the default); {@code 0} picks a free one (tests).
+         */
+        public Builder meshApiEgressPort(int port) {
+            this.meshApiEgressPort = checkPort(port, 0, "the mesh API Bolt egress port");
+            return this;
+        }
+
+        /**
+         * Where the application serves Bolt: mesh API publications carry no address, so ingress goes here and SDK mode
+         * registers it. Default {@code 127.0.0.1:12200}, SOFARPC's default port.
+         */
+        public Builder meshApiApplication(String host, int port) {
+            Objects.requireNonNull(host, "host");
+            this.meshApiApplication =
+                    InetSocketAddress.createUnresolved(host, checkPort(port, 1, "the application port"));
+            return this;
+        }
+
+        /** The registry namespace of mesh API services; default {@code sofa-rpc}, SOFARPC's Nacos default. */
+        public Builder meshApiNamespace(String namespace) {
+            this.meshApiNamespace = Objects.requireNonNull(namespace, "namespace");
+            return this;
+        }
+
+        private static int checkPort(int port, int min, String what) {
+            if (port < min || port > 65_535) {
+                throw new IllegalArgumentException(
+                        "SIDECAR-0003: " + what + " must be between " + min + " and 65535, got " + port);
+            }
+            return port;
         }
 
         /** The agent, not yet started. */

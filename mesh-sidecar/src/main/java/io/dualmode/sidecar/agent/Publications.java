@@ -69,6 +69,11 @@ final class Publications {
         byService.keySet().forEach(this::publish);
     }
 
+    /** Whether anything is registered for {@code key}. */
+    boolean has(ServiceKey key) {
+        return byService.containsKey(key);
+    }
+
     /** The instances published upstream now, by service. */
     Map<ServiceKey, List<Instance>> published() {
         Map<ServiceKey, List<Instance>> out = new HashMap<>();

@@ -44,6 +44,29 @@ public final class SidecarDataPlane implements DataPlane {
         return shared(Direction.EGRESS, protocol);
     }
 
+    /**
+     * The listener {@code egress-<protocol>} when it is bound on {@code host:port}; else, when there is none, that
+     * listener opened on {@code host:port}; else {@code egress-<protocol>-at-<host>-<port>}, so the configured egress
+     * keeps its own address. All of them route by the service each request names.
+     */
+    @Override
+    public synchronized InetSocketAddress egressAt(String protocol, String host, int port) {
+        String shared = "egress-" + protocol;
+        InetSocketAddress existing = sidecar.listenerAddress(shared);
+        if (existing != null
+                && existing.getAddress().getHostAddress().equals(host)
+                && (port == 0 || existing.getPort() == port)) {
+            return existing;
+        }
+        String name = existing == null ? shared : shared + "-at-" + host + "-" + port;
+        ListenerConfig.Builder listener = ListenerConfig.builder()
+                .name(name)
+                .direction(Direction.EGRESS)
+                .address(host)
+                .port(port);
+        return sidecar.addListener(rpcProtocol(listener, protocol).build());
+    }
+
     @Override
     public InetSocketAddress ingress(String protocol, String service) {
         Protocol http = httpProtocol(protocol);
@@ -99,12 +122,15 @@ public final class SidecarDataPlane implements DataPlane {
                 .direction(direction)
                 .address(hostAddress ? ingressHost : "127.0.0.1")
                 .port(0);
-        switch (protocol) {
+        return sidecar.addListener(rpcProtocol(listener, protocol).build());
+    }
+
+    private static ListenerConfig.Builder rpcProtocol(ListenerConfig.Builder listener, String protocol) {
+        return switch (protocol) {
             case "dubbo" -> listener.protocol(Protocol.DUBBO);
             case "bolt" -> listener.protocol(Protocol.BOLT);
             default -> listener.protocol(Protocol.RPC).protocols(List.of(protocol));
-        }
-        return sidecar.addListener(listener.build());
+        };
     }
 
     private static Protocol httpProtocol(String protocol) {

@@ -102,6 +102,15 @@ final class Subscriptions {
         return pushed(key, sub.latest);
     }
 
+    /**
+     * Subscribes upstream (once per service, every cluster) for a caller with no connection to push to — SOFARPC's
+     * mesh registry asks once and never hears again — and answers the real list now. The proxy's cluster is fed on
+     * every change all the same.
+     */
+    List<Instance> upstreamList(ServiceKey service) {
+        return subscriptions.computeIfAbsent(new Key(service, ""), this::subscribeUpstream).latest;
+    }
+
     /** Unsubscribes the connection. */
     void unsubscribe(String connectionId, ServiceKey service, String clusters) {
         Upstreamed sub = subscriptions.get(new Key(service, clusters == null ? "" : clusters));

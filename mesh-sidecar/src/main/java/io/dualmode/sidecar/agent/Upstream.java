@@ -57,6 +57,22 @@ final class Upstream implements AutoCloseable {
         });
     }
 
+    /**
+     * Creates the naming client of {@code namespace} if needed and waits, at most {@code limit}, until it is connected;
+     * whether it is. For callers that get one try (SOFARPC's mesh registry never retries a publish).
+     */
+    boolean awaitConnected(String namespace, java.time.Duration limit) {
+        NamingService n = naming(namespace);
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!"UP".equals(n.getServerStatus())) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        return true;
+    }
+
     /** Whether every naming client created so far is connected. */
     boolean healthy() {
         return naming.values().stream().allMatch(n -> "UP".equals(n.getServerStatus()));

@@ -32,7 +32,19 @@ public enum SidecarErrors {
     RATE_LIMITED("SIDECAR-0045", "rate limit of service '%s' exceeded"),
     CIRCUIT_OPEN("SIDECAR-0046", "circuit breaker of service '%s' is open"),
     FAULT_ABORT("SIDECAR-0047", "fault injected for service '%s'"),
-    STATE_UNREADABLE("SIDECAR-0048", "saved rules in %s cannot be restored: %s");
+    STATE_UNREADABLE("SIDECAR-0048", "saved rules in %s cannot be restored: %s"),
+    MESH_API_BAD_JSON("SIDECAR-0206", "SOFA mesh API %s: the body is not a JSON object: %s"),
+    MESH_API_UNKNOWN_FIELD("SIDECAR-0207", "SOFA mesh API %s: unknown field '%s' (known: %s)"),
+    MESH_API_BAD_FIELD("SIDECAR-0208", "SOFA mesh API %s: %s"),
+    MESH_API_PROTOCOL(
+            "SIDECAR-0209",
+            "SOFA mesh API %s: protocolType '%s' is not served; the sidecar's mesh API routes bolt only"),
+    MESH_API_REGISTRY("SIDECAR-0210", "SOFA mesh API %s: the registry failed: %s"),
+    MESH_API_EGRESS("SIDECAR-0211", "SOFA mesh API %s: cannot open the Bolt egress on %s: %s"),
+    MESH_API_INTERNAL("SIDECAR-0213", "SOFA mesh API %s failed: %s"),
+    MESH_API_NOT_FOUND(
+            "SIDECAR-0212",
+            "SOFA mesh API: no endpoint %s %s (POST /configs/application, /services/publish, /services/unpublish, /services/subscribe, /services/unsubscribe)");
 
     private final String code;
     private final String template;

@@ -27,7 +27,7 @@ public final class Listeners {
         InetSocketAddress address = new InetSocketAddress(config.address(), config.port());
         try {
             return b.bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked BindException undeclared
             throw SidecarErrors.BIND_FAILED.exception(address, config.name(), e.toString());
         }
     }

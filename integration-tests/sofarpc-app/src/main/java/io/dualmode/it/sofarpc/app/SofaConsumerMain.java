@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A SOFARPC consumer of {@link EchoService} over Bolt, discovering through SOFARPC's Nacos registry. Arguments:
+ * A SOFARPC consumer of {@link EchoService} over Bolt, discovering through SOFARPC's Nacos registry, or its mesh
+ * registry when the address is {@code http://…} (then every call goes to the sidecar's Bolt egress). Arguments:
  * registry address, application name, uniqueId. Commands: {@code providers} (the addresses the registry gave it,
  * sorted, comma-separated) and {@code call <message>} (the provider's reply).
  */

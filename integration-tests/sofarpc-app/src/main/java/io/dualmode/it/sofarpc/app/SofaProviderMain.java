@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * A SOFARPC provider exporting {@link EchoService} over Bolt on 127.0.0.1 and registering through SOFARPC's Nacos
- * registry. Arguments: registry address, application name, uniqueId. Replies {@code ready <port>}; on {@code exit}
+ * registry, or SOFARPC's mesh registry when the address is {@code http://…}. Arguments: registry address, application
+ * name, uniqueId and, optionally, the Bolt port (else a free one). Replies {@code ready <port>}; on {@code exit}
  * it unexports (deregistering) and exits, since the Bolt server thread would otherwise keep the JVM alive.
  */
 public final class SofaProviderMain {
@@ -18,7 +19,7 @@ public final class SofaProviderMain {
 
     public static void main(String[] args) {
         String application = args[1];
-        int port = LocalNetwork.freePort();
+        int port = args.length > 3 ? Integer.parseInt(args[3]) : LocalNetwork.freePort();
         ServerConfig server = new ServerConfig()
                 .setProtocol("bolt")
                 .setHost(LocalNetwork.LOOPBACK)
