@@ -35,11 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * dials the machine's own address instead, which these children pin to 127.0.0.1 ({@code protocols/dubbo.md} §8). The
  * path of a call is therefore read from the sidecars' counters, not from the caller address.
  */
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 480, unit = TimeUnit.SECONDS)
 final class DubboMigrationIntegrationTest {
 
     private static final String GREETER = "io.dualmode.examples.dubbo.api.Greeter";
-    private static final Duration START = Duration.ofSeconds(180);
+    /** How long the child JVMs may take to start: longer with {@code -Ddualmode.it.start-seconds} on a crowded machine. */
+    private static final Duration START = Duration.ofSeconds(Long.getLong("dualmode.it.start-seconds", 300));
+
     private static final Duration SETTLE = Duration.ofSeconds(40);
     private static final int WINDOW_CALLS = 15;
 
