@@ -21,6 +21,10 @@ import java.util.Map;
  * application's upstream cluster, ingress to the local application), and points the entry's host, port, endpoints and
  * MetadataService port at that listener: every Dubbo request the consumer sends there, the MetadataService call
  * included, belongs to that application.
+ *
+ * <p>Not enough on its own: Dubbo 3.3's consumer takes each service's port from the {@code MetadataInfo} the
+ * MetadataService returns (an opaque reply body here), so its business calls still go to the provider's own port.
+ * {@code docs/starter-dubbo.md} says what is missing; the starter keeps mesh instances on interface-level discovery.
  */
 final class DubboApplications {
 
