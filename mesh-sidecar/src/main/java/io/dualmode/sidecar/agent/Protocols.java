@@ -15,8 +15,14 @@ final class Protocols {
 
     private Protocols() {}
 
-    /** {@code dualmode.protocol}, else the framework's {@code protocol} entry, else {@code http}. */
+    /**
+     * {@value DubboApplications#PROTOCOL} for a Dubbo application-level instance, else {@code dualmode.protocol},
+     * else the framework's {@code protocol} entry, else {@code http}.
+     */
     static String of(Map<String, String> metadata) {
+        if (DubboApplications.is(metadata)) {
+            return DubboApplications.PROTOCOL;
+        }
         String p = metadata.get(PROTOCOL_KEY);
         if (p == null || p.isBlank()) {
             p = metadata.get("protocol");

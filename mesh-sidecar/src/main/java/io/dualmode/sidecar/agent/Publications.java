@@ -119,16 +119,21 @@ final class Publications {
         List<Instance> out = new ArrayList<>(local.size());
         for (Instance i : local) {
             String protocol = Protocols.of(i.metadata());
+            boolean dubboApplication = protocol.equals(DubboApplications.PROTOCOL);
             Map<String, String> meta = new HashMap<>(i.metadata());
             meta.put(Protocols.MODE_KEY, m.wireName());
-            meta.putIfAbsent(Protocols.PROTOCOL_KEY, protocol);
-            dataPlane.exposeLocal(key.name(), protocol, new InetSocketAddress(i.ip(), i.port()));
+            meta.putIfAbsent(Protocols.PROTOCOL_KEY, dubboApplication ? "dubbo" : protocol);
+            int localPort = dubboApplication ? DubboApplications.dubboPort(i) : i.port();
+            dataPlane.exposeLocal(key.name(), protocol, new InetSocketAddress(i.ip(), localPort));
             String ip = i.ip();
             int port = i.port();
             if (m == Mode.MESH) {
                 InetSocketAddress ingress = dataPlane.ingress(protocol, key.name());
                 ip = ingress.getHostString();
                 port = ingress.getPort();
+                if (dubboApplication) {
+                    meta = DubboApplications.pointedAt(meta, port);
+                }
                 meta.put(Protocols.SIDECAR_KEY, ip + ":" + port);
             } else {
                 meta.remove(Protocols.SIDECAR_KEY);

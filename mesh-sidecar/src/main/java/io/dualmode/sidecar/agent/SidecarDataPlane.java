@@ -16,7 +16,8 @@ import java.util.Objects;
  * use — an egress one on 127.0.0.1 bound to the service's cluster, an ingress one on the host address bound to the
  * local service — because an HTTP client addresses the host it was handed, not the service. Other protocols carry the
  * service in every request and share the listeners named {@code egress-<protocol>} and {@code ingress-<protocol>}:
- * the configured ones, or ones opened on first use.
+ * the configured ones, or ones opened on first use. Dubbo application-level entries name an application, not a
+ * service, and get a listener per application, as HTTP services do (see {@link DubboApplications}).
  */
 public final class SidecarDataPlane implements DataPlane {
 
@@ -30,6 +31,9 @@ public final class SidecarDataPlane implements DataPlane {
 
     @Override
     public InetSocketAddress egress(String protocol, String service) {
+        if (DubboApplications.PROTOCOL.equals(protocol)) {
+            return dubboApplication(Direction.EGRESS, service, service);
+        }
         Protocol http = httpProtocol(protocol);
         if (http != null) {
             return sidecar.addListener(ListenerConfig.builder()
@@ -69,6 +73,9 @@ public final class SidecarDataPlane implements DataPlane {
 
     @Override
     public InetSocketAddress ingress(String protocol, String service) {
+        if (DubboApplications.PROTOCOL.equals(protocol)) {
+            return dubboApplication(Direction.INGRESS, service, Router.INBOUND_PREFIX + service);
+        }
         Protocol http = httpProtocol(protocol);
         if (http != null) {
             return sidecar.addListener(ListenerConfig.builder()
@@ -131,6 +138,23 @@ public final class SidecarDataPlane implements DataPlane {
             case "bolt" -> listener.protocol(Protocol.BOLT);
             default -> listener.protocol(Protocol.RPC).protocols(List.of(protocol));
         };
+    }
+
+    /**
+     * The listener {@code egress-dubbo-<application>} or {@code ingress-dubbo-<application>} of a Dubbo
+     * application-level entry, bound to {@code cluster}: the consumer dials one address per application instance, and
+     * everything it sends there (the MetadataService call and the business calls) belongs to that application. On the
+     * host address, like the shared Dubbo listeners.
+     */
+    private InetSocketAddress dubboApplication(Direction direction, String application, String cluster) {
+        return sidecar.addListener(ListenerConfig.builder()
+                .name(direction.name().toLowerCase(Locale.ROOT) + "-dubbo-" + application)
+                .direction(direction)
+                .protocol(Protocol.DUBBO)
+                .address(ingressHost)
+                .port(0)
+                .cluster(cluster)
+                .build());
     }
 
     private static Protocol httpProtocol(String protocol) {

@@ -238,7 +238,8 @@ final class Subscriptions {
         List<Endpoint> endpoints = new ArrayList<>();
         for (Instance i : sub.latest) {
             if (i.enabled() && i.healthy()) {
-                endpoints.add(new Endpoint(i.ip(), i.port(), (int) Math.max(1, Math.round(i.weight())), i.metadata()));
+                int port = DubboApplications.is(i.metadata()) ? DubboApplications.dubboPort(i) : i.port();
+                endpoints.add(new Endpoint(i.ip(), port, (int) Math.max(1, Math.round(i.weight())), i.metadata()));
             }
         }
         dataPlane.updateUpstream(sub.key.service().name(), Protocols.of(sub.latest), endpoints);
@@ -276,7 +277,9 @@ final class Subscriptions {
         }
         String protocol = Protocols.of(first.metadata());
         InetSocketAddress egress = dataPlane.egress(protocol, key.service().name());
-        Map<String, String> meta = new HashMap<>(first.metadata());
+        Map<String, String> meta = protocol.equals(DubboApplications.PROTOCOL)
+                ? DubboApplications.pointedAt(first.metadata(), egress.getPort())
+                : new HashMap<>(first.metadata());
         meta.put(Protocols.SIDECAR_KEY, egress.getHostString() + ":" + egress.getPort());
         Instance local = new Instance(
                         null,

@@ -43,7 +43,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class DubboInteropIntegrationTest {
 
     private static final String GREETER = "io.dualmode.examples.dubbo.api.Greeter";
-    private static final Duration START = Duration.ofSeconds(240);
+    /** How long the child JVMs may take to start: longer with {@code -Ddualmode.it.start-seconds} on a crowded machine. */
+    private static final Duration START = Duration.ofSeconds(Long.getLong("dualmode.it.start-seconds", 240));
+
     private static final int CALLS = 5;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();

@@ -115,6 +115,15 @@ final class ExampleApp implements AutoCloseable {
         return Files.readString(jvm.log());
     }
 
+    /** Everything the application has printed so far, line by line. */
+    List<String> logLines() {
+        try {
+            return Files.readAllLines(jvm.log());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         jvm.close();

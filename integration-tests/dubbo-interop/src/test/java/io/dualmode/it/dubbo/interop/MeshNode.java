@@ -1,7 +1,6 @@
 package io.dualmode.it.dubbo.interop;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualmode.it.support.SidecarAdmin;
 import io.dualmode.sidecar.Mode;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.agent.MeshAgent;
@@ -9,13 +8,7 @@ import io.dualmode.sidecar.agent.SidecarDataPlane;
 import io.dualmode.sidecar.config.ConfigLoader;
 import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.SidecarConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,33 +16,40 @@ import java.util.List;
  * One application's sidecar, in the test JVM: a real {@link Sidecar} with the shared {@code egress-dubbo} and
  * {@code ingress-dubbo} listeners and its {@link MeshAgent} (the local registry endpoint the app points nacos-client
  * at). Dubbo dials every {@code 127.*} address as {@code 127.0.0.1} (protocols/dubbo.md §8), so every listener is on
- * 127.0.0.1 and the sidecars differ by port. Restartable on the same ports, for the sidecar-stops case.
+ * 127.0.0.1 and the sidecars differ by port. Restartable on the same ports, for the sidecar-stops case; switchable
+ * between mesh and SDK state through its admin endpoint, as an operator does it.
  */
 final class MeshNode implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-
     private final String registry;
+    private final Mode initialMode;
     private int egressPort;
     private int ingressPort;
     private int adminPort;
     private int registryPort;
     private Sidecar sidecar;
     private MeshAgent agent;
+    private SidecarAdmin admin;
 
+    /** A sidecar in mesh state. */
     MeshNode(String registry) {
+        this(registry, Mode.MESH);
+    }
+
+    /** A sidecar in {@code mode}: mesh, or SDK (a pass-through of the application's registrations and lists). */
+    MeshNode(String registry, Mode mode) {
         this.registry = registry;
+        this.initialMode = mode;
         start();
     }
 
     /** Starts the sidecar and its agent, on the ports of the previous start if there was one. */
     void start() {
-        sidecar = Sidecar.create(config(), Mode.MESH).start();
+        sidecar = Sidecar.create(config(), initialMode).start();
         egressPort = sidecar.listenerAddress("egress-dubbo").getPort();
         ingressPort = sidecar.listenerAddress("ingress-dubbo").getPort();
         adminPort = sidecar.adminAddress().getPort();
+        admin = new SidecarAdmin("sidecar on admin port " + adminPort, adminPort);
         agent = MeshAgent.builder(registry, new SidecarDataPlane(sidecar, "127.0.0.1"), sidecar.mode())
                 .localPort(registryPort)
                 .build()
@@ -73,27 +73,23 @@ final class MeshNode implements AutoCloseable {
                 "--dualmode.sidecar.admin-port=" + adminPort);
     }
 
+    /** The port of the listener {@code name}, e.g. one the agent opened on first use. */
+    int listenerPort(String name) {
+        return sidecar.listenerAddress(name).getPort();
+    }
+
     InetSocketAddress ingress() {
         return new InetSocketAddress("127.0.0.1", ingressPort);
     }
 
     /** Requests the listener has taken, from the admin endpoint's {@code /stats}. */
     long requests(String listener) {
-        try {
-            HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/stats"))
-                            .timeout(Duration.ofSeconds(5))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode count =
-                    JSON.readTree(response.body()).get("sidecar.downstream.rq.total.listener=" + listener + ".count");
-            return count == null ? 0 : count.asLong();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return admin.requests(listener);
+    }
+
+    /** Switches the sidecar to {@code mode} ({@code mesh} or {@code sdk}) through its admin endpoint. */
+    void switchMode(String mode) {
+        admin.switchMode(mode);
     }
 
     @Override

@@ -1,0 +1,220 @@
+package io.dualmode.it.dubbo.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.naming.NamingService;
+import com.alibaba.nacos.api.naming.pojo.Instance;
+import io.dualmode.it.support.Tokens;
+import io.dualmode.registry.RegistryServer;
+import io.dualmode.sidecar.Mode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Per-instance migration of Dubbo under load, with the example jars: three provider instances of one Dubbo service,
+ * each behind its own sidecar started in SDK state (a pass-through: the registry holds the provider's own address), and
+ * one consumer behind a sidecar of its own, also in SDK state, calling every 20 ms. Each provider's sidecar is switched
+ * to mesh through its admin endpoint ({@code POST /mode}), one at a time, then back; then the consumer's sidecar is
+ * switched to mesh, a provider moves to the mesh behind it, and the consumer goes back to SDK. After every switch a
+ * window of calls shows each provider answering, its sidecar's {@code ingress-dubbo} counting exactly the calls it
+ * answered (mesh) or none (SDK), and the consumer's {@code egress-dubbo} counting every call (mesh) or none (SDK); no
+ * call fails from the first steady window (all three answering, all in SDK state) to the end. Calls before it are not
+ * counted: the consumer starts calling before the providers are registered, and a cold JVM's first calls on a loaded
+ * machine can exceed the 3 s timeout.
+ *
+ * <p>The providers differ by port, not by host: Dubbo takes any {@code 127.*} host for "no address" and registers and
+ * dials the machine's own address instead, which these children pin to 127.0.0.1 ({@code protocols/dubbo.md} §8). The
+ * path of a call is therefore read from the sidecars' counters, not from the caller address.
+ */
+@Timeout(value = 480, unit = TimeUnit.SECONDS)
+final class DubboMigrationIntegrationTest {
+
+    private static final String GREETER = "io.dualmode.examples.dubbo.api.Greeter";
+    /** How long the child JVMs may take to start: longer with {@code -Ddualmode.it.start-seconds} on a crowded machine. */
+    private static final Duration START = Duration.ofSeconds(Long.getLong("dualmode.it.start-seconds", 300));
+
+    private static final Duration SETTLE = Duration.ofSeconds(40);
+    private static final int WINDOW_CALLS = 15;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<MeshNode> sidecars = new ArrayList<>();
+    private final List<ExampleApp> providers = new ArrayList<>();
+    private RegistryServer registry;
+    private NamingService observer;
+    private MeshNode consumerSidecar;
+    private ExampleApp consumer;
+    private String service;
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+        if (observer != null) {
+            observer.shutDown();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @Test
+    void providersAndTheConsumerMoveToTheMeshAndBackUnderLoadWithoutAFailedCall(@TempDir Path home) throws Exception {
+        registry = RegistryServer.builder().host("127.0.0.1").port(0).build().start();
+        Properties p = new Properties();
+        p.setProperty(PropertyKeyConst.SERVER_ADDR, registry.address());
+        p.setProperty(PropertyKeyConst.NAMING_LOAD_CACHE_AT_START, "false");
+        p.setProperty("namingRequestTimeout", "10000");
+        observer = NacosFactory.createNamingService(p);
+        String token = Tokens.fresh("dmig");
+        service = "providers:" + GREETER + ":1.0.0:" + token;
+
+        for (int i = 1; i <= 3; i++) {
+            MeshNode sidecar = closing(new MeshNode(registry.address(), Mode.SDK));
+            sidecars.add(sidecar);
+            providers.add(closing(ExampleApp.start(
+                    "dubbo-provider", token + "-provider-" + i, token, registry.address(), sidecar, home)));
+        }
+        consumerSidecar = closing(new MeshNode(registry.address(), Mode.SDK));
+        consumer = closing(ExampleApp.start(
+                "dubbo-consumer",
+                token + "-consumer",
+                token,
+                registry.address(),
+                consumerSidecar,
+                home,
+                "--dualmode.example.interval=20ms"));
+
+        await("every provider answering the consumer")
+                .atMost(START)
+                .pollInterval(Duration.ofSeconds(1))
+                .failFast(consumer.name + " exited; see " + consumer.log(), () -> !consumer.isAlive())
+                .until(() -> java.util.Arrays.stream(answered()).allMatch(n -> n > 0));
+        boolean[] inMesh = new boolean[3];
+        awaitWindow("all in SDK state", inMesh, false, SETTLE);
+        int steady = consumer.logLines().size();
+
+        for (int i = 0; i < 3; i++) {
+            switchProvider(i, "mesh");
+            inMesh[i] = true;
+            awaitWindow("providers 1.." + (i + 1) + " in the mesh", inMesh, false, SETTLE);
+        }
+        for (int i = 0; i < 3; i++) {
+            switchProvider(i, "sdk");
+            inMesh[i] = false;
+            awaitWindow("providers 1.." + (i + 1) + " back in SDK state", inMesh, false, SETTLE);
+        }
+        consumerSidecar.switchMode("mesh");
+        awaitWindow("the consumer in the mesh", inMesh, true, SETTLE);
+        switchProvider(0, "mesh");
+        inMesh[0] = true;
+        awaitWindow("provider 1 in the mesh behind the mesh consumer", inMesh, true, SETTLE);
+        consumerSidecar.switchMode("sdk");
+        awaitWindow("the consumer back in SDK state", inMesh, false, SETTLE);
+
+        List<String> lines = consumer.logLines();
+        List<String> migration = lines.subList(steady, lines.size());
+        assertThat(migration)
+                .as("failed calls during the migration (log %s)", consumer.log())
+                .noneMatch(line -> line.contains("CALL failed"));
+        assertThat(migration.stream().filter(line -> line.contains("CALL ok")))
+                .as("calls during the migration")
+                .hasSizeGreaterThan(300);
+    }
+
+    /** Switches provider {@code index}'s sidecar and waits until the registry holds what that mode publishes alone. */
+    private void switchProvider(int index, String mode) {
+        sidecars.get(index).switchMode(mode);
+        int port = mode.equals("mesh") ? sidecars.get(index).ingress().getPort() : providers.get(index).dubboPort;
+        await("registry entry of provider " + (index + 1) + " in " + mode)
+                .atMost(SETTLE)
+                .ignoreExceptions()
+                .until(() -> {
+                    List<Instance> registered = observer.getAllInstances(service, false);
+                    return registered.size() == 3
+                            && registered.stream()
+                                    .anyMatch(i -> i.getPort() == port
+                                            && mode.equals(i.getMetadata().get("dualmode.mode")));
+                });
+    }
+
+    /**
+     * Waits for a window of calls in which every provider answered at least {@link #WINDOW_CALLS} calls, each
+     * provider's sidecar ingress counted exactly the calls it answered when it is in the mesh (to within the calls in
+     * flight at the window's edges) and none when it is not, and the consumer's sidecar egress counted every call when
+     * the consumer is in the mesh and none when it is not.
+     */
+    private void awaitWindow(String description, boolean[] inMesh, boolean consumerInMesh, Duration atMost) {
+        boolean[] expected = inMesh.clone();
+        await(description)
+                .atMost(atMost)
+                .pollInterval(Duration.ZERO)
+                .failFast(consumer.name + " exited; see " + consumer.log(), () -> !consumer.isAlive())
+                .until(() -> windowMatches(expected, consumerInMesh));
+    }
+
+    private boolean windowMatches(boolean[] inMesh, boolean consumerInMesh) {
+        long[] ingressBefore = new long[3];
+        long[] answeredBefore = answered();
+        long egressBefore = consumerSidecar.requests("egress-dubbo");
+        for (int i = 0; i < 3; i++) {
+            ingressBefore[i] = sidecars.get(i).requests("ingress-dubbo");
+        }
+        await().atMost(SETTLE).pollInterval(Duration.ofMillis(100)).until(() -> {
+            long[] now = answered();
+            for (int i = 0; i < 3; i++) {
+                if (now[i] - answeredBefore[i] < WINDOW_CALLS) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        long egress = consumerSidecar.requests("egress-dubbo") - egressBefore;
+        long[] answeredNow = answered();
+        long total = 0;
+        boolean matches = true;
+        for (int i = 0; i < 3; i++) {
+            long answered = answeredNow[i] - answeredBefore[i];
+            long ingress = sidecars.get(i).requests("ingress-dubbo") - ingressBefore[i];
+            total += answered;
+            matches &= inMesh[i] ? Math.abs(ingress - answered) <= 2 : ingress == 0;
+        }
+        return matches && (consumerInMesh ? Math.abs(egress - total) <= 2 : egress == 0);
+    }
+
+    /** Calls the consumer has logged as answered, per provider instance. */
+    private long[] answered() {
+        long[] n = new long[3];
+        for (String line : consumer.logLines()) {
+            if (!line.contains("CALL ok")) {
+                continue;
+            }
+            for (int i = 0; i < 3; i++) {
+                if (line.contains(" instance=127.0.0.1:" + providers.get(i).dubboPort + " ")) {
+                    n[i]++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private <T extends AutoCloseable> T closing(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+}
