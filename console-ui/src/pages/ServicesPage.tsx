@@ -177,6 +177,7 @@ export function ServicesPage() {
           loading={inventory.loading}
           dataSource={shown}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          scroll={{ x: 'max-content' }}
           locale={{ emptyText: rows.length ? 'No instance matches the filters' : 'No instance is registered yet' }}
           columns={[
             {
@@ -264,6 +265,7 @@ export function ServicesPage() {
               ? [
                   {
                     title: 'Actions',
+                    fixed: 'right' as const,
                     render: (_: unknown, r: Row) => {
                       const a = address(r);
                       const error = switchErrors[a];
