@@ -28,7 +28,7 @@ import {
   type PlanAction,
   type PlanInstance,
 } from '../api/migrations';
-import { usePoll } from '../api/usePoll';
+import { useLive } from '../api/useLive';
 import { useSession } from '../auth/AuthContext';
 import { ErrorAlert } from '../components/Feedback';
 
@@ -66,7 +66,7 @@ export function MigrationDetail() {
   const { id = '' } = useParams();
   const { canWrite } = useSession();
   const path = `/api/v1/migrations/${encodeURIComponent(id)}`;
-  const plan = usePoll(() => get<Plan>(path), path, PLAN_POLL_MS, isMoving);
+  const plan = useLive(() => get<Plan>(path), path, PLAN_POLL_MS, isMoving);
   const [acting, setActing] = useState<PlanAction | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
 

@@ -2,7 +2,7 @@ import { Button, Card, Progress, Space, Table, Tag, Typography } from 'antd';
 import { Link, Route, Routes, useNavigate } from 'react-router-dom';
 import { get } from '../api/client';
 import { describeSelector, doneBatches, isMoving, when, type Plan } from '../api/migrations';
-import { usePoll } from '../api/usePoll';
+import { useLive } from '../api/useLive';
 import { useSession } from '../auth/AuthContext';
 import { ErrorAlert } from '../components/Feedback';
 import { MigrationDetail, StateTag } from '../migrations/MigrationDetail';
@@ -27,7 +27,7 @@ export function MigrationsPage() {
 export function MigrationList() {
   const { canWrite } = useSession();
   const navigate = useNavigate();
-  const plans = usePoll(
+  const plans = useLive(
     () => get<Plan[]>('/api/v1/migrations'),
     'migrations',
     LIST_POLL_MS,

@@ -4,7 +4,7 @@ import { asApiError, call, get, type ApiError } from '../api/client';
 import { SIDECAR_KEY, labels } from '../api/inventory';
 import type { ModeSwitchAnswer, TargetMode } from '../api/migrations';
 import type { InstanceView, ServiceView } from '../api/types';
-import { usePoll } from '../api/usePoll';
+import { useLive } from '../api/useLive';
 import { useSession } from '../auth/AuthContext';
 import { ErrorAlert } from '../components/Feedback';
 import { MODE_COLOURS } from './OverviewPage';
@@ -71,7 +71,7 @@ export function ServicesPage() {
   const [requested, setRequested] = useState<Record<string, TargetMode>>({});
   const [switchErrors, setSwitchErrors] = useState<Record<string, ApiError>>({});
   const [sending, setSending] = useState<string | null>(null);
-  const inventory = usePoll(
+  const inventory = useLive(
     () => get<ServiceView[]>('/api/v1/inventory/services'),
     'inventory',
     SWITCH_POLL_MS,

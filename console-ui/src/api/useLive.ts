@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { asApiError, type ApiError } from './client';
 
-export interface Polled<T> {
+export interface Live<T> {
   data: T | undefined;
   error: ApiError | null;
   /** True only until the first answer (or failure): a refresh keeps the data on screen. */
@@ -15,12 +15,12 @@ export interface Polled<T> {
  * Loads once per change of `key`, then again every `intervalMs` for as long as `live(data)` holds (a migration
  * running, a mode switch pending). A failed refresh keeps the last data and shows the error; the next poll retries.
  */
-export function usePoll<T>(
+export function useLive<T>(
   load: () => Promise<T>,
   key: string,
   intervalMs: number,
   live: (data: T | undefined) => boolean,
-): Polled<T> {
+): Live<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
