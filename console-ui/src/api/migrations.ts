@@ -6,7 +6,7 @@ export type PlanState = 'pending' | 'running' | 'paused' | 'completed' | 'rollin
 
 export type BatchState = 'pending' | 'switching' | 'observing' | 'done' | 'rolled_back';
 
-export type PlanInstanceState = 'pending' | 'switching' | 'switched' | 'failed' | 'rolled_back';
+export type PlanInstanceState = 'pending' | 'switching' | 'switched' | 'failed' | 'rolling_back' | 'rolled_back';
 
 export interface Selector {
   instances?: string[];
@@ -16,9 +16,9 @@ export interface Selector {
 
 export interface Thresholds {
   /** A fraction: 0.05 is 5 %. */
-  maxErrorRate?: number;
-  maxP99Millis?: number;
-  minRequests?: number;
+  maxErrorRate?: number | null;
+  maxP99Millis?: number | null;
+  minRequests?: number | null;
 }
 
 export interface PlanInstance {
@@ -72,7 +72,7 @@ export interface PlanRequest {
   selector: Selector;
   batchSize: number;
   pauseSeconds: number;
-  thresholds: Required<Thresholds>;
+  thresholds: { maxErrorRate: number; maxP99Millis: number; minRequests: number };
   onBreach: 'rollback' | 'pause';
   start: boolean;
 }

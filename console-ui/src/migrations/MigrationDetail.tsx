@@ -93,6 +93,7 @@ export function MigrationDetail() {
     );
   }
 
+  const t = p.thresholds ?? {};
   const instances: InstanceRow[] = p.batches.flatMap((b) => b.instances.map((i) => ({ ...i, batch: b.index })));
   const done = doneBatches(p);
   const actions = canWrite ? actionsFor(p.state) : [];
@@ -136,9 +137,9 @@ export function MigrationDetail() {
           </Descriptions.Item>
           <Descriptions.Item label="Thresholds">
             {[
-              p.thresholds.maxErrorRate !== undefined ? `errors ≤ ${+(p.thresholds.maxErrorRate * 100).toFixed(2)} %` : null,
-              p.thresholds.maxP99Millis !== undefined ? `p99 ≤ ${p.thresholds.maxP99Millis} ms` : null,
-              p.thresholds.minRequests !== undefined ? `from ${p.thresholds.minRequests} requests` : null,
+              t.maxErrorRate != null ? `errors ≤ ${+(t.maxErrorRate * 100).toFixed(2)} %` : null,
+              t.maxP99Millis != null ? `p99 ≤ ${t.maxP99Millis} ms` : null,
+              t.minRequests != null ? `from ${t.minRequests} requests` : null,
             ]
               .filter(Boolean)
               .join(', ') || '—'}

@@ -195,7 +195,7 @@ export function NewMigration() {
               name="batchSize"
               label="Batch size"
               tooltip="Instances switched together before the pause and the health check"
-              rules={[range(1, undefined, 'At least 1 instance per batch (a whole number)', true)]}
+              rules={[range(1, 1000, 'From 1 to 1000 instances per batch (a whole number)', true)]}
             >
               <InputNumber aria-label="Batch size" style={{ width: '100%' }} />
             </Form.Item>

@@ -121,7 +121,7 @@ describe('MigrationsPage', () => {
     fireEvent.click(button('Create migration'));
     await waitFor(() => expect(field('service')).toHaveTextContent('Choose the service to migrate'));
     expect(field('instances')).toHaveTextContent('Pick at least one instance');
-    expect(field('batchSize')).toHaveTextContent('At least 1 instance per batch');
+    expect(field('batchSize')).toHaveTextContent('From 1 to 1000 instances per batch');
     expect(field('pauseSeconds')).toHaveTextContent('From 0 to 3600 seconds');
     expect(field('maxErrorRatePercent')).toHaveTextContent('From 0 to 100 %');
 
