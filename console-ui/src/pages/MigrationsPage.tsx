@@ -73,7 +73,7 @@ export function MigrationList() {
                   style={{ width: 90 }}
                   status={p.state === 'rolled_back' || p.state === 'failed' ? 'exception' : undefined}
                 />
-                <span>{`${doneBatches(p)} / ${p.batches.length} batches`}</span>
+                <span style={{ whiteSpace: 'nowrap' }}>{`${doneBatches(p)} / ${p.batches.length} batches`}</span>
               </Space>
             ),
           },
