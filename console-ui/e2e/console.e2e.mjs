@@ -26,6 +26,10 @@ const SHOTS = env('CONSOLE_SCREENSHOTS', join(tmpdir(), 'console-screenshots'));
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
 const WAIT = { timeout: 30_000 };
 const RULE = `${SERVICE}-route`;
+// the service's two instances, each reported by a sidecar of its own (20880 starts in mesh, 20881 in SDK)
+const MESH_INSTANCE = '127.0.0.1:20880';
+const SDK_INSTANCE = '127.0.0.1:20881';
+const MIGRATION = `${SERVICE} back to SDK`;
 
 let profile;
 let context;
@@ -212,9 +216,78 @@ test('the audit log shows the rollback, filtered by action', async () => {
   await shot('console-audit');
 });
 
-test('features without an API say so instead of breaking', async () => {
+const instanceRow = (address) =>
+  page.locator('.ant-table-row').filter({ hasText: SERVICE }).filter({ hasText: address });
+
+/** Opens the Select of form field `id` and clicks the option titled `title`. */
+async function choose(id, title) {
+  await page.locator(`#${id}`).click();
+  await page.locator(`.ant-select-item-option[title="${title}"]`).click();
+}
+
+test("an operator switches one instance to mesh and its sidecar follows", async () => {
+  await menu('Services');
+  const row = instanceRow(SDK_INSTANCE);
+  await row.getByRole('button', { name: 'Switch to mesh' }).click();
+  const confirm = page.locator('.ant-popconfirm').filter({ hasText: `Switch ${SDK_INSTANCE} (${SERVICE}) to mesh?` });
+  await confirm.waitFor(WAIT);
+  assert.match(await confirm.textContent(), /up before the old one is dropped/);
+  await confirm.getByRole('button', { name: 'Switch', exact: true }).click();
+  // the sidecar applies it (make-before-break) and reports mesh; the page polls until then
+  await row.getByRole('button', { name: 'Switch to SDK' }).waitFor(WAIT);
+  assert.equal(await row.getByTestId('sidecar-mode').textContent(), 'sidecar: mesh');
+  assert.equal(await row.getByTestId('switching').count(), 0);
+  // the instance that has no sidecar offers no switch
+  const payments = page.locator('.ant-table-row').filter({ hasText: 'e2e-payments' });
+  assert.equal(await payments.getByRole('button').count(), 0);
+  assert.match(await payments.textContent(), /no sidecar/);
+});
+
+test('an operator migrates two instances to SDK in batches, then rolls the migration back', async () => {
   await menu('Migrations');
-  await page.getByText('Gray migration plans is not available on this server').waitFor(WAIT);
+  await page.getByRole('button', { name: 'New migration' }).click();
+  await page.getByTestId('new-migration').waitFor(WAIT);
+  await choose('service', `${SERVICE} (2 instances)`);
+  await label('Name').fill(MIGRATION);
+  await page.getByText('SDK (direct, the sidecar passes through)').click();
+  await choose('instances', `${MESH_INSTANCE} (now mesh)`);
+  await choose('instances', `${SDK_INSTANCE} (now mesh)`);
+  await page.keyboard.press('Escape');
+  await label('Batch size').fill('1');
+  // the browser checks the range before anything is sent
+  await label('Pause seconds').fill('4000');
+  await page.getByRole('button', { name: 'Create migration' }).click();
+  await page.locator('.ant-form-item').filter({ hasText: 'From 0 to 3600 seconds' }).waitFor(WAIT);
+  // long enough to watch the first batch and roll back before the second
+  await label('Pause seconds').fill('120');
+  await page.getByRole('button', { name: 'Create migration' }).click();
+
+  const detail = page.getByTestId('migration-detail');
+  await detail.waitFor(WAIT);
+  const instances = page.getByTestId('plan-instances');
+  const first = instances.locator('tr').filter({ hasText: MESH_INSTANCE });
+  const second = instances.locator('tr').filter({ hasText: SDK_INSTANCE });
+  await first.getByTestId('state').filter({ hasText: /^switched$/ }).waitFor(WAIT);
+  assert.equal(await second.getByTestId('state').textContent(), 'pending');
+  assert.match(await detail.getByTestId('state').first().textContent(), /running/);
+  assert.match(await page.getByTestId('events').textContent(), new RegExp(MESH_INSTANCE.replace(/\./g, '\\.')));
+  await shot('console-migration-detail');
+
+  await page.getByTestId('migration-actions').getByRole('button', { name: 'Roll back' }).click();
+  const confirm = page.locator('.ant-popconfirm').filter({ hasText: 'Roll back this migration?' });
+  await confirm.getByRole('button', { name: 'Roll back' }).click();
+  await detail.locator('.ant-card-head').getByTestId('state').filter({ hasText: /^rolled back$/ }).waitFor(WAIT);
+  await first.getByTestId('state').filter({ hasText: /^rolled back$/ }).waitFor(WAIT);
+  assert.equal(await page.getByTestId('migration-actions').count(), 0);
+
+  await page.getByRole('link', { name: 'Back to migrations' }).click();
+  const row = page.locator('.ant-table-row').filter({ hasText: MIGRATION });
+  await row.waitFor(WAIT);
+  assert.match(await row.textContent(), /rolled back.*e2e-orders.*sdk.*admin/);
+  await shot('console-migrations');
+});
+
+test('features without an API say so instead of breaking', async () => {
   await menu('Topology');
   await page.getByTestId('not-available').waitFor(WAIT);
 });
@@ -242,6 +315,14 @@ test('a viewer sees everything and no write action', async () => {
   await menu('Rules');
   await page.getByTestId('rules').waitFor(WAIT);
   assert.equal(await page.getByRole('button', { name: 'New rule' }).count(), 0);
+
+  await menu('Migrations');
+  await page.getByRole('link', { name: MIGRATION }).click();
+  await page.getByTestId('plan-instances').locator('tr').filter({ hasText: MESH_INSTANCE }).waitFor(WAIT);
+  assert.equal(await page.getByRole('button', { name: /Pause|Resume|Roll back|Start/ }).count(), 0);
+  await page.getByRole('link', { name: 'Back to migrations' }).click();
+  await page.getByTestId('migration-list').waitFor(WAIT);
+  assert.equal(await page.getByRole('button', { name: 'New migration' }).count(), 0);
 });
 
 test('a page whose request fails keeps its layout and says why', async () => {

@@ -32,7 +32,7 @@ export function App() {
         <Route path="rules" element={<RulesPage />} />
         <Route path="rules/new" element={<RuleEditorPage />} />
         <Route path="rules/:kind/:service" element={<RuleEditorPage />} />
-        <Route path="migrations" element={<MigrationsPage />} />
+        <Route path="migrations/*" element={<MigrationsPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>

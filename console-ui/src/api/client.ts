@@ -110,6 +110,12 @@ const PLAIN: Record<string, string> = {
   'PLATFORM-0302': 'Your role does not allow this. Ask an admin for the operator role.',
   'PLATFORM-0303': 'Wrong user name or password.',
   'PLATFORM-0501': 'This platform server runs without its embedded registry, so it has no inventory to show.',
+  'PLATFORM-0601': 'No instance is registered at this address any more; refresh the list.',
+  'PLATFORM-0602':
+    'No sidecar is connected for this instance, so its mode cannot be switched. Start its sidecar (connected to this platform) and try again.',
+  'PLATFORM-0604': 'There is no such migration; it may have been deleted. Go back to the list of migrations.',
+  'PLATFORM-0606':
+    'This instance is part of an active migration; pause or roll back that migration instead of switching it by hand.',
 };
 
 export function plainMessage(error: ApiError): string {

@@ -48,6 +48,8 @@ export interface SidecarReport {
   mode?: string;
   configDigest?: string;
   upToDate: boolean;
+  /** The mode the platform asked this instance's sidecar to run in; null when the platform never set one. */
+  desiredMode?: string | null;
 }
 
 export interface ServiceView {

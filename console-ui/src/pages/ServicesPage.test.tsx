@@ -1,8 +1,8 @@
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServicesPage } from './ServicesPage';
 import { fakeApi } from '../test/fakeApi';
-import { VIEWER, withSession } from '../test/session';
+import { OPERATOR, VIEWER, withSession } from '../test/session';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -45,5 +45,91 @@ describe('ServicesPage', () => {
     expect(within(reports[0]).getByText('up to date')).toBeInTheDocument();
     expect(within(reports[1]).getByText('out of date')).toBeInTheDocument();
     expect(screen.getByText('not reported')).toBeInTheDocument();
+  });
+});
+
+const sidecar = (mode: string, desiredMode: string | null) => ({
+  nodeId: 'orders@127.0.0.1',
+  version: '0.1.0',
+  mode,
+  configDigest: 'abc',
+  upToDate: true,
+  desiredMode,
+});
+
+const inventory = (instances: unknown[]) => [
+  { namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders', meshInstances: 0, instances },
+];
+
+const sdkWithSidecar = (desired: string | null, reported = 'sdk') => ({
+  ...instance(8081, null),
+  mode: 'sdk',
+  sidecar: sidecar(reported, desired),
+});
+
+const MODE_PATH = '/api/v1/inventory/instances/127.0.0.1:8081/mode';
+
+const button = (text: string) => screen.getByText(text, { selector: 'button span' }).closest('button')!;
+
+describe('ServicesPage mode switch', () => {
+  it('switches an instance after confirmation and shows "switching" until its sidecar reports the new mode', async () => {
+    let reads = 0;
+    const calls = fakeApi({
+      'GET /api/v1/inventory/services': () => {
+        reads++;
+        const put = calls.some((c) => c.method === 'PUT');
+        // after the switch is asked for: one read with the sidecar still in SDK, then the sidecar reports mesh
+        const answer = !put ? sdkWithSidecar(null) : reads < 4 ? sdkWithSidecar('mesh') : sdkWithSidecar('mesh', 'mesh');
+        return { status: 200, body: inventory([answer, instance(8083, null)]) };
+      },
+      [`PUT ${MODE_PATH}`]: {
+        status: 202,
+        body: { nodeId: 'orders@127.0.0.1', instance: '127.0.0.1:8081', desiredMode: 'mesh', reportedMode: 'sdk' },
+      },
+    });
+    render(withSession(OPERATOR, <ServicesPage />));
+    await screen.findByText('Switch to mesh', { selector: 'button span' });
+    // the instance without a sidecar offers no switch
+    expect(screen.getAllByText(/^Switch to/, { selector: 'button span' })).toHaveLength(1);
+    expect(screen.getByText('no sidecar')).toBeInTheDocument();
+
+    fireEvent.click(button('Switch to mesh'));
+    expect(await screen.findByText('Switch 127.0.0.1:8081 (orders) to mesh?')).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(0);
+    fireEvent.click(button('Switch'));
+
+    expect(await screen.findByTestId('switching')).toHaveTextContent('switching to mesh…');
+    expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({ mode: 'mesh' });
+    // polled until the sidecar reports mesh: then the switch back is offered
+    await screen.findByText('Switch to SDK', { selector: 'button span' });
+    expect(screen.queryByTestId('switching')).toBeNull();
+    expect(screen.getByTestId('sidecar-mode')).toHaveTextContent('sidecar: mesh');
+    expect(reads).toBeGreaterThanOrEqual(4);
+  });
+
+  it('says in place, in plain words, why a switch was refused', async () => {
+    fakeApi({
+      'GET /api/v1/inventory/services': { status: 200, body: inventory([sdkWithSidecar(null)]) },
+      [`PUT ${MODE_PATH}`]: {
+        status: 409,
+        body: { code: 'PLATFORM-0602', status: 409, message: 'no connected sidecar reports 127.0.0.1:8081' },
+      },
+    });
+    render(withSession(OPERATOR, <ServicesPage />));
+    await screen.findByText('Switch to mesh', { selector: 'button span' });
+    fireEvent.click(button('Switch to mesh'));
+    await screen.findByText('Switch 127.0.0.1:8081 (orders) to mesh?');
+    fireEvent.click(button('Switch'));
+    const error = await screen.findByTestId('switch-error');
+    expect(error).toHaveTextContent('No sidecar is connected for this instance');
+    expect(error.closest('tr')).toHaveTextContent('127.0.0.1:8081');
+    expect(screen.queryByTestId('switching')).toBeNull();
+  });
+
+  it('shows a pending switch to a viewer but offers no switch', async () => {
+    fakeApi({ 'GET /api/v1/inventory/services': { status: 200, body: inventory([sdkWithSidecar('mesh')]) } });
+    render(withSession(VIEWER, <ServicesPage />));
+    expect(await screen.findByTestId('switching')).toHaveTextContent('switching to mesh…');
+    expect(screen.queryByText(/^Switch to/, { selector: 'button span' })).toBeNull();
   });
 });

@@ -1,9 +1,10 @@
-import { useMemo, useState } from 'react';
-import { Badge, Button, Card, Input, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import { get } from '../api/client';
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, Badge, Button, Card, Input, Popconfirm, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { asApiError, call, get, type ApiError } from '../api/client';
 import { SIDECAR_KEY, labels } from '../api/inventory';
+import type { ModeSwitchAnswer, TargetMode } from '../api/migrations';
 import type { InstanceView, ServiceView } from '../api/types';
-import { useLoad } from '../api/useLoad';
+import { useLive } from '../api/useLive';
 import { useSession } from '../auth/AuthContext';
 import { ErrorAlert } from '../components/Feedback';
 import { MODE_COLOURS } from './OverviewPage';
@@ -16,6 +17,37 @@ interface Row extends InstanceView {
 }
 
 type ModeFilter = 'all' | 'sdk' | 'mesh';
+
+/** How often the inventory is read again while a mode switch is under way. */
+export const SWITCH_POLL_MS = 2000;
+
+const address = (i: Pick<InstanceView, 'ip' | 'port'>) => `${i.ip}:${i.port}`;
+
+/** The mode the instance runs in: its sidecar's report when it has one, else the registry's. */
+export function currentMode(i: InstanceView): string {
+  return i.sidecar?.mode ?? i.mode;
+}
+
+/**
+ * The mode an instance is being switched to, or undefined: the platform's desired mode (or the one just asked for
+ * here, until the inventory shows it) while its sidecar still reports another.
+ */
+export function switchingTo(i: InstanceView, requested?: string): string | undefined {
+  if (!i.sidecar) {
+    return undefined;
+  }
+  const desired = requested ?? i.sidecar.desiredMode ?? undefined;
+  return desired && desired !== i.sidecar.mode ? desired : undefined;
+}
+
+const SWITCH_EXPLAINED: Record<TargetMode, string> = {
+  mesh:
+    "Its sidecar takes over the instance's calls: it registers its own ingress address and hands the application " +
+    'its egress addresses, so governance rules apply. The new path is up before the old one is dropped; no restart.',
+  sdk:
+    'Its sidecar steps aside: the application is registered and called at its own address again, and governance ' +
+    'rules no longer apply to its traffic. The direct path is up before the mesh path is dropped; no restart.',
+};
 type HealthFilter = 'all' | 'healthy' | 'unhealthy';
 
 /** Whether an instance matches the search text: service, address, cluster, protocol or any label. */
@@ -36,7 +68,16 @@ export function matches(row: Row, text: string): boolean {
 
 export function ServicesPage() {
   const { canWrite } = useSession();
-  const inventory = useLoad(() => get<ServiceView[]>('/api/v1/inventory/services'), 'inventory');
+  const [requested, setRequested] = useState<Record<string, TargetMode>>({});
+  const [switchErrors, setSwitchErrors] = useState<Record<string, ApiError>>({});
+  const [sending, setSending] = useState<string | null>(null);
+  const inventory = useLive(
+    () => get<ServiceView[]>('/api/v1/inventory/services'),
+    'inventory',
+    SWITCH_POLL_MS,
+    (services) =>
+      (services ?? []).some((s) => s.instances.some((i) => switchingTo(i, requested[address(i)]) !== undefined)),
+  );
   const [text, setText] = useState('');
   const [mode, setMode] = useState<ModeFilter>('all');
   const [health, setHealth] = useState<HealthFilter>('all');
@@ -54,6 +95,38 @@ export function ServicesPage() {
       ),
     [inventory.data],
   );
+  // a switch asked for here is followed through the inventory once the platform shows it (or it is done)
+  useEffect(() => {
+    const known = new Map(rows.map((r) => [address(r), r]));
+    setRequested((before) => {
+      const after = Object.fromEntries(
+        Object.entries(before).filter(([a, mode]) => {
+          const r = known.get(a);
+          return r?.sidecar && r.sidecar.desiredMode !== mode && r.sidecar.mode !== mode;
+        }),
+      );
+      return Object.keys(after).length === Object.keys(before).length ? before : after;
+    });
+  }, [rows]);
+
+  const switchMode = async (r: Row, mode: TargetMode) => {
+    const a = address(r);
+    setSending(a);
+    setSwitchErrors(({ [a]: _, ...rest }) => rest);
+    try {
+      await call<ModeSwitchAnswer>(`/api/v1/inventory/instances/${a}/mode`, {
+        method: 'PUT',
+        body: { mode },
+      });
+      setRequested((before) => ({ ...before, [a]: mode }));
+      inventory.reload();
+    } catch (e) {
+      setSwitchErrors((before) => ({ ...before, [a]: asApiError(e) }));
+    } finally {
+      setSending(null);
+    }
+  };
+
   const shown = rows.filter(
     (r) =>
       matches(r, text) &&
@@ -104,6 +177,7 @@ export function ServicesPage() {
           loading={inventory.loading}
           dataSource={shown}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          scroll={{ x: 'max-content' }}
           locale={{ emptyText: rows.length ? 'No instance matches the filters' : 'No instance is registered yet' }}
           columns={[
             {
@@ -118,11 +192,31 @@ export function ServicesPage() {
             {
               title: 'Mode',
               dataIndex: 'mode',
-              render: (m: string) => (
-                <Tag color={MODE_COLOURS[m]} data-testid="instance-mode">
-                  {m}
-                </Tag>
-              ),
+              render: (m: string, r) => {
+                const to = switchingTo(r, requested[address(r)]);
+                const reported = r.sidecar?.mode;
+                return (
+                  <Space size={4}>
+                    <Tag color={MODE_COLOURS[m]} data-testid="instance-mode">
+                      {m}
+                    </Tag>
+                    {to ? (
+                      <Badge status="processing" text={`switching to ${to}…`} data-testid="switching" />
+                    ) : (
+                      reported &&
+                      reported !== m && (
+                        <Tooltip
+                          title={`The registry entry says ${m}; its sidecar runs in ${reported} mode. The entry follows when the application registers through the sidecar.`}
+                        >
+                          <Tag color={MODE_COLOURS[reported]} data-testid="sidecar-mode">
+                            sidecar: {reported}
+                          </Tag>
+                        </Tooltip>
+                      )
+                    )}
+                  </Space>
+                );
+              },
             },
             {
               title: 'Health',
@@ -171,13 +265,50 @@ export function ServicesPage() {
               ? [
                   {
                     title: 'Actions',
-                    render: (_: unknown, r: Row) => (
-                      <Tooltip title="This platform server has no instance-mode API yet, so modes cannot be switched from the console.">
-                        <Button size="small" disabled>
-                          Switch to {r.mode === 'mesh' ? 'SDK' : 'mesh'}
-                        </Button>
-                      </Tooltip>
-                    ),
+                    fixed: 'right' as const,
+                    render: (_: unknown, r: Row) => {
+                      const a = address(r);
+                      const error = switchErrors[a];
+                      const failure = error && (
+                        <Alert
+                          type="error"
+                          showIcon
+                          role="alert"
+                          data-testid="switch-error"
+                          message={error.plain}
+                          style={{ marginTop: 4, padding: '2px 8px' }}
+                        />
+                      );
+                      if (!r.sidecar) {
+                        return (
+                          <>
+                            <Tooltip title="Only an instance whose sidecar is connected to this platform can switch modes.">
+                              <Typography.Text type="secondary">no sidecar</Typography.Text>
+                            </Tooltip>
+                            {failure}
+                          </>
+                        );
+                      }
+                      if (switchingTo(r, requested[a])) {
+                        return <Typography.Text type="secondary">switching…</Typography.Text>;
+                      }
+                      const to: TargetMode = currentMode(r) === 'mesh' ? 'sdk' : 'mesh';
+                      return (
+                        <>
+                          <Popconfirm
+                            title={`Switch ${a} (${r.service}) to ${to === 'mesh' ? 'mesh' : 'SDK'}?`}
+                            description={<div style={{ maxWidth: 360 }}>{SWITCH_EXPLAINED[to]}</div>}
+                            okText="Switch"
+                            onConfirm={() => switchMode(r, to)}
+                          >
+                            <Button size="small" loading={sending === a}>
+                              Switch to {to === 'mesh' ? 'mesh' : 'SDK'}
+                            </Button>
+                          </Popconfirm>
+                          {failure}
+                        </>
+                      );
+                    },
                   },
                 ]
               : []),

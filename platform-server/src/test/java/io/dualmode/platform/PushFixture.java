@@ -1,5 +1,6 @@
 package io.dualmode.platform;
 
+import io.dualmode.sidecar.Mode;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.config.ConfigLoader;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +34,16 @@ final class PushFixture {
 
     /** A sidecar from YAML with the control plane at {@code pushUrl}. */
     static Sidecar sidecar(String yaml, String pushUrl, String token, Path stateDir, String subscribe) {
+        return sidecar(yaml, pushUrl, token, stateDir, subscribe, Mode.MESH);
+    }
+
+    /** A sidecar from YAML with the control plane at {@code pushUrl}, starting in {@code mode}. */
+    static Sidecar sidecar(String yaml, String pushUrl, String token, Path stateDir, String subscribe, Mode mode) {
         String cp = "controlPlane: {url: " + pushUrl + ", token: " + token + ", stateDir: " + stateDir
                 + ", reconnectDelay: 100ms, subscribe: [" + subscribe + "]}\n";
         return Sidecar.create(
-                        ConfigLoader.parse("workers: 1\nadmin: {port: -1}\ndrainTimeout: 1s\n" + cp + yaml, "test"))
+                        ConfigLoader.parse("workers: 1\nadmin: {port: -1}\ndrainTimeout: 1s\n" + cp + yaml, "test"),
+                        mode)
                 .start();
     }
 
