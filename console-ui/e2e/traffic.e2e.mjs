@@ -96,7 +96,20 @@ async function splitBecomes(bounds) {
 
 const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 
-test('the overview charts the traffic through the sidecars', async () => {
+/** A test that leaves a screenshot of the page as it failed (traffic-failed-<n>.png) beside the others. */
+let failures = 0;
+function step(name, body) {
+  test(name, async () => {
+    try {
+      await body();
+    } catch (e) {
+      await shot(`traffic-failed-${++failures}`).catch(() => {});
+      throw e;
+    }
+  });
+}
+
+step('the overview charts the traffic through the sidecars', async () => {
   await page.goto(URL + '/');
   await page.getByLabel('User name', { exact: true }).fill('admin');
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -109,13 +122,13 @@ test('the overview charts the traffic through the sidecars', async () => {
   assert.ok(legend.includes(SERVICE), `the request-rate chart has a line for ${SERVICE}: ${legend}`);
 });
 
-test('without a rule the caller spreads the calls over both versions', async () => {
+step('without a rule the caller spreads the calls over both versions', async () => {
   await page.getByTestId('split-share').nth(1).waitFor(LIVE);
   const before = await splitBecomes({ 'version=1': [20, 80], 'version=2': [20, 80] });
   assert.equal(Object.keys(before).length, 2);
 });
 
-test('a weighted route 90/10 shows on the overview as a 90/10 split', async () => {
+step('a weighted route 90/10 shows on the overview as a 90/10 split', async () => {
   const { token } = await api('POST', '/api/v1/auth/login', null, { username: 'admin', password: PASSWORD });
   await api('PUT', `/api/v1/rules/routing/${SERVICE}`, token, {
     subsets: [
@@ -137,7 +150,7 @@ test('a weighted route 90/10 shows on the overview as a 90/10 split', async () =
   await shot('console-overview-traffic');
 });
 
-test('the topology shows the caller calling the service, with its figures on hover', async () => {
+step('the topology shows the caller calling the service, with its figures on hover', async () => {
   await page.getByRole('menuitem', { name: 'Topology' }).click();
   const edge = page.getByTestId(`edge:${CALLER}->${SERVICE}`);
   await edge.waitFor(LIVE);
