@@ -17,6 +17,9 @@ import { TrafficSplit } from '../components/traffic/TrafficSplit';
 
 export { MODE_COLOURS };
 
+/** The figures along the top: one height, whether a title takes one line or two. */
+const FIGURE = { height: '100%' };
+
 /** The inventory changes more slowly than traffic: asked again less often. */
 const INVENTORY_REFRESH_FACTOR = 3;
 
@@ -50,13 +53,13 @@ export function OverviewPage({ refreshMillis }: { refreshMillis?: number }) {
       <ErrorAlert error={rules.error} onRetry={rules.reload} />
       <Row gutter={16} style={{ marginBottom: 16 }}>
         <Col span={4}>
-          <Card><Statistic title="Services" value={services.length} loading={inventory.loading} /></Card>
+          <Card style={FIGURE}><Statistic title="Services" value={services.length} loading={inventory.loading} /></Card>
         </Col>
         <Col span={4}>
-          <Card><Statistic title="Instances" value={total} loading={inventory.loading} /></Card>
+          <Card style={FIGURE}><Statistic title="Instances" value={total} loading={inventory.loading} /></Card>
         </Col>
         <Col span={4}>
-          <Card>
+          <Card style={FIGURE}>
             <Statistic
               title="Mesh adoption"
               value={total ? Math.round((100 * mesh) / total) : 0}
@@ -66,7 +69,7 @@ export function OverviewPage({ refreshMillis }: { refreshMillis?: number }) {
           </Card>
         </Col>
         <Col span={4}>
-          <Card><Statistic title="Governance rules" value={(rules.data ?? []).length} loading={rules.loading} /></Card>
+          <Card style={FIGURE}><Statistic title="Governance rules" value={(rules.data ?? []).length} loading={rules.loading} /></Card>
         </Col>
         <Col span={4}>
           <SidecarsOutOfDate refreshMillis={refreshMillis} />
@@ -82,7 +85,7 @@ export function OverviewPage({ refreshMillis }: { refreshMillis?: number }) {
         data-testid="traffic"
       >
         {traffic.error?.status === 404 ? (
-          <NotAvailable feature="Traffic metrics" missing="no /api/v1/metrics endpoint" />
+          <NotAvailable feature="The traffic chart" missing="no /api/v1/metrics endpoint" />
         ) : (
           <>
             <ErrorAlert error={traffic.error} onRetry={traffic.reload} />

@@ -21,6 +21,7 @@ export function SidecarsOutOfDate({ refreshMillis }: { refreshMillis?: number })
         aria-label="Sidecars out of date: show them"
         onClick={() => setOpen(true)}
         data-testid="sidecars-out-of-date"
+        style={{ height: '100%' }}
       >
         <Statistic
           title="Sidecars out of date"
@@ -84,6 +85,7 @@ export function ActiveMigrations({ refreshMillis }: { refreshMillis?: number }) 
         aria-label="Active migrations: open the migrations page"
         onClick={() => navigate('/migrations')}
         data-testid="active-migrations"
+        style={{ height: '100%' }}
       >
         <Statistic
           title="Active migrations"
