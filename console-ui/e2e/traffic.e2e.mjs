@@ -155,7 +155,7 @@ step('the topology shows the caller calling the service, with its figures on hov
   const edge = page.getByTestId(`edge:${CALLER}->${SERVICE}`);
   await edge.waitFor(LIVE);
   await page.getByTestId(`node:${SERVICE}`).waitFor(UI);
-  await edge.locator('path').first().hover({ force: true });
+  await edge.locator('.edge-hit').hover({ force: true });
   const tip = page.getByTestId('topology-tooltip');
   await tip.waitFor(UI);
   const text = await tip.textContent();

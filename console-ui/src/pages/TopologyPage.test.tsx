@@ -27,10 +27,10 @@ describe('TopologyPage', () => {
     expect(screen.getByTestId('node:web')).toHaveAttribute('aria-label', 'web: 1 mesh, 0 SDK instances');
     expect(screen.getByTestId('node:orders')).toHaveTextContent('50%');
     const failing = screen.getByTestId('edge:orders->payments');
-    expect(failing.querySelector('path')).toHaveAttribute('stroke', ERROR_COLOURS.bad);
-    expect(call.querySelector('path')).toHaveAttribute('stroke', ERROR_COLOURS.ok);
-    expect(Number(call.querySelector('path')!.getAttribute('stroke-width'))).toBeGreaterThan(
-      Number(failing.querySelector('path')!.getAttribute('stroke-width')),
+    expect(failing.querySelector('.edge-line')).toHaveAttribute('stroke', ERROR_COLOURS.bad);
+    expect(call.querySelector('.edge-line')).toHaveAttribute('stroke', ERROR_COLOURS.ok);
+    expect(Number(call.querySelector('.edge-line')!.getAttribute('stroke-width'))).toBeGreaterThan(
+      Number(failing.querySelector('.edge-line')!.getAttribute('stroke-width')),
     );
 
     fireEvent.mouseEnter(failing);

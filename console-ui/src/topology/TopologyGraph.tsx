@@ -24,24 +24,8 @@ export function TopologyGraph({ graph }: { graph: Topology }) {
           aria-label={`Call graph of ${placed.nodes.length} services and ${placed.edges.length} calls`}
           style={{ display: 'block', margin: '0 auto' }}
         >
-          <defs>
-            {Object.entries(ERROR_COLOURS).map(([name, colour]) => (
-              <marker
-                key={name}
-                id={`arrow-${name}`}
-                viewBox="0 0 10 10"
-                refX="9"
-                refY="5"
-                markerWidth="5"
-                markerHeight="5"
-                orient="auto-start-reverse"
-              >
-                <path d="M 0 0 L 10 5 L 0 10 z" fill={colour} />
-              </marker>
-            ))}
-          </defs>
-          {placed.edges.map((e) => (
-            <Edge key={`${e.source}->${e.target}`} edge={e} busiest={busiest} onHover={setHovered} />
+          {placed.edges.map((e, i) => (
+            <Edge key={`${e.source}->${e.target}`} id={i} edge={e} busiest={busiest} onHover={setHovered} />
           ))}
           {placed.nodes.map((n) => (
             <Node key={n.id} node={n} onHover={setHovered} />
@@ -54,9 +38,22 @@ export function TopologyGraph({ graph }: { graph: Topology }) {
   );
 }
 
-function Edge({ edge, busiest, onHover }: { edge: PlacedEdge; busiest: number; onHover: (h: Hovered) => void }) {
+function Edge({
+  id,
+  edge,
+  busiest,
+  onHover,
+}: {
+  id: number;
+  edge: PlacedEdge;
+  busiest: number;
+  onHover: (h: Hovered) => void;
+}) {
   const colour = edgeColour(edge.errorRate);
-  const marker = Object.entries(ERROR_COLOURS).find(([, c]) => c === colour)![0];
+  const width = edgeWidth(edge.rps, busiest);
+  // An arrowhead that stays visible on a thin edge and does not swamp a wide one.
+  const head = 9 + 1.4 * width;
+  const marker = `arrow-${id}`;
   const hover = { onMouseEnter: () => onHover({ kind: 'edge', edge }), onMouseLeave: () => onHover(null) };
   return (
     <g
@@ -64,16 +61,31 @@ function Edge({ edge, busiest, onHover }: { edge: PlacedEdge; busiest: number; o
       aria-label={`${edge.source} calls ${edge.target}: ${rate(edge.rps)}, ${percent(edge.errorRate)} errors, p99 ${millis(edge.p99Millis)}`}
       {...hover}
     >
+      <defs>
+        <marker
+          id={marker}
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerUnits="userSpaceOnUse"
+          markerWidth={head}
+          markerHeight={head}
+          orient="auto-start-reverse"
+        >
+          <path d="M 0 0 L 10 5 L 0 10 z" fill={colour} />
+        </marker>
+      </defs>
       <path
+        className="edge-line"
         d={edge.path}
         fill="none"
         stroke={colour}
-        strokeWidth={edgeWidth(edge.rps, busiest)}
-        markerEnd={`url(#arrow-${marker})`}
+        strokeWidth={width}
+        markerEnd={`url(#${marker})`}
         data-error-rate={edge.errorRate}
       />
       {/* a wide invisible twin: thin edges are hard to point at */}
-      <path d={edge.path} fill="none" stroke="transparent" strokeWidth={16} />
+      <path className="edge-hit" d={edge.path} fill="none" stroke="transparent" strokeWidth={16} />
       <text x={edge.mid.x} y={edge.mid.y - 6} textAnchor="middle" fontSize={11} fill="#595959">
         {rate(edge.rps)}
       </text>

@@ -76,7 +76,7 @@ function MetricChart({
       <ResponsiveContainer width="100%" height={200}>
         <LineChart data={rows} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="at" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={clock} tick={{ fontSize: 11 }} />
+          <XAxis dataKey="at" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={clock} tick={{ fontSize: 11 }} minTickGap={24} />
           <YAxis tick={{ fontSize: 11 }} width={44} allowDecimals />
           <Tooltip labelFormatter={(at) => clock(Number(at))} formatter={(v) => `${v} ${unit}`} />
           <Legend wrapperStyle={{ fontSize: 12 }} />

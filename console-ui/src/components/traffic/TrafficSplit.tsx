@@ -103,7 +103,7 @@ function ServiceSplit({
             <ResponsiveContainer width="100%" height={230}>
               <AreaChart data={split.rows} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="at" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={clock} tick={{ fontSize: 11 }} />
+                <XAxis dataKey="at" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={clock} tick={{ fontSize: 11 }} minTickGap={24} />
                 <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} width={44} />
                 <Tooltip labelFormatter={(at) => clock(Number(at))} formatter={(v) => `${v}%`} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
