@@ -116,7 +116,8 @@ step('the overview charts the traffic through the sidecars', async () => {
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByTestId('overview').waitFor(UI);
   for (const chart of ['Request rate', 'Error rate', 'p99 latency']) {
-    await page.getByTestId(`chart-${chart}`).locator('.recharts-line-curve').first().waitFor(LIVE);
+    // attached, not visible: a flat line (no errors) has no height
+    await page.getByTestId(`chart-${chart}`).locator('.recharts-line-curve').first().waitFor({ state: 'attached', ...LIVE });
   }
   const legend = await page.getByTestId('chart-Request rate').locator('.recharts-legend-item-text').allTextContents();
   assert.ok(legend.includes(SERVICE), `the request-rate chart has a line for ${SERVICE}: ${legend}`);
@@ -145,7 +146,7 @@ step('a weighted route 90/10 shows on the overview as a 90/10 split', async () =
       },
     ],
   });
-  const after = await splitBecomes({ 'version=1': [82, 97], 'version=2': [3, 18] });
+  const after = await splitBecomes({ 'version=1': [85, 95], 'version=2': [5, 15] });
   assert.ok(after['version=1'] + after['version=2'] > 99.5);
   await shot('console-overview-traffic');
 });
