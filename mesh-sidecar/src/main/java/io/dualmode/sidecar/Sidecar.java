@@ -57,13 +57,14 @@ public final class Sidecar implements AutoCloseable {
     private final Map<String, Channel> listeners = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, ListenerConfig> listenerConfigs =
             java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, InetSocketAddress> exposed = new java.util.concurrent.ConcurrentSkipListMap<>();
     private ScheduledExecutorService timers;
     private Transport transport;
     private ClusterManager clusters;
     private ProxyRuntime runtime;
     private AdminServer admin;
     private Governance governance;
-    private ControlPlaneClient controlPlane;
+    private volatile ControlPlaneClient controlPlane;
     private volatile boolean ready;
 
     private Sidecar(SidecarConfig config, Mode initialMode) {
@@ -214,6 +215,26 @@ public final class Sidecar implements AutoCloseable {
         if (!wanted.contains(cluster)) {
             clusters.remove(cluster);
         }
+    }
+
+    /**
+     * Records that the application's service {@code service} listens at {@code application}; the registry agent calls
+     * this when the application registers through it. The control plane sees these addresses in the node facts, which
+     * is how the platform links registered instances to this sidecar. {@code null} forgets the service.
+     */
+    public void exposed(String service, InetSocketAddress application) {
+        boolean changed = application == null
+                ? exposed.remove(service) != null
+                : !application.equals(exposed.put(service, application));
+        ControlPlaneClient cp = controlPlane;
+        if (changed && cp != null) {
+            cp.reportNode();
+        }
+    }
+
+    /** The application services registered through this sidecar and their addresses, by service name. */
+    public Map<String, InetSocketAddress> exposed() {
+        return Map.copyOf(exposed);
     }
 
     /** How RPC listeners map routing keys to registry service names; the registry agent registers names here. */

@@ -18,11 +18,14 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  *   <li>Later changes arrive as further responses holding only what changed, and only on streams subscribed to the
  *       service concerned. Changing subscriptions is a request with {@code subscribe}/{@code unsubscribe} and no
  *       nonce.
+ *   <li>Independently of rules, the control plane may send a {@link ModeDirective}: the mode the sidecar's instances
+ *       should run in. The sidecar answers by reporting the mode and the directive's version in its node facts.
  * </ol>
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = DiscoveryRequest.class, name = "request"),
-    @JsonSubTypes.Type(value = DiscoveryResponse.class, name = "response")
+    @JsonSubTypes.Type(value = DiscoveryResponse.class, name = "response"),
+    @JsonSubTypes.Type(value = ModeDirective.class, name = "mode")
 })
-public sealed interface PushMessage permits DiscoveryRequest, DiscoveryResponse {}
+public sealed interface PushMessage permits DiscoveryRequest, DiscoveryResponse, ModeDirective {}

@@ -70,6 +70,22 @@ class PushCodecTest {
     }
 
     @Test
+    void modeDirectiveRoundTripsAndRejectsAnUnknownModeOrVersion() {
+        byte[] json = PushCodec.encode(new ModeDirective("mesh", 3));
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"type\":\"mode\"");
+        assertThat(PushCodec.decode(json)).isEqualTo(new ModeDirective("mesh", 3));
+
+        assertThatThrownBy(() -> PushCodec.decode(
+                        "{\"type\":\"mode\",\"mode\":\"hybrid\",\"version\":1}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PushCodec.MalformedPushMessageException.class)
+                .hasMessageContaining("mode must be mesh or sdk, got hybrid");
+        assertThatThrownBy(() -> PushCodec.decode(
+                        "{\"type\":\"mode\",\"mode\":\"sdk\",\"version\":0}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PushCodec.MalformedPushMessageException.class)
+                .hasMessageContaining("version must be positive");
+    }
+
+    @Test
     void ignoresUnknownFieldsButRejectsUnknownTypesAndGarbage() {
         byte[] newer = "{\"type\":\"request\",\"nodeId\":\"n\",\"fromTheFuture\":1}".getBytes(StandardCharsets.UTF_8);
         assertThat(((DiscoveryRequest) PushCodec.decode(newer)).nodeId()).isEqualTo("n");

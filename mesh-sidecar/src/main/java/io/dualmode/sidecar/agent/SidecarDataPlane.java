@@ -67,11 +67,13 @@ public final class SidecarDataPlane implements DataPlane {
                         Router.INBOUND_PREFIX + service,
                         List.of(Endpoint.of(application.getHostString(), application.getPort())));
         sidecar.rpcRoutes().register(service);
+        sidecar.exposed(service, application);
     }
 
     @Override
     public void unexposeLocal(String service, String protocol) {
         sidecar.clusters().remove(Router.INBOUND_PREFIX + service);
+        sidecar.exposed(service, null);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.dualmode.sidecar.control;
 import io.dualmode.governance.push.DiscoveryRequest;
 import io.dualmode.governance.push.DiscoveryResponse;
 import io.dualmode.governance.push.ErrorDetail;
+import io.dualmode.governance.push.ModeDirective;
 import io.dualmode.governance.push.PushCodec;
 import io.dualmode.governance.push.PushMessage;
 import io.dualmode.governance.push.Resource;
@@ -34,6 +35,11 @@ import reactor.netty.resources.LoopResources;
  * handed to one worker thread, which validates and applies each response whole (or rejects it whole), saves the
  * rules to the state directory, and answers with an ACK or NACK carrying the digest of the rules in force. While
  * the control plane is away the last good rules keep serving and the client reconnects with a doubling delay.
+ *
+ * <p>A {@link ModeDirective} is applied on a thread of its own (a switch waits out the registry overlap, and rules
+ * must not queue behind it), saved to {@code mode.json} in the state directory, and answered by reporting the node
+ * facts again with {@code modeVersion} (or {@code modeError}). At start the saved directive is applied before the
+ * stream opens, so a restarted sidecar comes back in the mode the platform last set.
  */
 public final class ControlPlaneClient implements AutoCloseable {
 
@@ -47,6 +53,8 @@ public final class ControlPlaneClient implements AutoCloseable {
     private final Supplier<Map<String, String>> node;
     private final List<String> subscriptions;
     private final ExecutorService worker;
+    private final ExecutorService modeWorker;
+    private final ModeTarget modeTarget;
     private final LoopResources loops = LoopResources.create("dualmode-control-plane-io", 1, true);
     private final HttpClient http;
     private final AtomicLong responses = new AtomicLong();
@@ -59,6 +67,15 @@ public final class ControlPlaneClient implements AutoCloseable {
     private volatile Disposable connection;
     private volatile Duration delay;
     private volatile Sinks.Many<String> stream;
+    private volatile long modeVersion;
+    private volatile String modeError;
+
+    /** Where mode directives go: switches the instance's mode, blocking until the switch is done. */
+    @FunctionalInterface
+    public interface ModeTarget {
+        /** Switches to {@code mode} ({@code mesh} or {@code sdk}); throws when it cannot. */
+        void switchTo(String mode) throws Exception;
+    }
 
     /**
      * A client for {@code config} applying to {@code governance}.
@@ -73,7 +90,28 @@ public final class ControlPlaneClient implements AutoCloseable {
             String nodeId,
             Supplier<Map<String, String>> node,
             List<String> subscriptions) {
+        this(config, governance, nodeId, node, subscriptions, mode -> {
+            throw new UnsupportedOperationException("this sidecar does not switch modes");
+        });
+    }
+
+    /**
+     * A client that also applies mode directives to {@code modeTarget}.
+     *
+     * @param nodeId the identity on the stream
+     * @param node facts reported with every request (sidecar version, application, mode, instances)
+     * @param subscriptions the services whose rules are needed
+     * @param modeTarget switches the instance's mode when a directive arrives
+     */
+    public ControlPlaneClient(
+            ControlPlaneConfig config,
+            Governance governance,
+            String nodeId,
+            Supplier<Map<String, String>> node,
+            List<String> subscriptions,
+            ModeTarget modeTarget) {
         this.config = config;
+        this.modeTarget = modeTarget;
         this.governance = governance;
         this.nodeId = nodeId;
         this.node = node;
@@ -81,6 +119,11 @@ public final class ControlPlaneClient implements AutoCloseable {
         this.delay = config.reconnectDelay();
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "dualmode-control-plane");
+            t.setDaemon(true);
+            return t;
+        });
+        this.modeWorker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "dualmode-control-plane-mode");
             t.setDaemon(true);
             return t;
         });
@@ -113,6 +156,37 @@ public final class ControlPlaneClient implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             log.warn(SidecarErrors.STATE_UNREADABLE.format(config.stateDir(), e.getMessage()));
+        }
+        try {
+            ModeDirective saved = StateFile.readMode(config.stateDir());
+            if (saved != null) {
+                applyMode(saved, false);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn(SidecarErrors.STATE_UNREADABLE.format(config.stateDir(), e.getMessage()));
+        }
+    }
+
+    /** On the mode thread (or at start): applies a directive newer than the last one, saves it, reports. */
+    private void applyMode(ModeDirective directive, boolean report) {
+        if (directive.version() > modeVersion) {
+            try {
+                modeTarget.switchTo(directive.mode());
+                modeVersion = directive.version();
+                modeError = null;
+                log.info("mode {} applied (directive version {})", directive.mode(), directive.version());
+                if (config.stateDir() != null) {
+                    StateFile.writeMode(config.stateDir(), directive);
+                }
+            } catch (IOException e) {
+                log.warn(SidecarErrors.STATE_DIR.format(config.stateDir(), e.toString()));
+            } catch (Exception e) {
+                modeError = "mode " + directive.mode() + " (version " + directive.version() + ") not applied: " + e;
+                log.warn(modeError);
+            }
+        }
+        if (report) {
+            reportNode();
         }
     }
 
@@ -171,8 +245,8 @@ public final class ControlPlaneClient implements AutoCloseable {
     private String first() {
         Map<String, Long> held = new HashMap<>();
         governance.versions().forEach((k, v) -> held.put(k.name(), v));
-        return encode(new DiscoveryRequest(
-                nodeId, node.get(), subscriptions, List.of(), held, null, null, governance.digest()));
+        return encode(
+                new DiscoveryRequest(nodeId, facts(), subscriptions, List.of(), held, null, null, governance.digest()));
     }
 
     /** On the worker thread: applies or rejects one response, saves, and answers. */
@@ -182,6 +256,14 @@ public final class ControlPlaneClient implements AutoCloseable {
             message = PushCodec.decode(bytes);
         } catch (RuntimeException e) {
             log.warn("ignoring a push message: {}", e.getMessage());
+            return;
+        }
+        if (message instanceof ModeDirective directive) {
+            try {
+                modeWorker.execute(() -> applyMode(directive, true));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("control plane client closed; dropping a mode directive");
+            }
             return;
         }
         if (!(message instanceof DiscoveryResponse response)) {
@@ -202,7 +284,7 @@ public final class ControlPlaneClient implements AutoCloseable {
                 out,
                 encode(new DiscoveryRequest(
                         nodeId,
-                        node.get(),
+                        facts(),
                         List.of(),
                         List.of(),
                         Map.of(),
@@ -221,8 +303,26 @@ public final class ControlPlaneClient implements AutoCloseable {
             send(
                     out,
                     encode(new DiscoveryRequest(
-                            nodeId, node.get(), List.of(), List.of(), Map.of(), null, null, governance.digest())));
+                            nodeId, facts(), List.of(), List.of(), Map.of(), null, null, governance.digest())));
         }
+    }
+
+    /** The node facts plus the mode directive's outcome. */
+    private Map<String, String> facts() {
+        Map<String, String> facts = new java.util.LinkedHashMap<>(node.get());
+        if (modeVersion > 0) {
+            facts.put(ModeDirective.MODE_VERSION_FACT, Long.toString(modeVersion));
+        }
+        String error = modeError;
+        if (error != null) {
+            facts.put(ModeDirective.MODE_ERROR_FACT, error);
+        }
+        return facts;
+    }
+
+    /** The version of the last mode directive applied, 0 when none was. */
+    public long modeVersion() {
+        return modeVersion;
     }
 
     private void save() {
@@ -290,6 +390,7 @@ public final class ControlPlaneClient implements AutoCloseable {
             c.dispose();
         }
         worker.shutdown();
+        modeWorker.shutdown();
         loops.disposeLater().subscribe();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);

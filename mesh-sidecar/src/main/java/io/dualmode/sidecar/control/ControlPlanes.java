@@ -4,7 +4,6 @@ import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.config.ControlPlaneConfig;
 import io.dualmode.sidecar.config.LocalServiceConfig;
 import io.dualmode.sidecar.config.SidecarConfig;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,12 +23,14 @@ public final class ControlPlanes {
         ControlPlaneConfig cp = config.controlPlane();
         Set<String> services = new LinkedHashSet<>(cp.subscribe());
         config.services().forEach(s -> services.add(s.name()));
-        String application = config.services().isEmpty()
-                ? "sidecar"
-                : config.services().get(0).name();
-        String nodeId = cp.nodeId() != null ? cp.nodeId() : application + "@" + instances(sidecar, config);
+        String nodeId = cp.nodeId() != null ? cp.nodeId() : defaultNodeId(sidecar, config);
         ControlPlaneClient client = new ControlPlaneClient(
-                cp, sidecar.governance(), nodeId, () -> node(sidecar, config, application), List.copyOf(services));
+                cp,
+                sidecar.governance(),
+                nodeId,
+                () -> node(sidecar, config),
+                List.copyOf(services),
+                mode -> sidecar.mode().set(io.dualmode.sidecar.Mode.parse(mode)));
         sidecar.mode().addListener((previous, current) -> client.reportNode());
         return client;
     }
@@ -39,22 +40,51 @@ public final class ControlPlanes {
         governance.close();
     }
 
-    private static Map<String, String> node(Sidecar sidecar, SidecarConfig config, String application) {
+    /**
+     * {@code <application>@<addresses>}: the first local service and the instance addresses known at start; a sidecar
+     * whose applications register through its registry endpoint later is {@code sidecar@<admin address>} (or its
+     * listener addresses when it has no admin endpoint), which is unique per host and stable across restarts.
+     */
+    private static String defaultNodeId(Sidecar sidecar, SidecarConfig config) {
+        if (!config.services().isEmpty()) {
+            return config.services().get(0).name() + "@" + instances(sidecar, config);
+        }
+        java.net.InetSocketAddress admin = sidecar.adminAddress();
+        return "sidecar@"
+                + (admin != null
+                        ? admin.getAddress().getHostAddress() + ":" + admin.getPort()
+                        : instances(sidecar, config));
+    }
+
+    private static String application(Sidecar sidecar, SidecarConfig config) {
+        if (!config.services().isEmpty()) {
+            return config.services().get(0).name();
+        }
+        return sidecar.exposed().keySet().stream().findFirst().orElse("sidecar");
+    }
+
+    private static Map<String, String> node(Sidecar sidecar, SidecarConfig config) {
         Map<String, String> node = new LinkedHashMap<>();
         node.put("sidecarVersion", version());
-        node.put("application", application);
+        node.put("application", application(sidecar, config));
         node.put("mode", sidecar.mode().get().wireName());
         node.put("instances", instances(sidecar, config));
         return node;
     }
 
-    /** The local services' addresses and the ingress listeners' bound addresses, {@code ip:port} comma-separated. */
+    /**
+     * The addresses the registry may show for the instances behind this sidecar, {@code ip:port} comma-separated: the
+     * configured local services, the applications registered through the registry endpoint (their real addresses, as
+     * registered in SDK mode) and every ingress listener (as registered in mesh mode), including those opened at run
+     * time.
+     */
     private static String instances(Sidecar sidecar, SidecarConfig config) {
-        List<String> out = new ArrayList<>();
+        Set<String> out = new LinkedHashSet<>();
         for (LocalServiceConfig s : config.services()) {
             out.add(s.address() + ":" + s.port());
         }
-        config.listeners().stream()
+        sidecar.exposed().values().forEach(a -> out.add(a.getHostString() + ":" + a.getPort()));
+        sidecar.listeners().stream()
                 .filter(l -> l.direction() == io.dualmode.sidecar.config.ListenerConfig.Direction.INGRESS)
                 .map(l -> sidecar.listenerAddress(l.name()))
                 .filter(a -> a != null)

@@ -30,6 +30,29 @@ final class StateFile {
         }
     }
 
+    static final String MODE = "mode.json";
+
+    /** Saves the last mode directive applied, the same atomic way. */
+    static void writeMode(Path dir, io.dualmode.governance.push.ModeDirective directive) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, MODE, ".tmp");
+        try {
+            Files.write(tmp, GovernanceJson.mapper().writeValueAsBytes(directive));
+            Files.move(tmp, dir.resolve(MODE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The last mode directive applied, or null when none was saved. */
+    static io.dualmode.governance.push.ModeDirective readMode(Path dir) throws IOException {
+        Path file = dir.resolve(MODE);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        return GovernanceJson.mapper().readValue(file.toFile(), io.dualmode.governance.push.ModeDirective.class);
+    }
+
     /** The saved resources; empty when nothing was saved. */
     static List<Resource> read(Path dir) throws IOException {
         Path file = dir.resolve(NAME);

@@ -2,6 +2,7 @@ package io.dualmode.platform.push;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.dualmode.governance.push.DiscoveryRequest;
+import io.dualmode.governance.push.ModeDirective;
 import io.dualmode.governance.push.Resource;
 import io.dualmode.governance.push.ResourceKey;
 import io.dualmode.governance.validation.GovernanceJson;
@@ -36,6 +37,7 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
     private final RuleChanges changes;
     private final Map<ResourceKey, Resource> current = new ConcurrentHashMap<>();
     private final Map<String, PushStream> streams = new ConcurrentHashMap<>();
+    private final Map<String, ModeDirective> desiredModes = new ConcurrentHashMap<>();
     private final AtomicLong systemVersion = new AtomicLong();
     private Disposable subscription;
 
@@ -112,6 +114,10 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
                 .filter(k -> !current.containsKey(k) || !services.contains(k.service()))
                 .toList();
         stream.push(resourcesOf(services), gone, version(), true);
+        ModeDirective desired = desiredModes.get(request.nodeId());
+        if (desired != null) {
+            stream.mode(desired);
+        }
         log.info("push: sidecar {} connected, subscribed to {}", request.nodeId(), services);
     }
 
@@ -164,11 +170,50 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
         }
     }
 
+    /**
+     * Records the mode sidecar {@code nodeId} should run and sends it to the sidecar if it is connected here and has
+     * not been sent this version; an older version than the one known is ignored. Returns how many streams it went to.
+     */
+    public int desire(String nodeId, ModeDirective directive) {
+        ModeDirective known =
+                desiredModes.merge(nodeId, directive, (old, now) -> now.version() > old.version() ? now : old);
+        if (known != directive) {
+            return 0;
+        }
+        int sent = 0;
+        for (PushStream stream : streams.values()) {
+            synchronized (stream) {
+                if (stream.started() && nodeId.equals(stream.nodeId()) && stream.mode(directive)) {
+                    sent++;
+                }
+            }
+        }
+        if (sent > 0) {
+            log.info("push: mode {} (version {}) sent to sidecar {}", directive.mode(), directive.version(), nodeId);
+        }
+        return sent;
+    }
+
+    /** The mode the platform wants sidecar {@code nodeId} to run, or null when none was set. */
+    public ModeDirective desired(String nodeId) {
+        return desiredModes.get(nodeId);
+    }
+
+    /** The status of the connected sidecar {@code nodeId}, or null when it is not connected here. */
+    public SidecarStatus status(String nodeId) {
+        for (PushStream stream : streams.values()) {
+            if (stream.started() && nodeId.equals(stream.nodeId())) {
+                return stream.status(expected(stream.subscriptions()), desiredModes.get(nodeId));
+            }
+        }
+        return null;
+    }
+
     /** Every connected sidecar's status. */
     public List<SidecarStatus> statuses() {
         return streams.values().stream()
                 .filter(PushStream::started)
-                .map(s -> s.status(expected(s.subscriptions())))
+                .map(s -> s.status(expected(s.subscriptions()), desiredModes.get(s.nodeId())))
                 .sorted(Comparator.comparing(SidecarStatus::nodeId))
                 .toList();
     }

@@ -2,6 +2,8 @@ package io.dualmode.platform.push;
 
 import io.dualmode.governance.push.DiscoveryResponse;
 import io.dualmode.governance.push.ErrorDetail;
+import io.dualmode.governance.push.ModeDirective;
+import io.dualmode.governance.push.PushMessage;
 import io.dualmode.governance.push.Resource;
 import io.dualmode.governance.push.ResourceKey;
 import java.time.Instant;
@@ -22,7 +24,7 @@ final class PushStream {
     private final String id;
     private final String principal;
     private final Instant connectedAt = Instant.now();
-    private final Sinks.Many<DiscoveryResponse> out = Sinks.many().unicast().onBackpressureBuffer();
+    private final Sinks.Many<PushMessage> out = Sinks.many().unicast().onBackpressureBuffer();
     private final Set<String> subscriptions = new TreeSet<>();
     private final Map<ResourceKey, Long> held = new HashMap<>();
     private final Map<ResourceKey, Long> sent = new HashMap<>();
@@ -36,6 +38,7 @@ final class PushStream {
     private long responses;
     private long acks;
     private long nacks;
+    private long modeVersionSent;
 
     PushStream(String id, String principal) {
         this.id = id;
@@ -46,7 +49,7 @@ final class PushStream {
         return id;
     }
 
-    Flux<DiscoveryResponse> outbound() {
+    Flux<PushMessage> outbound() {
         return out.asFlux();
     }
 
@@ -122,6 +125,20 @@ final class PushStream {
         return true;
     }
 
+    /** Sends a mode directive newer than the last one sent on this stream; returns whether it was sent. */
+    synchronized boolean mode(ModeDirective directive) {
+        if (directive.version() <= modeVersionSent) {
+            return false;
+        }
+        modeVersionSent = directive.version();
+        out.tryEmitNext(directive);
+        return true;
+    }
+
+    synchronized String nodeId() {
+        return nodeId;
+    }
+
     /** An ACK: what the response carried is now held. */
     synchronized void acked(String nonce) {
         Delta d = pending.remove(nonce);
@@ -144,7 +161,7 @@ final class PushStream {
         out.tryEmitComplete();
     }
 
-    synchronized SidecarStatus status(Map<ResourceKey, Long> expected) {
+    synchronized SidecarStatus status(Map<ResourceKey, Long> expected, ModeDirective desired) {
         Map<String, Long> applied = new java.util.TreeMap<>();
         held.forEach((k, v) -> applied.put(k.name(), v));
         String expectedDigest = io.dualmode.governance.push.ConfigDigest.of(expected);
@@ -162,7 +179,9 @@ final class PushStream {
                 nacks,
                 lastNack,
                 connectedAt,
-                lastAckAt);
+                lastAckAt,
+                desired == null ? null : desired.mode(),
+                desired == null ? 0 : desired.version());
     }
 
     private record Delta(Map<ResourceKey, Long> versions, List<ResourceKey> removed) {}

@@ -23,6 +23,9 @@ import java.util.Map;
  * @param lastNack why the last rejected response was rejected, or null
  * @param connectedAt when the stream opened
  * @param lastAckAt when the last ACK arrived, or null
+ * @param desiredMode the mode the platform wants it to run ({@code mesh} or {@code sdk}), or null when never set
+ * @param desiredModeVersion the version of that wish, 0 when never set; the sidecar reports the version it applied
+ *     as {@code node.modeVersion}
  */
 public record SidecarStatus(
         String nodeId,
@@ -38,4 +41,21 @@ public record SidecarStatus(
         long nacks,
         ErrorDetail lastNack,
         Instant connectedAt,
-        Instant lastAckAt) {}
+        Instant lastAckAt,
+        String desiredMode,
+        long desiredModeVersion) {
+
+    /** The mode the sidecar reports running, or null. */
+    public String mode() {
+        return node.get("mode");
+    }
+
+    /** The version of the last mode directive the sidecar reports having applied, 0 when none. */
+    public long appliedModeVersion() {
+        try {
+            return Long.parseLong(node.getOrDefault("modeVersion", "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -56,8 +56,10 @@ public record InstanceView(
      * @param mode the mode the sidecar reports ({@code mesh} or {@code sdk})
      * @param configDigest the digest of the rules it runs
      * @param upToDate whether that is the digest of the rules it should run
+     * @param desiredMode the mode the platform wants it to run, or null when the platform never set one
      */
-    public record SidecarView(String nodeId, String version, String mode, String configDigest, boolean upToDate) {
+    public record SidecarView(
+            String nodeId, String version, String mode, String configDigest, boolean upToDate, String desiredMode) {
 
         static SidecarView of(SidecarStatus s) {
             return s == null
@@ -67,7 +69,8 @@ public record InstanceView(
                             s.node().get("sidecarVersion"),
                             s.node().get("mode"),
                             s.configDigest(),
-                            s.upToDate());
+                            s.upToDate(),
+                            s.desiredMode());
         }
     }
 }

@@ -45,7 +45,19 @@ public enum PlatformError {
     /** A query parameter of the audit log is invalid. */
     INVALID_QUERY("PLATFORM-0401", HttpStatus.BAD_REQUEST),
     /** The embedded registry is disabled, so the platform has no inventory to show. */
-    REGISTRY_DISABLED("PLATFORM-0501", HttpStatus.SERVICE_UNAVAILABLE);
+    REGISTRY_DISABLED("PLATFORM-0501", HttpStatus.SERVICE_UNAVAILABLE),
+    /** No registered instance has the address given. */
+    INSTANCE_NOT_FOUND("PLATFORM-0601", HttpStatus.NOT_FOUND),
+    /** The instance has no sidecar connected to the control plane, so its mode cannot be switched. */
+    NO_SIDECAR("PLATFORM-0602", HttpStatus.CONFLICT),
+    /** A migration plan is invalid; the field errors say where. */
+    INVALID_MIGRATION("PLATFORM-0603", HttpStatus.BAD_REQUEST),
+    /** No migration plan has the id given. */
+    MIGRATION_NOT_FOUND("PLATFORM-0604", HttpStatus.NOT_FOUND),
+    /** The plan's state does not allow the action asked for. */
+    MIGRATION_STATE("PLATFORM-0605", HttpStatus.CONFLICT),
+    /** The instance belongs to a migration plan that is not finished; its mode is the plan's to change. */
+    INSTANCE_IN_MIGRATION("PLATFORM-0606", HttpStatus.CONFLICT);
 
     private final String code;
     private final HttpStatus status;

@@ -269,7 +269,8 @@ public final class GrpcFrontend implements AutoCloseable {
 
         @Override
         public void transportTerminated(Attributes attrs) {
-            Connection connection = attrs.get(CONNECTION_ATTR);
+            // gRPC passes null when the transport closed before it was ready (a client that gave up mid-handshake).
+            Connection connection = attrs == null ? null : attrs.get(CONNECTION_ATTR);
             if (connection != null) {
                 connections.unregister(connection.id(), "transport terminated");
             }
