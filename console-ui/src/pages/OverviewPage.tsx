@@ -1,16 +1,36 @@
-import { Card, Col, Row, Statistic, Typography } from 'antd';
+import { useState } from 'react';
+import { Card, Col, Row, Skeleton, Statistic, Typography } from 'antd';
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { get } from '../api/client';
 import { instancesByMode } from '../api/inventory';
 import type { RuleView, ServiceView } from '../api/types';
 import { RULE_KINDS } from '../api/types';
+import { serviceTraffic, type TrafficWindow } from '../api/traffic';
 import { useLoad } from '../api/useLoad';
+import { usePoll } from '../api/usePoll';
 import { ErrorAlert, NotAvailable, NothingYet } from '../components/Feedback';
+import { MODE_COLOURS } from '../components/modeColours';
+import { WindowSelect } from '../components/WindowSelect';
+import { ActiveMigrations, SidecarsOutOfDate } from '../components/traffic/FleetStatistics';
+import { TrafficCharts } from '../components/traffic/TrafficCharts';
+import { TrafficSplit } from '../components/traffic/TrafficSplit';
 
-export const MODE_COLOURS: Record<string, string> = { sdk: '#faad14', mesh: '#2f54eb' };
+export { MODE_COLOURS };
 
-export function OverviewPage() {
-  const inventory = useLoad(() => get<ServiceView[]>('/api/v1/inventory/services'), 'inventory');
+/** The figures along the top: one height, whether a title takes one line or two. */
+const FIGURE = { height: '100%' };
+
+/** The inventory changes more slowly than traffic: asked again less often. */
+const INVENTORY_REFRESH_FACTOR = 3;
+
+export function OverviewPage({ refreshMillis }: { refreshMillis?: number }) {
+  const [span, setSpan] = useState<TrafficWindow>('60s');
+  const inventory = usePoll(
+    () => get<ServiceView[]>('/api/v1/inventory/services'),
+    'inventory',
+    refreshMillis === undefined ? undefined : refreshMillis * INVENTORY_REFRESH_FACTOR,
+  );
+  const traffic = usePoll(() => serviceTraffic(span), `traffic ${span}`, refreshMillis);
   const rules = useLoad(() => get<RuleView[]>('/api/v1/rules'), 'rules');
   const services = inventory.data ?? [];
   const byMode = instancesByMode(services);
@@ -32,14 +52,14 @@ export function OverviewPage() {
       <ErrorAlert error={inventory.error} onRetry={inventory.reload} />
       <ErrorAlert error={rules.error} onRetry={rules.reload} />
       <Row gutter={16} style={{ marginBottom: 16 }}>
-        <Col span={6}>
-          <Card><Statistic title="Services" value={services.length} loading={inventory.loading} /></Card>
+        <Col span={4}>
+          <Card style={FIGURE}><Statistic title="Services" value={services.length} loading={inventory.loading} /></Card>
         </Col>
-        <Col span={6}>
-          <Card><Statistic title="Instances" value={total} loading={inventory.loading} /></Card>
+        <Col span={4}>
+          <Card style={FIGURE}><Statistic title="Instances" value={total} loading={inventory.loading} /></Card>
         </Col>
-        <Col span={6}>
-          <Card>
+        <Col span={4}>
+          <Card style={FIGURE}>
             <Statistic
               title="Mesh adoption"
               value={total ? Math.round((100 * mesh) / total) : 0}
@@ -48,11 +68,43 @@ export function OverviewPage() {
             />
           </Card>
         </Col>
-        <Col span={6}>
-          <Card><Statistic title="Governance rules" value={(rules.data ?? []).length} loading={rules.loading} /></Card>
+        <Col span={4}>
+          <Card style={FIGURE}><Statistic title="Governance rules" value={(rules.data ?? []).length} loading={rules.loading} /></Card>
+        </Col>
+        <Col span={4}>
+          <SidecarsOutOfDate refreshMillis={refreshMillis} />
+        </Col>
+        <Col span={4}>
+          <ActiveMigrations refreshMillis={refreshMillis} />
         </Col>
       </Row>
+      <Card
+        title="Traffic through sidecars"
+        extra={<WindowSelect value={span} onChange={setSpan} refreshedAt={traffic.refreshedAt} />}
+        style={{ marginBottom: 16 }}
+        data-testid="traffic"
+      >
+        {traffic.error?.status === 404 ? (
+          <NotAvailable feature="The traffic chart" missing="no /api/v1/metrics endpoint" />
+        ) : (
+          <>
+            <ErrorAlert error={traffic.error} onRetry={traffic.reload} />
+            {traffic.data ? <TrafficCharts services={traffic.data} /> : traffic.loading ? <Skeleton active /> : null}
+          </>
+        )}
+      </Card>
       <Row gutter={16} style={{ marginBottom: 16 }}>
+        <Col span={16}>
+          <Card title="Traffic split among a service's instances" data-testid="traffic-split">
+            {inventory.data ? (
+              <TrafficSplit services={services} span={span} refreshMillis={refreshMillis} />
+            ) : inventory.loading ? (
+              <Skeleton active />
+            ) : (
+              <NothingYet text="The split needs the inventory, which could not be loaded" />
+            )}
+          </Card>
+        </Col>
         <Col span={8}>
           <Card title="Instances by mode">
             {total === 0 ? (
@@ -72,7 +124,9 @@ export function OverviewPage() {
             )}
           </Card>
         </Col>
-        <Col span={16}>
+      </Row>
+      <Row gutter={16}>
+        <Col span={12}>
           <Card title="Mesh adoption per service">
             {perService.length === 0 ? (
               <NothingYet text="No service is registered yet" />
@@ -91,8 +145,6 @@ export function OverviewPage() {
             )}
           </Card>
         </Col>
-      </Row>
-      <Row gutter={16}>
         <Col span={12}>
           <Card title="Rules by kind">
             <ResponsiveContainer width="100%" height={220}>
@@ -104,14 +156,6 @@ export function OverviewPage() {
                 <Bar dataKey="rules" fill="#13c2c2" />
               </BarChart>
             </ResponsiveContainer>
-          </Card>
-        </Col>
-        <Col span={12}>
-          <Card title="Traffic, sidecar versions and migrations">
-            <NotAvailable
-              feature="Request rate, error rate, latency, out-of-date sidecars and active migrations"
-              missing="no metrics, sidecar-status or migration endpoint under /api/v1"
-            />
           </Card>
         </Col>
       </Row>
