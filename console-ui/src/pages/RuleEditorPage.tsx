@@ -13,6 +13,7 @@ import { SERVICE_NAME, fromRoutingDocument, routingFieldOf, toRoutingDocument, t
 import { RuleHistory } from '../rules/RuleHistory';
 import { TEMPLATES } from '../rules/templates';
 import { TimeoutRetryForm, toTimeoutRetryDocument, type TimeoutRetryValues } from '../rules/TimeoutRetryForm';
+import { KindForm, compactDocument, type KindValues } from '../rules/KindForms';
 
 type Tab = 'form' | 'json' | 'yaml' | 'history';
 
@@ -62,9 +63,11 @@ function RuleEditor({ kind, service }: { kind: RuleKind; service: string }) {
   const { canWrite } = useSession();
   const { message } = App.useApp();
   const base = `/api/v1/rules/${kind}/${encodeURIComponent(service)}`;
-  const hasForm = kind === 'routing' || kind === 'timeout-retry';
+  const hasForm = true;
   const [routingForm] = Form.useForm<RoutingValues>();
   const [trForm] = Form.useForm<TimeoutRetryValues>();
+  const [docForm] = Form.useForm<KindValues>();
+  const activeForm = (kind === 'routing' ? routingForm : kind === 'timeout-retry' ? trForm : docForm) as FormInstance;
   const [loaded, setLoaded] = useState(false);
   const [current, setCurrent] = useState<RuleView | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
@@ -88,9 +91,12 @@ function RuleEditor({ kind, service }: { kind: RuleKind; service: string }) {
       } else if (kind === 'timeout-retry') {
         trForm.resetFields();
         trForm.setFieldsValue(doc as TimeoutRetryValues);
+      } else {
+        docForm.resetFields();
+        docForm.setFieldsValue((doc ?? {}) as KindValues);
       }
     },
-    [kind, routingForm, trForm],
+    [kind, routingForm, trForm, docForm],
   );
 
   const load = useCallback(async () => {
@@ -122,7 +128,9 @@ function RuleEditor({ kind, service }: { kind: RuleKind; service: string }) {
   const fromForm = (): unknown =>
     kind === 'routing'
       ? toRoutingDocument(routingForm.getFieldsValue(true))
-      : toTimeoutRetryDocument(trForm.getFieldsValue(true));
+      : kind === 'timeout-retry'
+        ? toTimeoutRetryDocument(trForm.getFieldsValue(true))
+        : compactDocument(docForm.getFieldsValue(true));
 
   const parseJson = (): unknown => {
     try {
@@ -155,7 +163,7 @@ function RuleEditor({ kind, service }: { kind: RuleKind; service: string }) {
     let doc: unknown;
     if (tab === 'form') {
       try {
-        await (kind === 'routing' ? routingForm : trForm).validateFields();
+        await activeForm.validateFields();
       } catch {
         message.error('Some fields need fixing: see the messages in red.');
         return;
@@ -172,7 +180,7 @@ function RuleEditor({ kind, service }: { kind: RuleKind; service: string }) {
   };
 
   const placeOnForm = (errors: FieldError[]) => {
-    const form = (kind === 'routing' ? routingForm : trForm) as FormInstance;
+    const form = activeForm;
     const registered = form.getFieldsError().map((f) => f.name as NamePath);
     const placed = placeErrors(errors, registered, kind === 'routing' ? routingFieldOf : undefined);
     form.setFields(placed.fields.map((f) => ({ name: f.name, errors: f.errors })));
@@ -233,8 +241,10 @@ function RuleEditor({ kind, service }: { kind: RuleKind; service: string }) {
             children:
               kind === 'routing' ? (
                 <RoutingForm form={routingForm} initial={fromRoutingDocument(initial)} readOnly={!canWrite} />
-              ) : (
+              ) : kind === 'timeout-retry' ? (
                 <TimeoutRetryForm form={trForm} initial={initial as TimeoutRetryValues} readOnly={!canWrite} />
+              ) : (
+                <KindForm kind={kind} form={docForm} initial={(initial ?? {}) as KindValues} readOnly={!canWrite} />
               ),
           },
         ]
@@ -244,11 +254,6 @@ function RuleEditor({ kind, service }: { kind: RuleKind; service: string }) {
       label: 'JSON',
       children: (
         <div>
-          {!hasForm && (
-            <Typography.Paragraph type="secondary">
-              This kind has no form yet; edit its JSON. The server checks it and names each problem by its path.
-            </Typography.Paragraph>
-          )}
           <Input.TextArea
             aria-label="Rule JSON"
             value={jsonText}
