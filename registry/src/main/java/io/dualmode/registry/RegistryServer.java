@@ -199,8 +199,8 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: asks every client to reconnect elsewhere and waits briefly for them to leave, then closes the
-     * ports and storage.
+     * Stops gracefully: stops pushing (so clients that leave first are not pushed as removed to the others), asks every
+     * client to reconnect elsewhere and waits briefly for them to leave, then closes the ports and storage.
      */
     @Override
     public synchronized void close() {
@@ -208,6 +208,7 @@ public final class RegistryServer implements AutoCloseable {
             return;
         }
         started = false;
+        push.stop();
         connections.resetAll(null, null, settings.drainTimeout);
         http.close();
         grpc.close();

@@ -45,6 +45,49 @@ class ConnectionLifecycleIntegrationTest {
     }
 
     @Test
+    void aStoppingServerDoesNotPushTheInstancesOfLeavingClientsAsRemoved() throws Exception {
+        RegistryServer registry = RegistryServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .drainTimeout(Duration.ofSeconds(2))
+                .build()
+                .start();
+        NamingService provider = NacosFactory.createNamingService(NacosClients.properties(registry.address(), null));
+        // the subscriber never answers the connection reset, so it is still connected while the provider leaves
+        try (RawGrpcClient subscriber = new RawGrpcClient("127.0.0.1", registry.grpcPort())) {
+            provider.registerInstance("kept", "127.0.0.42", 8080);
+            ServiceKey key = new ServiceKey(null, null, "kept");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> registry.naming().instances(key).size() == 1);
+            subscriber.setUp();
+            String subscribe = "{\"headers\":{},\"namespace\":\"public\",\"serviceName\":\"kept\","
+                    + "\"groupName\":\"DEFAULT_GROUP\",\"subscribe\":true,\"clusters\":\"\",\"module\":\"naming\"}";
+            assertThat(subscriber
+                            .callJson("SubscribeServiceRequest", subscribe)
+                            .path("serviceInfo")
+                            .path("hosts")
+                            .size())
+                    .isEqualTo(1);
+            Payload first = subscriber.nextPush(5);
+            assertThat(first.getMetadata().getType()).isEqualTo("NotifySubscriberRequest");
+
+            registry.close(); // waits out the drain: the provider leaves, the subscriber stays to the end
+            java.util.List<String> after = new java.util.ArrayList<>();
+            for (Payload p = subscriber.nextPush(1); p != null; p = subscriber.nextPush(1)) {
+                after.add(
+                        p.getMetadata().getType() + " " + p.getBody().getValue().toStringUtf8());
+            }
+            assertThat(after)
+                    .as("what the subscriber was sent while the server stopped")
+                    .allSatisfy(sent -> assertThat(sent).startsWith("ConnectResetRequest"));
+            assertThat(after).isNotEmpty();
+        } finally {
+            provider.shutDown();
+            registry.close();
+        }
+    }
+
+    @Test
     void gracefulStopMovesClientsToTheNextServerBeforeClosing() throws Exception {
         RegistryServer first =
                 RegistryServer.builder().host("127.0.0.1").port(0).build().start();

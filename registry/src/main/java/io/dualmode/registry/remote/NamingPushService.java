@@ -50,6 +50,7 @@ public final class NamingPushService implements NamingListener {
     private final Duration coalesceDelay;
     private final Duration ackTimeout;
     private final Duration retryDelay;
+    private volatile boolean stopped;
 
     public NamingPushService(
             NamingService naming,
@@ -117,8 +118,20 @@ public final class NamingPushService implements NamingListener {
                 : set.stream().map(Subscriber::connectionId).distinct().toList();
     }
 
+    /**
+     * Stops pushing, for good: called when the server stops, before clients are asked to leave, so that the instances
+     * of clients that leave first are not pushed as removed to those still connected — a stopping server keeps every
+     * client's last list intact, and clients serve from it or from the next server.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
     @Override
     public void serviceChanged(ServiceKey key) {
+        if (stopped) {
+            return;
+        }
         Set<Subscriber> set = subscribers.get(key);
         if (set == null || set.isEmpty()) {
             return;
@@ -186,7 +199,7 @@ public final class NamingPushService implements NamingListener {
 
     private void send(Subscriber s, ServiceKey key, Push push, long since, long rev, int attempt) {
         Connection connection = connections.get(s.connectionId());
-        if (connection == null || !connection.registered()) {
+        if (stopped || connection == null || !connection.registered()) {
             return;
         }
         connection.request(push.requestId(), push.payload(), ackTimeout).whenComplete((reply, error) -> {
