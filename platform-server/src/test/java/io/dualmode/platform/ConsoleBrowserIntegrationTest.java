@@ -10,7 +10,6 @@ import com.alibaba.nacos.api.naming.pojo.Instance;
 import io.dualmode.registry.RegistryServer;
 import io.dualmode.sidecar.Mode;
 import io.dualmode.sidecar.Sidecar;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,10 +33,6 @@ import org.junit.jupiter.api.Test;
  */
 class ConsoleBrowserIntegrationTest {
 
-    private static final Path CONSOLE_UI =
-            Path.of("..", "console-ui").toAbsolutePath().normalize();
-    private static final Path CHROMIUM = Path.of(System.getProperty("console.e2e.chromium", "/usr/bin/chromium"));
-    private static final Duration RUN_LIMIT = Duration.ofMinutes(8);
     private static final String VIEWER_PASSWORD = "viewer-password-1";
 
     private static Path dataDir;
@@ -117,55 +111,27 @@ class ConsoleBrowserIntegrationTest {
 
     @Test
     void theConsoleWorksInARealBrowser() throws Exception {
-        assertThat(CHROMIUM)
-                .as("the console's browser tests need Debian's chromium (apt-get install chromium)")
-                .isExecutable();
-        assertThat(CONSOLE_UI.resolve("node_modules/playwright-core"))
-                .as(
-                        "console-ui's node_modules; build it in the same reactor: ./mvnw -pl console-ui,platform-server -am verify")
-                .isDirectory();
-        Path screenshots = Path.of(System.getProperty("console.e2e.screenshots", "target/console-screenshots"))
-                .toAbsolutePath();
-        Path log = Path.of("target", "console-e2e.log").toAbsolutePath();
-        Files.createDirectories(log.getParent());
-
-        ProcessBuilder builder = new ProcessBuilder("node", "--test", "--test-reporter=tap", "e2e/console.e2e.mjs")
-                .directory(CONSOLE_UI.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("CONSOLE_URL", "http://127.0.0.1:" + platform.port());
-        env.put("CONSOLE_ADMIN_PASSWORD", RunningPlatform.ADMIN_PASSWORD);
-        env.put("CONSOLE_VIEWER", "vic");
-        env.put("CONSOLE_VIEWER_PASSWORD", VIEWER_PASSWORD);
-        env.put("CONSOLE_SERVICE", "e2e-orders");
-        env.put("CONSOLE_SCREENSHOTS", screenshots.toString());
-        env.put("CHROMIUM", CHROMIUM.toString());
-
-        Process node = builder.start();
-        boolean finished = node.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS);
-        if (!finished) {
-            node.descendants().forEach(ProcessHandle::destroyForcibly);
-            node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(finished)
-                .as("the browser tests finished within %s:%n%s", RUN_LIMIT, output)
-                .isTrue();
-        assertThat(node.exitValue()).as("the browser tests passed:%n%s", output).isZero();
-        assertThat(output).contains("# fail 0").doesNotContain("# pass 0");
-        for (String page : List.of(
-                "overview",
-                "services",
-                "rule-diff",
-                "rule-history",
-                "rule-editor",
-                "audit",
-                "migrations",
-                "migration-detail",
-                "viewer")) {
-            assertThat(screenshots.resolve("console-" + page + ".png")).isNotEmptyFile();
-        }
+        ConsoleE2e.run(
+                "e2e/console.e2e.mjs",
+                platform,
+                Map.of(
+                        "CONSOLE_VIEWER",
+                        "vic",
+                        "CONSOLE_VIEWER_PASSWORD",
+                        VIEWER_PASSWORD,
+                        "CONSOLE_SERVICE",
+                        "e2e-orders"),
+                Duration.ofMinutes(8),
+                List.of(
+                        "overview",
+                        "services",
+                        "rule-diff",
+                        "rule-history",
+                        "rule-editor",
+                        "audit",
+                        "migrations",
+                        "migration-detail",
+                        "viewer"));
     }
 
     /** An ingress in front of the local service at the registered address 127.0.0.1:{@code port}. */

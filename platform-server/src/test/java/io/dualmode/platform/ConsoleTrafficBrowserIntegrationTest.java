@@ -7,14 +7,11 @@ import io.dualmode.registry.RegistryServer;
 import io.dualmode.registry.naming.Instance;
 import io.dualmode.registry.naming.ServiceKey;
 import io.dualmode.sidecar.Sidecar;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -38,10 +35,6 @@ import reactor.netty.resources.LoopResources;
  */
 class ConsoleTrafficBrowserIntegrationTest {
 
-    private static final Path CONSOLE_UI =
-            Path.of("..", "console-ui").toAbsolutePath().normalize();
-    private static final Path CHROMIUM = Path.of(System.getProperty("console.e2e.chromium", "/usr/bin/chromium"));
-    private static final Duration RUN_LIMIT = Duration.ofMinutes(6);
     /** Steady, not heavy: enough calls per metrics bucket for a share to mean something on a busy machine. */
     private static final Duration CALL_EVERY = Duration.ofMillis(40);
 
@@ -138,45 +131,12 @@ class ConsoleTrafficBrowserIntegrationTest {
 
     @Test
     void theConsoleShowsLiveTrafficItsSplitAndTheCallGraph() throws Exception {
-        assertThat(CHROMIUM)
-                .as("the console's browser tests need Debian's chromium (apt-get install chromium)")
-                .isExecutable();
-        assertThat(CONSOLE_UI.resolve("node_modules/playwright-core"))
-                .as(
-                        "console-ui's node_modules; build it in the same reactor: ./mvnw -pl console-ui,platform-server -am verify")
-                .isDirectory();
-        Path screenshots = Path.of(System.getProperty("console.e2e.screenshots", "target/console-screenshots"))
-                .toAbsolutePath();
-        Path log = Path.of("target", "console-traffic-e2e.log").toAbsolutePath();
-        Files.createDirectories(log.getParent());
-
-        ProcessBuilder builder = new ProcessBuilder("node", "--test", "--test-reporter=tap", "e2e/traffic.e2e.mjs")
-                .directory(CONSOLE_UI.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("CONSOLE_URL", "http://127.0.0.1:" + platform.port());
-        env.put("CONSOLE_ADMIN_PASSWORD", RunningPlatform.ADMIN_PASSWORD);
-        env.put("CONSOLE_SERVICE", "orders");
-        env.put("CONSOLE_CALLER", "web");
-        env.put("CONSOLE_SCREENSHOTS", screenshots.toString());
-        env.put("CHROMIUM", CHROMIUM.toString());
-
-        Process node = builder.start();
-        boolean finished = node.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS);
-        if (!finished) {
-            node.descendants().forEach(ProcessHandle::destroyForcibly);
-            node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(finished)
-                .as("the browser tests finished within %s:%n%s", RUN_LIMIT, output)
-                .isTrue();
-        assertThat(node.exitValue()).as("the browser tests passed:%n%s", output).isZero();
-        assertThat(output).contains("# fail 0").doesNotContain("# pass 0");
-        for (String page : List.of("overview-traffic", "topology")) {
-            assertThat(screenshots.resolve("console-" + page + ".png")).isNotEmptyFile();
-        }
+        ConsoleE2e.run(
+                "e2e/traffic.e2e.mjs",
+                platform,
+                Map.of("CONSOLE_SERVICE", "orders", "CONSOLE_CALLER", "web"),
+                Duration.ofMinutes(6),
+                List.of("overview-traffic", "topology"));
     }
 
     /** The caller: its own app {@code web}, an egress listener, and {@code orders} = the two versions' sidecars. */
