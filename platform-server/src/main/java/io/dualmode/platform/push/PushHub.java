@@ -28,7 +28,9 @@ import reactor.core.Disposable;
 /**
  * The push side of the control plane: holds the current rules as push resources, the connected sidecars' streams,
  * and sends each committed change only to the streams subscribed to the service it concerns. Everything here is
- * in memory and non-blocking, so it runs on the event loops; the rules are read from the database once at start.
+ * in memory and non-blocking, so it runs on the event loops; the rules are read from the database once at start,
+ * then follow {@link RuleChanges}, which also carries the changes made through other platform instances. A version
+ * not newer than the one held (or deleted) is ignored, so a change arriving twice is pushed once.
  */
 @Component
 public final class PushHub implements SmartInitializingSingleton, DisposableBean {
@@ -38,6 +40,7 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
     private final RuleChanges changes;
     private final SidecarTraffic traffic;
     private final Map<ResourceKey, Resource> current = new ConcurrentHashMap<>();
+    private final Map<ResourceKey, Long> deletedAt = new ConcurrentHashMap<>();
     private final Map<String, PushStream> streams = new ConcurrentHashMap<>();
     private final Map<String, ModeDirective> desiredModes = new ConcurrentHashMap<>();
     private final AtomicLong systemVersion = new AtomicLong();
@@ -137,8 +140,15 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
     private void changed(RuleChange change) {
         ResourceKey key = new ResourceKey(change.kind(), change.service());
         Resource before = current.get(key);
-        if (before != null && before.version() >= change.version()) {
+        long known = before != null ? before.version() : deletedAt.getOrDefault(key, 0L);
+        if (known >= change.version()) {
             return;
+        }
+        if (change.deleted()) {
+            deletedAt.put(key, change.version());
+            if (before == null) {
+                return;
+            }
         }
         systemVersion.incrementAndGet();
         List<Resource> resources = new ArrayList<>(1);
