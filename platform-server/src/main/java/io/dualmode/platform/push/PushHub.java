@@ -44,6 +44,7 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
     private final Map<String, PushStream> streams = new ConcurrentHashMap<>();
     private final Map<String, ModeDirective> desiredModes = new ConcurrentHashMap<>();
     private final AtomicLong systemVersion = new AtomicLong();
+    private volatile Map<String, SidecarStatus> peers = Map.of();
     private Disposable subscription;
 
     PushHub(RuleChanges changes, SidecarTraffic traffic) {
@@ -225,13 +226,29 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
         return null;
     }
 
-    /** Every connected sidecar's status. */
+    /**
+     * Every sidecar's status: those connected here, and those connected to other platform instances sharing the
+     * database as those instances last published them (at most a few sync intervals old).
+     */
     public List<SidecarStatus> statuses() {
+        Map<String, SidecarStatus> all = new HashMap<>(peers);
+        localStatuses().forEach(s -> all.put(s.nodeId(), s));
+        return all.values().stream()
+                .sorted(Comparator.comparing(SidecarStatus::nodeId))
+                .toList();
+    }
+
+    /** The status of every sidecar connected to this instance. */
+    List<SidecarStatus> localStatuses() {
         return streams.values().stream()
                 .filter(PushStream::started)
                 .map(s -> s.status(expected(s.subscriptions()), desiredModes.get(s.nodeId())))
-                .sorted(Comparator.comparing(SidecarStatus::nodeId))
                 .toList();
+    }
+
+    /** Replaces the statuses of the sidecars connected to other platform instances. */
+    void peers(Map<String, SidecarStatus> statuses) {
+        peers = Map.copyOf(statuses);
     }
 
     /** Connected sidecars by the instance addresses ({@code ip:port}) they report in {@code node.instances}. */

@@ -1,7 +1,7 @@
 package io.dualmode.platform.rules;
 
 import io.dualmode.governance.rule.RuleKind;
-import io.dualmode.platform.config.RulesProperties;
+import io.dualmode.platform.config.PlatformProperties;
 import io.dualmode.platform.storage.Blocking;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ import reactor.core.publisher.Sinks;
  * Committed rule changes, as a hot stream, and the current rules to start from. The push path subscribes before it
  * reads the current rules, so it misses nothing. A change committed through this instance is emitted at once; a
  * change committed through another platform instance sharing the database is emitted when this instance's poll sees
- * the rule revision counter move (every {@code dualmode.rules.sync-interval}) and reads which rules are newer than
+ * the rule revision counter move (every {@code dualmode.sync-interval}) and reads which rules are newer than
  * the versions it has emitted. The stream may repeat a version already emitted; subscribers ignore versions that are
  * not newer than what they have.
  */
@@ -35,12 +35,12 @@ public final class RuleChanges implements SmartInitializingSingleton, Disposable
     private final Map<String, Long> emitted = new ConcurrentHashMap<>();
     private final RuleRepository repository;
     private final Blocking blocking;
-    private final RulesProperties properties;
+    private final PlatformProperties properties;
     private long revision = -1;
     private boolean failing;
     private ScheduledExecutorService poller;
 
-    RuleChanges(RuleRepository repository, Blocking blocking, RulesProperties properties) {
+    RuleChanges(RuleRepository repository, Blocking blocking, PlatformProperties properties) {
         this.repository = repository;
         this.blocking = blocking;
         this.properties = properties;
