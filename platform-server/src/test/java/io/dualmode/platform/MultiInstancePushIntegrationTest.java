@@ -93,13 +93,15 @@ class MultiInstancePushIntegrationTest {
 
     @AfterAll
     void stop() {
-        for (Sidecar s : List.of(web, orders, billing)) {
+        for (Sidecar s : java.util.Arrays.asList(web, orders, billing)) {
             if (s != null) {
                 s.stop(Duration.ofSeconds(1));
             }
         }
-        for (DisposableServer s : List.of(v1, v2, other)) {
-            s.disposeNow();
+        for (DisposableServer s : java.util.Arrays.asList(v1, v2, other)) {
+            if (s != null) {
+                s.disposeNow();
+            }
         }
         if (b != null) {
             b.close();
@@ -153,11 +155,18 @@ class MultiInstancePushIntegrationTest {
 
         assertThat(billing.controlPlane().responses()).isEqualTo(billingResponses);
         assertThat(billing.governance().versions()).isEmpty();
+        // A shows the sidecar connected to B as B last published it.
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            Map<String, Object> status = sidecarStatus(onB, "web-1");
-            assertThat(status.get("upToDate")).isEqualTo(true);
-            assertThat(status.get("configDigest")).isEqualTo(web.governance().digest());
-            assertThat(status.get("expectedDigest")).isEqualTo(web.governance().digest());
+            for (Api api : List.of(onB, onA)) {
+                Map<String, Object> status = sidecarStatus(api, "web-1");
+                assertThat(status.get("upToDate")).isEqualTo(true);
+                assertThat(status.get("configDigest"))
+                        .isEqualTo(web.governance().digest());
+                assertThat(status.get("expectedDigest"))
+                        .isEqualTo(web.governance().digest());
+                assertThat(((Number) status.get("acks")).longValue())
+                        .isEqualTo(web.controlPlane().acks());
+            }
         });
     }
 
