@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A first-admin password the password rules refuse stops the start-up with the reason, instead of passing silently. */
+/** Settings the platform refuses (a first-admin password, a sync interval) stop the start-up with the reason. */
 @Timeout(120)
 class AdminBootstrapIntegrationTest {
 
@@ -22,5 +22,13 @@ class AdminBootstrapIntegrationTest {
         assertThatThrownBy(() -> RunningPlatform.start(properties).close())
                 .hasStackTraceContaining("cannot create the first admin user")
                 .hasStackTraceContaining("password must have");
+    }
+
+    @Test
+    void aSyncIntervalThatIsNotPositiveFailsTheStartWithTheReason() {
+        Map<String, Object> properties = RunningPlatform.baseProperties(dataDir);
+        properties.put("dualmode.sync-interval", "0s");
+        assertThatThrownBy(() -> RunningPlatform.start(properties).close())
+                .hasStackTraceContaining("dualmode.sync-interval must be positive, was PT0S");
     }
 }

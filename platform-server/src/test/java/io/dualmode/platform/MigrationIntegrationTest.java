@@ -191,6 +191,41 @@ class MigrationIntegrationTest {
     }
 
     @Test
+    void aPlanTowardsSdkIsJudgedByTheConsumersEgressAndRollsBackWhenAMovedInstanceFails() throws Exception {
+        load = new Load();
+        String toMesh = (String) create(
+                        """
+                {"name": "all to mesh first", "service": "orders", "targetMode": "mesh",
+                 "selector": {"percentage": 100}, "batchSize": 5, "pauseSeconds": 0}
+                """)
+                .get("id");
+        awaitState(toMesh, "completed");
+        await().atMost(SETTLE).until(() -> load.ok.get() > 20);
+
+        MigrationFixture.Provider first = providers.get(0);
+        Map<String, Object> plan = create(
+                """
+                {"name": "orders back to sdk, watched", "service": "orders", "targetMode": "sdk",
+                 "selector": {"percentage": 100}, "batchSize": 2, "pauseSeconds": 30,
+                 "thresholds": {"maxErrorRate": 0.05, "minRequests": 20}, "onBreach": "rollback"}
+                """);
+        String id = (String) plan.get("id");
+        // The first moved instance misbehaves once it serves in SDK mode, where its own sidecar no longer sees it.
+        await().atMost(SETTLE).until(() -> first.sidecar().mode().get() == Mode.SDK);
+        first.failing().set(true);
+
+        Map<String, Object> back = awaitState(id, "rolled_back");
+        assertThat((String) back.get("reason"))
+                .startsWith("rolled back automatically: error rate")
+                .contains("calls to orders through the consumers' sidecars")
+                .contains("above the threshold 5.0%");
+        assertThat(batchStates(back)).containsExactly("rolled_back", "pending", "pending");
+        providers.forEach(p -> assertThat(p.sidecar().mode().get()).isEqualTo(Mode.MESH));
+        assertThat(load.injected.get()).isPositive();
+        assertThat(load.failures).as("calls failed by the migration itself").isEmpty();
+    }
+
+    @Test
     void oneInstanceSwitchesThroughTheApiAndItsSidecarRestartsInThatMode() throws Exception {
         MigrationFixture.Provider first = providers.get(0);
         Map<String, Object> answer = admin.put(

@@ -104,6 +104,23 @@ public final class SidecarTraffic implements TrafficMetrics {
                 : new NodeTraffic(total.requests, total.errors, total.quantile(0.99));
     }
 
+    @Override
+    public NodeTraffic egressTo(String service, Duration window) {
+        long to = clock.millis() / 1000;
+        long from = to - seconds(window);
+        Counts total = new Counts();
+        Key key = new Key(LoadReport.EGRESS, service);
+        for (Node node : nodes.values()) {
+            Ring ring = node.rings.get(key);
+            if (ring != null) {
+                ring.addTo(from, to, total, null, 1);
+            }
+        }
+        return total.requests == 0
+                ? NodeTraffic.NONE
+                : new NodeTraffic(total.requests, total.errors, total.quantile(0.99));
+    }
+
     /** Whether any data of {@code nodeId} is kept. */
     public boolean knows(String nodeId) {
         return nodes.containsKey(nodeId);

@@ -13,4 +13,11 @@ public interface TrafficMetrics {
      * mesh mode. Empty counts (not null) when the sidecar reported nothing in that window.
      */
     NodeTraffic ingress(String nodeId, Duration window);
+
+    /**
+     * The calls every reporting sidecar's egress made to {@code service} in the last {@code window}: what the
+     * mesh-mode consumers saw of the whole service, all its instances together (the reports carry no per-endpoint
+     * counts). Empty counts (not null) when none was reported.
+     */
+    NodeTraffic egressTo(String service, Duration window);
 }

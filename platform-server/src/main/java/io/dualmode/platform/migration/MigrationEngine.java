@@ -24,9 +24,10 @@ import org.springframework.stereotype.Component;
  * instance takes over where the stored plan says it was.
  *
  * <p>A batch is <em>switching</em> until every sidecar of the batch reports the target mode by the directive sent,
- * then <em>observing</em> for the plan's pause: the ingress traffic of every instance moved so far is summed over the
- * time since the batch switched, and when at least {@code minRequests} calls were seen and their error rate or p99
- * latency is above the threshold, the plan pauses or rolls back. Rolling back sends each moved instance its original
+ * then <em>observing</em> for the plan's pause: the traffic since the batch switched is summed (towards mesh the
+ * ingress of every instance moved so far, towards SDK the egress of the consumers' sidecars to the service), and when
+ * at least {@code minRequests} calls were seen and their error rate or p99 latency is above the threshold, the plan
+ * pauses or rolls back. Rolling back sends each moved instance its original
  * mode and waits until each reports it.
  */
 @Component
@@ -241,41 +242,56 @@ final class MigrationEngine implements SmartLifecycle {
         return true;
     }
 
-    /** Why the moved instances' traffic breaks a threshold, or null when it does not (or cannot be seen). */
+    /**
+     * Why the traffic of the moved instances breaks a threshold, or null when it does not (or cannot be seen). Towards
+     * mesh: the ingress of the moved instances' own sidecars. Towards SDK the moved instances' sidecars no longer see
+     * their calls, so the egress every mesh-mode consumer's sidecar reports towards the plan's service is judged: all
+     * of the service's instances together, moved or not, as the load reports carry no per-endpoint counts.
+     */
     private String judge(MigrationPlan plan, long now) {
         TrafficMetrics m = metrics.getIfAvailable();
-        if (m == null || !"mesh".equals(plan.targetMode)) {
+        if (m == null) {
             return null;
         }
         Duration window = Duration.ofMillis(Math.max(1000, now - plan.phaseSince));
+        boolean toMesh = "mesh".equals(plan.targetMode);
         long requests = 0;
         long errors = 0;
         double p99 = 0;
-        for (MigrationPlan.Instance i : plan.instances()) {
-            if (MigrationPlan.Instance.SWITCHED.equals(i.state)) {
-                NodeTraffic t = m.ingress(i.nodeId, window);
-                requests += t.requests();
-                errors += t.errors();
-                if (t.requests() > 0) {
-                    p99 = Math.max(p99, t.p99Millis());
+        if (toMesh) {
+            for (MigrationPlan.Instance i : plan.instances()) {
+                if (MigrationPlan.Instance.SWITCHED.equals(i.state)) {
+                    NodeTraffic t = m.ingress(i.nodeId, window);
+                    requests += t.requests();
+                    errors += t.errors();
+                    if (t.requests() > 0) {
+                        p99 = Math.max(p99, t.p99Millis());
+                    }
                 }
             }
+        } else {
+            NodeTraffic t = m.egressTo(plan.service, window);
+            requests = t.requests();
+            errors = t.errors();
+            p99 = t.p99Millis();
         }
         MigrationPlan.Thresholds th = plan.thresholds;
         if (requests == 0 || requests < (th.minRequests() == null ? 0 : th.minRequests())) {
             return null;
         }
+        String seen = toMesh
+                ? "calls to the moved instances"
+                : "calls to " + plan.service + " through the consumers' sidecars";
         double rate = (double) errors / requests;
         if (th.maxErrorRate() != null && rate > th.maxErrorRate()) {
             return String.format(
-                    "error rate %.1f%% (%d of %d calls to the moved instances in the last %d s) is above the"
-                            + " threshold %.1f%%",
-                    rate * 100, errors, requests, window.toSeconds(), th.maxErrorRate() * 100);
+                    "error rate %.1f%% (%d of %d %s in the last %d s) is above the threshold %.1f%%",
+                    rate * 100, errors, requests, seen, window.toSeconds(), th.maxErrorRate() * 100);
         }
         if (th.maxP99Millis() != null && p99 > th.maxP99Millis()) {
             return String.format(
-                    "p99 latency %.0f ms of the moved instances in the last %d s is above the threshold %.0f ms",
-                    p99, window.toSeconds(), th.maxP99Millis());
+                    "p99 latency %.0f ms of the %s in the last %d s is above the threshold %.0f ms",
+                    p99, seen, window.toSeconds(), th.maxP99Millis());
         }
         return null;
     }

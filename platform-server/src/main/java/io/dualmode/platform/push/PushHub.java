@@ -28,7 +28,9 @@ import reactor.core.Disposable;
 /**
  * The push side of the control plane: holds the current rules as push resources, the connected sidecars' streams,
  * and sends each committed change only to the streams subscribed to the service it concerns. Everything here is
- * in memory and non-blocking, so it runs on the event loops; the rules are read from the database once at start.
+ * in memory and non-blocking, so it runs on the event loops; the rules are read from the database once at start,
+ * then follow {@link RuleChanges}, which also carries the changes made through other platform instances. A version
+ * not newer than the one held (or deleted) is ignored, so a change arriving twice is pushed once.
  */
 @Component
 public final class PushHub implements SmartInitializingSingleton, DisposableBean {
@@ -38,9 +40,11 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
     private final RuleChanges changes;
     private final SidecarTraffic traffic;
     private final Map<ResourceKey, Resource> current = new ConcurrentHashMap<>();
+    private final Map<ResourceKey, Long> deletedAt = new ConcurrentHashMap<>();
     private final Map<String, PushStream> streams = new ConcurrentHashMap<>();
     private final Map<String, ModeDirective> desiredModes = new ConcurrentHashMap<>();
     private final AtomicLong systemVersion = new AtomicLong();
+    private volatile Map<String, SidecarStatus> peers = Map.of();
     private Disposable subscription;
 
     PushHub(RuleChanges changes, SidecarTraffic traffic) {
@@ -137,8 +141,15 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
     private void changed(RuleChange change) {
         ResourceKey key = new ResourceKey(change.kind(), change.service());
         Resource before = current.get(key);
-        if (before != null && before.version() >= change.version()) {
+        long known = before != null ? before.version() : deletedAt.getOrDefault(key, 0L);
+        if (known >= change.version()) {
             return;
+        }
+        if (change.deleted()) {
+            deletedAt.put(key, change.version());
+            if (before == null) {
+                return;
+            }
         }
         systemVersion.incrementAndGet();
         List<Resource> resources = new ArrayList<>(1);
@@ -215,13 +226,29 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
         return null;
     }
 
-    /** Every connected sidecar's status. */
+    /**
+     * Every sidecar's status: those connected here, and those connected to other platform instances sharing the
+     * database as those instances last published them (at most a few sync intervals old).
+     */
     public List<SidecarStatus> statuses() {
+        Map<String, SidecarStatus> all = new HashMap<>(peers);
+        localStatuses().forEach(s -> all.put(s.nodeId(), s));
+        return all.values().stream()
+                .sorted(Comparator.comparing(SidecarStatus::nodeId))
+                .toList();
+    }
+
+    /** The status of every sidecar connected to this instance. */
+    List<SidecarStatus> localStatuses() {
         return streams.values().stream()
                 .filter(PushStream::started)
                 .map(s -> s.status(expected(s.subscriptions()), desiredModes.get(s.nodeId())))
-                .sorted(Comparator.comparing(SidecarStatus::nodeId))
                 .toList();
+    }
+
+    /** Replaces the statuses of the sidecars connected to other platform instances. */
+    void peers(Map<String, SidecarStatus> statuses) {
+        peers = Map.copyOf(statuses);
     }
 
     /** Connected sidecars by the instance addresses ({@code ip:port}) they report in {@code node.instances}. */

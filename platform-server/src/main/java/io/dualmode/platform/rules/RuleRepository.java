@@ -4,7 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -108,6 +110,28 @@ final class RuleRepository {
                         rule.at().toEpochMilli(),
                         rule.by())
                 .update();
+    }
+
+    /** Counts one more rule change; in the change's transaction, so it commits (and rolls back) with it. */
+    void bumpRevision() {
+        jdbc.sql("UPDATE platform_revision SET revision = revision + 1 WHERE name = 'rules'")
+                .update();
+    }
+
+    /** How many rule changes were committed so far, by any platform instance sharing the database. */
+    long revision() {
+        return jdbc.sql("SELECT revision FROM platform_revision WHERE name = 'rules'")
+                .query(Long.class)
+                .single();
+    }
+
+    /** The current version of every rule ever written, deleted ones included, by {@code kind/service}. */
+    Map<String, Long> currentVersions() {
+        Map<String, Long> out = new HashMap<>();
+        jdbc.sql("SELECT kind, service_name, rule_version FROM gov_rule").query(rs -> {
+            out.put(rs.getString("kind") + "/" + rs.getString("service_name"), rs.getLong("rule_version"));
+        });
+        return out;
     }
 
     private static int flag(boolean value) {

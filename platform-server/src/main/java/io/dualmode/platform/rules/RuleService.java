@@ -166,6 +166,7 @@ public final class RuleService {
                 throw conflict(next.kind(), next.service(), current.get().version(), -1);
             }
             repository.insertVersion(next);
+            repository.bumpRevision();
         } catch (DuplicateKeyException e) {
             throw conflict(next.kind(), next.service(), next.version() - 1, -1);
         }

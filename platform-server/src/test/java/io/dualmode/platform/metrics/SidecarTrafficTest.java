@@ -33,6 +33,22 @@ class SidecarTrafficTest {
     }
 
     @Test
+    void egressToAServiceAddsUpEveryConsumerAndNothingElse() {
+        traffic.report("web-1", "web", report(entry(LoadReport.EGRESS, "orders", 10, 1, 2, 10)));
+        traffic.report("web-2", "web", report(entry(LoadReport.EGRESS, "orders", 30, 3, 2, 30)));
+        traffic.report("web-2", "web", report(entry(LoadReport.EGRESS, "billing", 50, 50, 2, 50)));
+        traffic.report("orders-1", "orders", report(entry(LoadReport.INGRESS, "orders", 70, 70, 2, 70)));
+
+        NodeTraffic toOrders = traffic.egressTo("orders", Duration.ofSeconds(10));
+        assertThat(toOrders.requests()).isEqualTo(40);
+        assertThat(toOrders.errors()).isEqualTo(4);
+        assertThat(toOrders.p99Millis()).isEqualTo(4.97);
+        assertThat(traffic.egressTo("payments", Duration.ofSeconds(10))).isEqualTo(NodeTraffic.NONE);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(traffic.egressTo("orders", Duration.ofSeconds(10))).isEqualTo(NodeTraffic.NONE);
+    }
+
+    @Test
     void percentilesInterpolateInsideTheirBucketAndCapAtTheHighestBound() {
         Counts c = new Counts();
         c.add(100, 0, buckets(0, 50, 50));

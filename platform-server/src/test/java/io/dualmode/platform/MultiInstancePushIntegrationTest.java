@@ -1,0 +1,248 @@
+package io.dualmode.platform;
+
+import static io.dualmode.platform.PushFixture.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dualmode.governance.push.ResourceKey;
+import io.dualmode.governance.rule.RuleKind;
+import io.dualmode.platform.PushFixture.Reply;
+import io.dualmode.sidecar.Sidecar;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * Two platform instances on one database (an H2 server on loopback, reached over TCP like PostgreSQL or MariaDB
+ * would be): rules written through instance A reach the sidecars connected to instance B, only those subscribed to
+ * the rule's service, and change their live traffic.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class MultiInstancePushIntegrationTest {
+
+    private static final String ABORT = """
+            {"faults": [{"abort": {"status": 503, "percent": 100}}]}""";
+    private static final String TEAPOT = """
+            {"faults": [{"abort": {"status": 418, "percent": 100}}]}""";
+
+    private final LoopResources loops = PushFixture.loops();
+    private final Path dbDir = RunningPlatform.tempDir();
+    private final Path dataA = RunningPlatform.tempDir();
+    private final Path dataB = RunningPlatform.tempDir();
+    private final Path stateDir = RunningPlatform.tempDir();
+    private Server database;
+    private RunningPlatform a;
+    private RunningPlatform b;
+    private Api onA;
+    private Api onB;
+    private DisposableServer v1;
+    private DisposableServer v2;
+    private DisposableServer other;
+    private Sidecar orders;
+    private Sidecar web;
+    private Sidecar billing;
+    private HttpClient client;
+
+    @BeforeAll
+    void start() throws SQLException {
+        database = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dbDir.toString())
+                .start();
+        String url = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/platform";
+        a = RunningPlatform.start(properties(dataA, url));
+        b = RunningPlatform.start(properties(dataB, url));
+        String token = a.login("admin", RunningPlatform.ADMIN_PASSWORD);
+        onA = new Api(a.client(), token);
+        onB = new Api(b.client(), token);
+        AtomicBoolean healthy = new AtomicBoolean();
+        v1 = PushFixture.backend(loops, "v1", healthy);
+        v2 = PushFixture.backend(loops, "v2", healthy);
+        other = PushFixture.backend(loops, "billing", healthy);
+        String pushA = "ws://127.0.0.1:" + a.port() + "/api/v1/push";
+        String pushB = "ws://127.0.0.1:" + b.port() + "/api/v1/push";
+        orders = PushFixture.sidecar(
+                PushFixture.calleeYaml("orders", v1.port()), pushA, token("orders-1"), stateDir.resolve("o"), "");
+        web = PushFixture.sidecar(
+                PushFixture.callerYaml(orders.listenerAddress("ingress").getPort(), v2.port()),
+                pushB,
+                token("web-1"),
+                stateDir.resolve("w"),
+                "orders");
+        billing = PushFixture.sidecar(
+                PushFixture.calleeYaml("billing", other.port()), pushB, token("billing-1"), stateDir.resolve("b"), "");
+        client = PushFixture.client(loops);
+        await().atMost(Duration.ofSeconds(30)).until(() -> List.of(orders, web, billing).stream()
+                .allMatch(s -> s.controlPlane().acks() == 1));
+    }
+
+    @AfterAll
+    void stop() {
+        for (Sidecar s : java.util.Arrays.asList(web, orders, billing)) {
+            if (s != null) {
+                s.stop(Duration.ofSeconds(1));
+            }
+        }
+        for (DisposableServer s : java.util.Arrays.asList(v1, v2, other)) {
+            if (s != null) {
+                s.disposeNow();
+            }
+        }
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+        if (database != null) {
+            database.stop();
+        }
+        loops.dispose();
+        for (Path dir : List.of(dbDir, dataA, dataB, stateDir)) {
+            RunningPlatform.deleteTree(dir);
+        }
+    }
+
+    @Test
+    void createUpdateRollbackAndDeleteThroughAReachTheCallerConnectedToB() {
+        long billingResponses = billing.controlPlane().responses();
+        long acks = web.controlPlane().acks();
+
+        long created = version(onA.put("/api/v1/rules/fault-injection/orders", ABORT, null));
+        awaitVersion(web, created);
+        await().atMost(Duration.ofSeconds(5)).until(() -> web.controlPlane().acks() > acks);
+        Reply aborted = get(client, egress(), "orders", Map.of());
+        assertThat(aborted.status()).isEqualTo(503);
+        assertThat(aborted.error()).isEqualTo("SIDECAR-0047");
+
+        long updated = version(onA.put("/api/v1/rules/fault-injection/orders", TEAPOT, created));
+        awaitVersion(web, updated);
+        assertThat(get(client, egress(), "orders", Map.of()).status()).isEqualTo(418);
+
+        long rolledBack = version(onA.client()
+                .post()
+                .uri("/api/v1/rules/fault-injection/orders/rollback")
+                .contentType(MediaType.APPLICATION_JSON)
+                .headers(h -> {
+                    h.setBearerAuth(onA.token());
+                    h.set(HttpHeaders.IF_MATCH, "\"" + updated + "\"");
+                })
+                .bodyValue(Map.of("toVersion", created))
+                .exchange());
+        awaitVersion(web, rolledBack);
+        assertThat(get(client, egress(), "orders", Map.of()).status()).isEqualTo(503);
+
+        onA.delete("/api/v1/rules/fault-injection/orders", rolledBack)
+                .expectStatus()
+                .is2xxSuccessful();
+        awaitVersion(web, null);
+        assertThat(get(client, egress(), "orders", Map.of()).body()).isIn("v1", "v2");
+
+        assertThat(billing.controlPlane().responses()).isEqualTo(billingResponses);
+        assertThat(billing.governance().versions()).isEmpty();
+        // A shows the sidecar connected to B as B last published it.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            for (Api api : List.of(onB, onA)) {
+                Map<String, Object> status = sidecarStatus(api, "web-1");
+                assertThat(status.get("upToDate")).isEqualTo(true);
+                assertThat(status.get("configDigest"))
+                        .isEqualTo(web.governance().digest());
+                assertThat(status.get("expectedDigest"))
+                        .isEqualTo(web.governance().digest());
+                assertThat(((Number) status.get("acks")).longValue())
+                        .isEqualTo(web.controlPlane().acks());
+            }
+        });
+    }
+
+    @Test
+    void aRuleWrittenThroughBReachesTheCalleeConnectedToAAndBothInstancesShowItsStatus() {
+        long version = version(onB.put(
+                "/api/v1/rules/access-control/orders",
+                """
+                {"defaultAction": "allow", "policies": [{"name": "no-eve", "action": "deny", "callers": ["eve"]}]}""",
+                null));
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> Objects.equals(
+                        orders.governance().versions().get(new ResourceKey(RuleKind.ACCESS_CONTROL, "orders")),
+                        version));
+        Reply denied =
+                get(client, orders.listenerAddress("ingress").getPort(), "orders", Map.of("x-dualmode-caller", "eve"));
+        assertThat(denied.status()).isEqualTo(403);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            for (Api api : List.of(onA, onB)) {
+                Map<String, Object> status = sidecarStatus(api, "orders-1");
+                assertThat(status.get("upToDate")).isEqualTo(true);
+                assertThat(status.get("configDigest"))
+                        .isEqualTo(orders.governance().digest());
+            }
+        });
+        onB.delete("/api/v1/rules/access-control/orders", version)
+                .expectStatus()
+                .is2xxSuccessful();
+    }
+
+    private static long version(org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec response) {
+        Map<?, ?> view = response.expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
+        return ((Number) view.get("version")).longValue();
+    }
+
+    /** Within about a second of the write (the poll interval is 500 ms); generous for a loaded machine. */
+    private static void awaitVersion(Sidecar sidecar, Long version) {
+        ResourceKey key = new ResourceKey(RuleKind.FAULT_INJECTION, "orders");
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> Objects.equals(sidecar.governance().versions().get(key), version));
+    }
+
+    private static Map<String, Object> sidecarStatus(Api api, String name) {
+        return api.getList("/api/v1/push/sidecars").stream()
+                .filter(s -> s.get("principal").equals("sidecar:" + name))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private String token(String name) {
+        return onA.post("/api/v1/sidecar-tokens", Map.of("name", name))
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("token")
+                .toString();
+    }
+
+    private int egress() {
+        return web.listenerAddress("egress").getPort();
+    }
+
+    private static Map<String, Object> properties(Path dataDir, String url) {
+        Map<String, Object> p = RunningPlatform.baseProperties(dataDir);
+        p.put("spring.datasource.url", url);
+        p.put("spring.datasource.username", "sa");
+        p.put("spring.datasource.password", "");
+        return p;
+    }
+}
