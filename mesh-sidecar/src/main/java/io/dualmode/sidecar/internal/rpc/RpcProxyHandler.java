@@ -46,6 +46,7 @@ final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements Call
     private final Function<ChannelHandlerContext, UpstreamPool> pools;
     private final boolean ingress;
     private Frame admitting;
+    private io.netty.channel.Channel channel;
 
     RpcProxyHandler(ProtocolPlugin plugin, RpcContext context, Function<ChannelHandlerContext, UpstreamPool> pools) {
         this.plugin = plugin;
@@ -59,13 +60,26 @@ final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements Call
         return admitting.routingKey().method();
     }
 
+    /**
+     * The protocol's header entry; for the caller header of a request that carries none (every Dubbo call), the
+     * caller configured for the peer's address ({@code governance.callerAddresses}).
+     */
     @Override
     public String header(String lowerCaseName) {
-        return plugin.header(admitting, lowerCaseName);
+        String value = plugin.header(admitting, lowerCaseName);
+        if (value == null && ingress) {
+            GovernanceConfig g = context.listener().snapshot().get().governance();
+            if (lowerCaseName.equals(g.callerHeader())
+                    && channel.remoteAddress() instanceof java.net.InetSocketAddress peer) {
+                return g.callerAt(peer.getAddress());
+            }
+        }
+        return value;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        channel = ctx.channel();
         if (!(msg instanceof Frame frame)) {
             ReferenceCountUtil.release(msg);
             return;
