@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Which pushed governance rules the sidecar enforces on HTTP traffic: one switch per filter, all on by default. A
+ * Which pushed governance rules the sidecar enforces on HTTP/1.1, HTTP/2, gRPC, Dubbo and Bolt traffic: one switch per filter, all on by default. A
  * switched-off filter ignores its rules (they are still validated, acknowledged and reported in the digest). YAML:
  *
  * <pre>{@code
@@ -34,7 +34,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     sidecar can tell this application by its address (Dubbo carries no header the sidecar can extend); null lets
  *     the system choose
  * @param callerAddresses on ingress, the caller identity of a request that carries none in {@code callerHeader}
- *     (every Dubbo call; Bolt and HTTP calls that did not come through a caller sidecar), by the peer's IP address
+ *     (every Dubbo call, and Bolt calls that did not come through a caller's sidecar), by the peer's IP address
  */
 public record GovernanceConfig(
         boolean routing,
