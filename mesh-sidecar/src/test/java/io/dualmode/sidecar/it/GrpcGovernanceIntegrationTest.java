@@ -239,6 +239,19 @@ class GrpcGovernanceIntegrationTest {
     }
 
     @Test
+    void aPerTryTimeoutRetriesAnEndpointThatDoesNotAnswerOnAnother() {
+        v2.hangUnary = true;
+        apply(
+                RuleKind.TIMEOUT_RETRY,
+                """
+                {"requestTimeoutMillis": 20000,
+                 "retry": {"attempts": 2, "perTryTimeoutMillis": 300, "retryOn": ["timeout"]}}""");
+        for (int i = 0; i < 10; i++) {
+            assertThat(call(egress)).isEqualTo("v1:x");
+        }
+    }
+
+    @Test
     void aTimeoutRuleEndsAHangingCallWithDeadlineExceeded() {
         apply(RuleKind.TIMEOUT_RETRY, """
                 {"requestTimeoutMillis": 300}""");
