@@ -22,6 +22,38 @@ final class ConfigValidator {
         listeners(config, clusters);
         services(config);
         controlPlane(config.controlPlane());
+        governance(config.governance());
+    }
+
+    private static void governance(GovernanceConfig g) {
+        if (g.sourceAddress() != null) {
+            ip("governance.sourceAddress", g.sourceAddress());
+        }
+        g.callerAddresses().forEach((address, caller) -> {
+            ip("governance.callerAddresses", address);
+            if (caller == null || caller.isBlank()) {
+                throw SidecarErrors.CONFIG_INVALID.exception(
+                        "governance.callerAddresses: the caller of " + address + " is empty");
+            }
+        });
+    }
+
+    /** An IPv4 or IPv6 literal, checked without any name lookup. */
+    private static void ip(String field, String value) {
+        boolean literal =
+                value.indexOf(':') >= 0 ? value.matches("[0-9A-Fa-f:.]+") : value.matches("(\\d{1,3})(\\.\\d{1,3}){3}");
+        if (literal) {
+            try {
+                java.net.InetAddress.getByName(value);
+                if (value.indexOf(':') >= 0
+                        || java.util.Arrays.stream(value.split("\\.")).allMatch(p -> Integer.parseInt(p) <= 255)) {
+                    return;
+                }
+            } catch (java.net.UnknownHostException e) {
+                // not a literal after all
+            }
+        }
+        throw SidecarErrors.BAD_CALLER_ADDRESS.exception(field, value);
     }
 
     private static void controlPlane(ControlPlaneConfig cp) {

@@ -33,6 +33,9 @@ public enum SidecarErrors {
     CIRCUIT_OPEN("SIDECAR-0046", "circuit breaker of service '%s' is open"),
     FAULT_ABORT("SIDECAR-0047", "fault injected for service '%s'"),
     STATE_UNREADABLE("SIDECAR-0048", "saved rules in %s cannot be restored: %s"),
+    BAD_CALLER_ADDRESS(
+            "SIDECAR-0230",
+            "%s: '%s' is not an IP address literal (callers are identified by the peer's address as it connects)"),
     MESH_API_BAD_JSON("SIDECAR-0206", "SOFA mesh API %s: the body is not a JSON object: %s"),
     MESH_API_UNKNOWN_FIELD("SIDECAR-0207", "SOFA mesh API %s: unknown field '%s' (known: %s)"),
     MESH_API_BAD_FIELD("SIDECAR-0208", "SOFA mesh API %s: %s"),

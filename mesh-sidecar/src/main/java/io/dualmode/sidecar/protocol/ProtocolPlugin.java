@@ -109,4 +109,23 @@ public interface ProtocolPlugin {
 
     /** Builds a heartbeat request, used to keep upstream connections alive. */
     ByteBuf encodeHeartbeatRequest(long requestId, ByteBufAllocator alloc);
+
+    /**
+     * The value of an entry {@code name} of a request's protocol-level header area (not the serialised body), for
+     * the governance filters (header matches, the caller identity); null when the protocol has no such area or the
+     * request does not carry it. Reads in place, allocating only the returned value.
+     */
+    default String header(Frame request, String name) {
+        return null;
+    }
+
+    /**
+     * Adds the entry {@code name: value} at the front of a request's protocol-level header area (so it wins over an
+     * entry of the same name the application set), leaving the body untouched; used by the egress sidecar to carry
+     * the caller identity. Ownership of {@code request} passes to the returned frame. Protocols without such an area,
+     * and requests it cannot be added to, return {@code request} unchanged.
+     */
+    default Frame withHeader(Frame request, String name, String value) {
+        return request;
+    }
 }

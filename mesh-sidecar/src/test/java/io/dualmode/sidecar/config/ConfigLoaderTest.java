@@ -108,4 +108,22 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("clusters: [{name: a, endpoints: [{host: h, port: 0}]}]", "x"))
                 .hasMessageStartingWith("SIDECAR-0010");
     }
+
+    @Test
+    void callerAddressesAndTheSourceAddressMustBeIpLiterals() {
+        GovernanceConfig g = ConfigLoader.parse(
+                        "governance: {sourceAddress: 127.0.0.23, callerAddresses: {127.0.0.23: web, \"::1\": ops}}",
+                        "t")
+                .governance();
+        assertThat(g.sourceAddress()).isEqualTo("127.0.0.23");
+        assertThat(g.callerAt(java.net.InetAddress.getLoopbackAddress())).isNull();
+        assertThat(g.callerAddresses()).containsEntry("127.0.0.23", "web").containsEntry("0:0:0:0:0:0:0:1", "ops");
+
+        assertThatThrownBy(() -> ConfigLoader.parse("governance: {sourceAddress: my-host}", "t"))
+                .hasMessageStartingWith("SIDECAR-0230")
+                .hasMessageContaining("governance.sourceAddress: 'my-host' is not an IP address literal");
+        assertThatThrownBy(() -> ConfigLoader.parse("governance: {callerAddresses: {300.1.1.1: web}}", "t"))
+                .hasMessageStartingWith("SIDECAR-0230")
+                .hasMessageContaining("governance.callerAddresses: '300.1.1.1'");
+    }
 }

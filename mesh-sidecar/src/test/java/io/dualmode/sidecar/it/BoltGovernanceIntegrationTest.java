@@ -196,6 +196,91 @@ class BoltGovernanceIntegrationTest {
         }
     }
 
+    @Test
+    void theEgressSidecarWritesTheCallerIntoTheBoltHeaderMapAndTheIngressSidecarEnforcesIt() throws Exception {
+        int ingressPort = RpcFixture.freePort();
+        restart(
+                """
+                workers: 1
+                admin: {port: -1}
+                drainTimeout: 1s
+                governance: {callerIdentity: web}
+                listeners:
+                  - {name: chain, direction: egress, protocol: bolt, address: 127.0.0.1, port: 0, cluster: mesh}
+                  - {name: ingress, direction: ingress, protocol: bolt, address: 127.0.0.1, port: %d, cluster: orders}
+                clusters:
+                  - name: mesh
+                    endpoints: [{host: 127.0.0.1, port: %d}]
+                  - name: orders
+                    endpoints: [{host: 127.0.0.1, port: %d}]
+                """
+                        .formatted(ingressPort, ingressPort, v1.port()));
+        apply(
+                RuleKind.ACCESS_CONTROL,
+                """
+                {"defaultAction": "deny", "policies": [{"name": "web", "action": "allow", "callers": ["web"]}]}""");
+        // through the egress sidecar the ingress sidecar knows the caller; the body reaches the server intact
+        for (int i = 0; i < 20; i++) {
+            assertThat(call("chain", "x" + i)).isEqualTo("echo:v1:x" + i);
+        }
+        assertThat(call("ingress", "x"))
+                .as("a caller that bypasses the egress sidecar is unknown, so denied")
+                .contains("SIDECAR-0044")
+                .contains("caller 'null' may not call service 'orders'");
+
+        apply(
+                RuleKind.ACCESS_CONTROL,
+                """
+                {"defaultAction": "allow", "policies": [{"name": "no-web", "action": "deny", "callers": ["web"]}]}""");
+        assertThat(call("chain", "x")).contains("SIDECAR-0044").contains("caller 'web' may not call service 'orders'");
+        assertThat(call("ingress", "x")).isEqualTo("echo:v1:x");
+    }
+
+    @Test
+    void aRetryRuleResendsTheRequestToAnotherHostWhenTheFirstCannotBeReached() throws Exception {
+        int dead = RpcFixture.freePort();
+        restart(
+                """
+                workers: 1
+                admin: {port: -1}
+                drainTimeout: 1s
+                listeners:
+                  - {name: egress, direction: egress, protocol: bolt, address: 127.0.0.1, port: 0, cluster: orders}
+                clusters:
+                  - name: orders
+                    outlier: {consecutiveFailures: 0}
+                    endpoints:
+                      - {host: 127.0.0.1, port: %d}
+                      - {host: 127.0.0.1, port: %d}
+                """
+                        .formatted(dead, v1.port()));
+        int failed = 0;
+        for (int i = 0; i < 10; i++) {
+            try {
+                failed += call("egress", "x").startsWith("echo:") ? 0 : 1;
+            } catch (Exception e) {
+                failed++;
+            }
+        }
+        assertThat(failed)
+                .as("without a rule the dead endpoint fails its share")
+                .isGreaterThanOrEqualTo(3);
+
+        apply(
+                RuleKind.TIMEOUT_RETRY,
+                """
+                {"requestTimeoutMillis": 5000,
+                 "retry": {"attempts": 2, "perTryTimeoutMillis": 2000, "retryOn": ["connect-failure"]}}""");
+        for (int i = 0; i < 40; i++) {
+            assertThat(call("egress", "x" + i)).isEqualTo("echo:v1:x" + i);
+        }
+    }
+
+    private void restart(String yaml) {
+        sidecar.close();
+        sidecar = Sidecar.create(ConfigLoader.parse(yaml, "test")).start();
+    }
+
     private String call(String listener, String request) throws Exception {
         String address = "127.0.0.1:" + sidecar.listenerAddress(listener).getPort();
         return String.valueOf(client.invokeSync(address, request, 10_000));

@@ -10,6 +10,7 @@ import io.dualmode.governance.push.ResourceKey;
 import io.dualmode.governance.rule.RuleKind;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.cluster.Endpoint;
+import io.dualmode.sidecar.config.ConfigLoader;
 import io.dualmode.sidecar.config.ListenerConfig;
 import java.io.File;
 import java.io.IOException;
@@ -39,6 +40,7 @@ class DubboGovernanceIntegrationTest {
     private Sidecar sidecar;
     private Echo egress;
     private Echo ingress;
+    private int v1Port;
 
     /** The service called through the sidecar. */
     public interface Echo {
@@ -53,7 +55,8 @@ class DubboGovernanceIntegrationTest {
                 .filter(n -> !n.equals("lo"))
                 .collect(Collectors.joining(","));
         System.setProperty("dubbo.network.interface.ignored", ignored);
-        Endpoint v1 = new Endpoint("127.0.0.1", provider("v1"), 1, Map.of("version", "1"));
+        v1Port = provider("v1");
+        Endpoint v1 = new Endpoint("127.0.0.1", v1Port, 1, Map.of("version", "1"));
         Endpoint v2 = new Endpoint("127.0.0.1", provider("v2"), 1, Map.of("version", "2"));
         ListenerConfig out = ListenerConfig.builder()
                 .name("egress-dubbo")
@@ -165,6 +168,107 @@ class DubboGovernanceIntegrationTest {
         }
         assertThat(toV1 + toV2).isEqualTo(calls);
         assertThat(toV1 / (double) calls).isBetween(0.85, 0.95);
+    }
+
+    @Test
+    void theIngressSidecarIdentifiesDubboCallersByTheSourceAddressOfTheEgressSidecar() throws IOException {
+        int ingressPort = RpcFixture.freePort();
+        // the egress listener's upstream connections leave from 127.0.0.23, which the ingress side maps to "web";
+        // an application calling the ingress directly connects from 127.0.0.1, which maps to nobody
+        Sidecar pair = Sidecar.create(ConfigLoader.parse(
+                        """
+                        workers: 1
+                        admin: {port: -1}
+                        drainTimeout: 1s
+                        governance: {sourceAddress: 127.0.0.23, callerAddresses: {127.0.0.23: web}}
+                        listeners:
+                          - {name: chain, direction: egress, protocol: dubbo, address: 127.0.0.1, port: 0, cluster: mesh}
+                          - {name: in, direction: ingress, protocol: dubbo, address: 127.0.0.1, port: %d}
+                        clusters:
+                          - name: mesh
+                            endpoints: [{host: 127.0.0.1, port: %d}]
+                          - name: "inbound|%s"
+                            endpoints: [{host: 127.0.0.1, port: %d}]
+                        """
+                                .formatted(ingressPort, ingressPort, SERVICE, v1Port),
+                        "test"))
+                .start();
+        try {
+            Echo viaEgress =
+                    consumer("dm-gov-chain", pair.listenerAddress("chain").getPort());
+            Echo direct = consumer("dm-gov-direct", ingressPort);
+            rpc.apply(
+                    pair,
+                    RuleKind.ACCESS_CONTROL,
+                    SERVICE,
+                    """
+                    {"defaultAction": "deny", "policies": [{"name": "web", "action": "allow", "callers": ["web"]}]}""");
+            for (int i = 0; i < 10; i++) {
+                assertThat(viaEgress.echo("x" + i)).isEqualTo("v1:x" + i);
+            }
+            assertThatThrownBy(() -> direct.echo("x"))
+                    .isInstanceOf(RpcException.class)
+                    .hasMessageContaining("SIDECAR-0044")
+                    .hasMessageContaining("caller 'null' may not call");
+
+            rpc.apply(
+                    pair,
+                    RuleKind.ACCESS_CONTROL,
+                    SERVICE,
+                    """
+                    {"defaultAction": "allow", "policies": [{"name": "no-web", "action": "deny", "callers": ["web"]}]}""");
+            assertThatThrownBy(() -> viaEgress.echo("x"))
+                    .isInstanceOf(RpcException.class)
+                    .hasMessageContaining("caller 'web' may not call service '" + SERVICE + "'");
+            assertThat(direct.echo("y")).isEqualTo("v1:y");
+        } finally {
+            pair.close();
+        }
+    }
+
+    @Test
+    void aRetryRuleResendsTheCallToAnotherProviderWhenOneIsDead() throws IOException {
+        int dead = RpcFixture.freePort();
+        Sidecar retrying = Sidecar.create(ConfigLoader.parse(
+                        """
+                        workers: 1
+                        admin: {port: -1}
+                        drainTimeout: 1s
+                        listeners:
+                          - {name: out, direction: egress, protocol: dubbo, address: 127.0.0.1, port: 0, cluster: two}
+                        clusters:
+                          - name: two
+                            outlier: {consecutiveFailures: 0}
+                            endpoints: [{host: 127.0.0.1, port: %d}, {host: 127.0.0.1, port: %d}]
+                        """
+                                .formatted(dead, v1Port),
+                        "test"))
+                .start();
+        try {
+            Echo echo = consumer("dm-gov-retry", retrying.listenerAddress("out").getPort());
+            int failed = 0;
+            for (int i = 0; i < 10; i++) {
+                try {
+                    echo.echo("x");
+                } catch (RpcException e) {
+                    failed++;
+                }
+            }
+            assertThat(failed)
+                    .as("without a rule the dead provider fails its share")
+                    .isGreaterThanOrEqualTo(3);
+            rpc.apply(
+                    retrying,
+                    RuleKind.TIMEOUT_RETRY,
+                    SERVICE,
+                    """
+                    {"retry": {"attempts": 1, "retryOn": ["connect-failure"]}}""");
+            for (int i = 0; i < 30; i++) {
+                assertThat(echo.echo("x" + i)).isEqualTo("v1:x" + i);
+            }
+        } finally {
+            retrying.close();
+        }
     }
 
     private void apply(RuleKind kind, String json) {

@@ -55,6 +55,8 @@ final class GrpcEcho implements AutoCloseable {
     final AtomicReference<Status> failing = new AtomicReference<>();
     /** With {@link #failing}: the status comes in trailers after the echo instead of a trailers-only response. */
     volatile boolean failAfterMessage;
+    /** When set, Unary never answers (until the call is cancelled). */
+    volatile boolean hangUnary;
 
     private final Server server;
 
@@ -103,6 +105,9 @@ final class GrpcEcho implements AutoCloseable {
 
     /** Echoes, or ends with the status in {@link #failing}: trailers-only, or trailers after the echo. */
     private void unary(byte[] req, StreamObserver<byte[]> out) {
+        if (hangUnary) {
+            return;
+        }
         Status status = failing.get();
         if (status == null || failAfterMessage) {
             out.onNext(concat(name + ":", req));

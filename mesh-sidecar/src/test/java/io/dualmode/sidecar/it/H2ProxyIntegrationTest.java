@@ -5,6 +5,7 @@ import static io.dualmode.sidecar.it.SidecarFixture.config;
 import static io.dualmode.sidecar.it.SidecarFixture.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualmode.governance.rule.RuleKind;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ConfigLoader;
@@ -79,5 +80,38 @@ class H2ProxyIntegrationTest {
                 .responseSingle((r, b) -> Mono.just(r.status().code()))
                 .block(Duration.ofSeconds(10));
         assertThat(status).isEqualTo(413);
+    }
+
+    @Test
+    void governanceRejectionsArePlainHttpStatusesOnH2() {
+        RpcFixture rules = new RpcFixture();
+        rules.apply(
+                sidecar,
+                RuleKind.FAULT_INJECTION,
+                "web",
+                """
+                {"faults": [{"abort": {"status": 418, "percent": 100}}]}""");
+        assertThat(get("/h2")).isEqualTo("418 SIDECAR-0047 SIDECAR-0047: fault injected for service 'web'\n");
+
+        rules.apply(
+                sidecar,
+                RuleKind.FAULT_INJECTION,
+                "web",
+                """
+                {"faults": [{"abort": {"status": 503, "percent": 100}, "match": {"methods": ["/only"]}}]}""");
+        assertThat(get("/h2")).as("the fault matches /only").isEqualTo("200 - GET /h2 0");
+        assertThat(get("/only/this")).startsWith("503 SIDECAR-0047");
+    }
+
+    private String get(String path) {
+        return client.get()
+                .uri(path)
+                .responseSingle((r, b) -> b.asString()
+                        .defaultIfEmpty("")
+                        .map(s -> r.status().code() + " "
+                                + java.util.Objects.requireNonNullElse(
+                                        r.responseHeaders().get("x-dualmode-error"), "-")
+                                + " " + s))
+                .block(Duration.ofSeconds(10));
     }
 }

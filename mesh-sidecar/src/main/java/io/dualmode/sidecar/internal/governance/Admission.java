@@ -15,6 +15,15 @@ public final class Admission {
     /** A call no rule concerns. */
     public static final Admission PASS = new Admission(0, null, null, 0, null, -1, -1, false, null);
 
+    /** Retry condition bits, one per {@code RetryCondition}, in {@link #retryOn()}. */
+    public static final int RETRY_CONNECT_FAILURE = 1;
+
+    public static final int RETRY_RESET = 2;
+    public static final int RETRY_TIMEOUT = 4;
+    public static final int RETRY_GATEWAY_ERROR = 8;
+    public static final int RETRY_SERVER_ERROR = 16;
+    public static final int RETRY_UNAVAILABLE = 32;
+
     private final int status;
     private final SidecarErrors error;
     private final String message;
@@ -24,6 +33,8 @@ public final class Admission {
     private final int retries;
     private final boolean retryOnReset;
     private final AsyncEntry[] entries;
+    private final int retryOn;
+    private final long perTryTimeoutMillis;
 
     Admission(
             int status,
@@ -35,6 +46,23 @@ public final class Admission {
             int retries,
             boolean retryOnReset,
             AsyncEntry[] entries) {
+        this(status, error, message, delayMillis, subset, timeoutMillis, retries, retryOnReset, entries, 0, -1);
+    }
+
+    Admission(
+            int status,
+            SidecarErrors error,
+            String message,
+            long delayMillis,
+            Map<String, String> subset,
+            long timeoutMillis,
+            int retries,
+            boolean retryOnReset,
+            AsyncEntry[] entries,
+            int retryOn,
+            long perTryTimeoutMillis) {
+        this.retryOn = retryOn;
+        this.perTryTimeoutMillis = perTryTimeoutMillis;
         this.status = status;
         this.error = error;
         this.message = message;
@@ -96,6 +124,24 @@ public final class Admission {
      */
     public boolean retryOnReset() {
         return retryOnReset;
+    }
+
+    /**
+     * The failures the service's retry rule retries, as {@code RETRY_*} bits; 0 when no rule sets them (the
+     * cluster's own retry settings then apply).
+     */
+    public int retryOn() {
+        return retryOn;
+    }
+
+    /** Whether the rule retries the failure {@code condition} (a {@code RETRY_*} bit). */
+    public boolean retries(int condition) {
+        return (retryOn & condition) != 0;
+    }
+
+    /** The deadline of each attempt from the retry rule, or -1 (each attempt may use the whole timeout). */
+    public long perTryTimeoutMillis() {
+        return perTryTimeoutMillis;
     }
 
     /** Ends the call: a failure (5xx, reset, timeout) counts against the circuit breakers. */

@@ -34,7 +34,7 @@ public final class GovernanceSnapshot {
 
     /**
      * The verdict of {@code service}'s rules on one call, {@link Admission#PASS} when none concerns it. The one
-     * entry point of every protocol's proxy (HTTP/1.1, Dubbo, Bolt), so they all decide the same way.
+     * entry point of every protocol's proxy (HTTP/1.1, HTTP/2 and gRPC, Dubbo, Bolt), so they all decide the same way.
      */
     public Admission admit(String service, CallView call, boolean ingress) {
         ServicePolicy policy = policy(service);

@@ -153,6 +153,8 @@ public final class PolicyCompiler {
         private long timeoutMillis = -1;
         private int retries = -1;
         private boolean retryOnReset;
+        private int retryOn;
+        private long perTryTimeoutMillis = -1;
 
         Builder(String service) {
             this.service = service;
@@ -167,6 +169,10 @@ public final class PolicyCompiler {
                         ? 0
                         : r.retry().attempts() == null ? 0 : r.retry().attempts();
                 retryOnReset = r.retry() != null && r.retry().retryOn().contains(RetryCondition.RESET);
+                retryOn = r.retry() == null ? 0 : retryBits(r.retry().retryOn());
+                perTryTimeoutMillis = r.retry() == null || r.retry().perTryTimeoutMillis() == null
+                        ? -1
+                        : r.retry().perTryTimeoutMillis();
             } else if (rule instanceof RateLimitRule r) {
                 nn(r.limits()).forEach(l -> limits.add(limit(l, flows)));
             } else if (rule instanceof CircuitBreakerRule r) {
@@ -180,6 +186,21 @@ public final class PolicyCompiler {
                                 .map(ServicePolicy.Access.Policy::of)
                                 .toList());
             }
+        }
+
+        private static int retryBits(List<RetryCondition> conditions) {
+            int bits = 0;
+            for (RetryCondition c : conditions) {
+                bits |= switch (c) {
+                    case CONNECT_FAILURE -> Admission.RETRY_CONNECT_FAILURE;
+                    case RESET -> Admission.RETRY_RESET;
+                    case TIMEOUT -> Admission.RETRY_TIMEOUT;
+                    case GATEWAY_ERROR -> Admission.RETRY_GATEWAY_ERROR;
+                    case SERVER_ERROR -> Admission.RETRY_SERVER_ERROR;
+                    case UNAVAILABLE -> Admission.RETRY_UNAVAILABLE;
+                };
+            }
+            return bits;
         }
 
         private ServicePolicy.Guard limit(RateLimit l, List<FlowRule> flows) {
@@ -236,7 +257,9 @@ public final class PolicyCompiler {
                     routing,
                     timeoutMillis,
                     retries,
-                    retryOnReset);
+                    retryOnReset,
+                    retryOn,
+                    perTryTimeoutMillis);
         }
     }
 }

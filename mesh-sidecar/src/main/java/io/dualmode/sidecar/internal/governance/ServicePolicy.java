@@ -31,6 +31,8 @@ public final class ServicePolicy {
     private final long timeoutMillis;
     private final int retries;
     private final boolean retryOnReset;
+    private final int retryOn;
+    private final long perTryTimeoutMillis;
 
     ServicePolicy(
             String service,
@@ -42,7 +44,11 @@ public final class ServicePolicy {
             RoutingPolicy routing,
             long timeoutMillis,
             int retries,
-            boolean retryOnReset) {
+            boolean retryOnReset,
+            int retryOn,
+            long perTryTimeoutMillis) {
+        this.retryOn = retryOn;
+        this.perTryTimeoutMillis = perTryTimeoutMillis;
         this.service = service;
         this.switches = switches;
         this.access = access;
@@ -105,7 +111,9 @@ public final class ServicePolicy {
                 timeouts ? timeoutMillis : -1,
                 timeouts ? retries : -1,
                 timeouts && retryOnReset,
-                entries);
+                entries,
+                timeouts ? retryOn : 0,
+                timeouts ? perTryTimeoutMillis : -1);
     }
 
     private Fault fault(CallView call) {

@@ -11,11 +11,39 @@ import java.util.concurrent.TimeUnit;
 
 /** Responses the sidecar writes itself on an HTTP/2 stream, in HTTP or gRPC form. */
 final class H2Replies {
+    static final int GRPC_UNKNOWN = 2;
     static final int GRPC_DEADLINE_EXCEEDED = 4;
+    static final int GRPC_PERMISSION_DENIED = 7;
+    static final int GRPC_RESOURCE_EXHAUSTED = 8;
+    static final int GRPC_UNIMPLEMENTED = 12;
+    static final int GRPC_UNAUTHENTICATED = 16;
     static final int GRPC_INTERNAL = 13;
     static final int GRPC_UNAVAILABLE = 14;
 
     private H2Replies() {}
+
+    /**
+     * The grpc-status of a governance rejection: a denied caller is PERMISSION_DENIED, a rate limit
+     * RESOURCE_EXHAUSTED (a quota, which clients do not retry by default, unlike UNAVAILABLE), an open circuit
+     * UNAVAILABLE; an injected abort maps its HTTP status as gRPC maps HTTP statuses to codes (400 INTERNAL, 401
+     * UNAUTHENTICATED, 403 PERMISSION_DENIED, 404 UNIMPLEMENTED, 429/502/503/504 UNAVAILABLE, others UNKNOWN).
+     */
+    static int grpcStatusFor(SidecarErrors error, int httpStatus) {
+        return switch (error) {
+            case ACCESS_DENIED -> GRPC_PERMISSION_DENIED;
+            case RATE_LIMITED -> GRPC_RESOURCE_EXHAUSTED;
+            case CIRCUIT_OPEN -> GRPC_UNAVAILABLE;
+            default ->
+                switch (httpStatus) {
+                    case 400 -> GRPC_INTERNAL;
+                    case 401 -> GRPC_UNAUTHENTICATED;
+                    case 403 -> GRPC_PERMISSION_DENIED;
+                    case 404 -> GRPC_UNIMPLEMENTED;
+                    case 429, 502, 503, 504 -> GRPC_UNAVAILABLE;
+                    default -> GRPC_UNKNOWN;
+                };
+        };
+    }
 
     /** Whether the request is gRPC (content-type application/grpc*). */
     static boolean isGrpc(Http2Headers headers) {

@@ -2,7 +2,12 @@ package io.dualmode.sidecar.internal.h2;
 
 import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
+import io.dualmode.sidecar.config.GovernanceConfig;
+import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.SidecarErrors;
+import io.dualmode.sidecar.internal.governance.Admission;
+import io.dualmode.sidecar.internal.governance.CallView;
+import io.dualmode.sidecar.internal.governance.ServicePolicy;
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,8 +33,16 @@ import java.util.concurrent.TimeUnit;
  * Proxies one downstream HTTP/2 stream to one stream on a multiplexed upstream connection: routes
  * on the first HEADERS (:authority, or the gRPC service of :path), relays HEADERS, DATA, trailers
  * and RST_STREAM both ways, enforces grpc-timeout, and answers locally when no upstream can.
+ *
+ * <p>Governance: the stream goes through the same {@code GovernanceSnapshot} filters as HTTP/1.1 and RPC, keyed on
+ * the routed service; the proxy is its own {@link CallView} ({@code :path} without its query as the method, the
+ * request headers as headers). Rejections are answered in the stream's protocol: an HTTP status for plain h2, a
+ * trailers-only response with the matching grpc-status for gRPC ({@link H2Replies#grpcStatusFor}). An egress
+ * listener writes the caller identity header; retries (the rule's, or the cluster's for connect failures) replay
+ * retained duplicates of the request frames to another host, and only while nothing of the response has been
+ * forwarded.
  */
-final class H2StreamProxy extends ChannelInboundHandlerAdapter {
+final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallView {
     private final ListenerRuntime listener;
     private final long start = System.nanoTime();
     private final ArrayDeque<Http2StreamFrame> pending = new ArrayDeque<>(2);
@@ -50,9 +63,34 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
     private int status;
     private int attempts;
     private long requestBytes;
+    private Admission admission = Admission.PASS;
+    private boolean ingress;
+    /** Retained copies of the request frames sent so far, for a retry after a reset or error; null when none. */
+    private ArrayDeque<Http2StreamFrame> replay;
+
+    private long replayBytes;
+    private UpstreamHost lastFailed;
+    private ScheduledFuture<?> tryTimer;
 
     H2StreamProxy(ListenerRuntime listener) {
         this.listener = listener;
+    }
+
+    @Override
+    public String method() {
+        CharSequence path = requestHeaders.path();
+        if (path == null) {
+            return null;
+        }
+        String p = path.toString();
+        int query = p.indexOf('?');
+        return query < 0 ? p : p.substring(0, query);
+    }
+
+    @Override
+    public String header(String lowerCaseName) {
+        CharSequence v = requestHeaders.get(lowerCaseName);
+        return v == null ? null : v.toString();
     }
 
     @Override
@@ -87,10 +125,57 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
             localError(503, H2Replies.GRPC_UNAVAILABLE, SidecarErrors.NO_ROUTE);
             return;
         }
+        ingress = listener.config().direction() == ListenerConfig.Direction.INGRESS;
+        admission = admit();
+        if (admission.rejected()) {
+            rejected();
+            return;
+        }
+        identify();
         cluster.metrics().rqActive.incrementAndGet();
         armTimeout();
-        pending.add(new DefaultHttp2HeadersFrame(requestHeaders, frame.isEndStream()));
-        connect();
+        Http2HeadersFrame first = new DefaultHttp2HeadersFrame(requestHeaders, frame.isEndStream());
+        pending.add(first);
+        if (admission.retryOn() != 0 && admission.retries() > 0) {
+            replay = new ArrayDeque<>(2);
+            replay.add(first);
+        }
+        if (admission.delayMillis() > 0) {
+            down.eventLoop().schedule(this::connectDelayed, admission.delayMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            connect();
+        }
+    }
+
+    /** The governance verdict: one read of the snapshot, nothing allocated when no rule concerns the service. */
+    private Admission admit() {
+        ServicePolicy policy = listener.proxy().governance().policy(service);
+        return policy == null ? Admission.PASS : policy.admit(this, ingress);
+    }
+
+    /** Answers a call the rules refuse, in the stream's protocol. */
+    private void rejected() {
+        cluster.metrics().localReply(admission.status(), System.nanoTime());
+        cluster = null;
+        int grpcStatus = H2Replies.grpcStatusFor(admission.error(), admission.status());
+        localError(admission.status(), grpcStatus, admission.error(), admission.message());
+    }
+
+    /** On egress, this application's identity in the caller header (replacing one the application set). */
+    private void identify() {
+        if (ingress) {
+            return;
+        }
+        GovernanceConfig g = listener.snapshot().get().governance();
+        if (g.callerIdentity() != null) {
+            requestHeaders.set(g.callerHeader(), g.callerIdentity());
+        }
+    }
+
+    private void connectDelayed() {
+        if (!done) {
+            connect();
+        }
     }
 
     private Cluster route(Http2Headers headers) {
@@ -117,9 +202,13 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
     }
 
     private void armTimeout() {
-        long nanos = grpc
-                ? H2Replies.grpcTimeoutNanos(requestHeaders)
-                : cluster.config().requestTimeout().toNanos();
+        long rule = admission.timeoutMillis() > 0 ? TimeUnit.MILLISECONDS.toNanos(admission.timeoutMillis()) : -1;
+        long nanos = grpc ? H2Replies.grpcTimeoutNanos(requestHeaders) : -1;
+        if (rule > 0) {
+            nanos = nanos > 0 ? Math.min(nanos, rule) : rule;
+        } else if (!grpc) {
+            nanos = cluster.config().requestTimeout().toNanos();
+        }
         if (nanos > 0) {
             deadline = down.eventLoop().schedule(this::timedOut, nanos, TimeUnit.NANOSECONDS);
         }
@@ -127,21 +216,29 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
 
     private void connect() {
         String hashHeader = cluster.config().hashHeader();
-        host = cluster.select(hashHeader == null ? null : requestHeaders.get(hashHeader));
+        CharSequence hash = hashHeader == null ? null : requestHeaders.get(hashHeader);
+        host = cluster.select(hash, admission.subset());
+        for (int i = 0; i < 3 && host != null && host == lastFailed; i++) {
+            host = cluster.select(hash, admission.subset());
+        }
         if (host == null) {
             localError(503, H2Replies.GRPC_UNAVAILABLE, SidecarErrors.NO_HEALTHY_UPSTREAM);
             return;
         }
         attempts++;
         host.requestStarted();
+        if (admission.perTryTimeoutMillis() > 0 && admission.retries(Admission.RETRY_TIMEOUT)) {
+            tryTimer = down.eventLoop()
+                    .schedule(this::tryTimedOut, admission.perTryTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+        int attempt = attempts;
         H2Pool.current(down.eventLoop(), listener.proxy().transport())
                 .open(host, cluster, new Upstream())
-                .addListener(this::opened);
+                .addListener(f -> opened(f, attempt));
     }
 
-    @SuppressWarnings("unchecked")
-    private void opened(Future<?> f) {
-        if (done) {
+    private void opened(Future<?> f, int attempt) {
+        if (done || attempt != attempts) {
             if (f.isSuccess()) {
                 ((Http2StreamChannel) f.getNow()).close();
             }
@@ -161,12 +258,103 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
 
     private void connectFailed() {
         cluster.metrics().connectFail.increment();
+        lastFailed = host;
         releaseHost(true);
-        if (attempts <= cluster.config().retry().maxRetries() && cluster.tryRetry()) {
+        boolean allowed = admission.retryOn() == 0 || admission.retries(Admission.RETRY_CONNECT_FAILURE);
+        if (allowed && attempts <= maxRetries() && cluster.tryRetry()) {
             cluster.retryDone();
+            cancelTryTimer();
             connect();
         } else {
             localError(503, H2Replies.GRPC_UNAVAILABLE, SidecarErrors.UPSTREAM_CONNECT_FAILED);
+        }
+    }
+
+    /** The rule's retry attempts, else the cluster's. */
+    private int maxRetries() {
+        return admission.retries() >= 0
+                ? admission.retries()
+                : cluster.config().retry().maxRetries();
+    }
+
+    /**
+     * Sends the request again to another host after the attempt failed with {@code condition} (an {@code
+     * Admission.RETRY_*} bit) before anything of its response was forwarded; false when the rule does not retry it,
+     * the attempts or the retry budget are used up, or the request was too large to keep.
+     */
+    private boolean retryAttempt(int condition) {
+        if (done
+                || responseStarted
+                || replay == null
+                || (admission.retryOn() & condition) == 0
+                || attempts > maxRetries()
+                || !cluster.tryRetry()) {
+            return false;
+        }
+        cluster.retryDone();
+        cancelTryTimer();
+        Http2StreamChannel old = up;
+        up = null;
+        if (old != null && old.isActive()) {
+            old.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
+        }
+        lastFailed = host;
+        releaseHost(true);
+        Http2StreamFrame frame;
+        while ((frame = pending.poll()) != null) {
+            ReferenceCountUtil.release(frame);
+        }
+        for (Http2StreamFrame f : replay) {
+            pending.add(
+                    f instanceof Http2DataFrame d
+                            ? d.retainedDuplicate()
+                            : new DefaultHttp2HeadersFrame(((Http2HeadersFrame) f).headers(), isEnd(f)));
+        }
+        connect();
+        return true;
+    }
+
+    private static boolean isEnd(Http2StreamFrame f) {
+        return f instanceof Http2HeadersFrame h ? h.isEndStream() : ((Http2DataFrame) f).isEndStream();
+    }
+
+    /** The attempt's own deadline passed before any response: retried when the rule names timeouts. */
+    private void tryTimedOut() {
+        tryTimer = null;
+        if (!done && !responseStarted) {
+            cluster.metrics().timeout.increment();
+            retryAttempt(Admission.RETRY_TIMEOUT);
+        }
+    }
+
+    private void cancelTryTimer() {
+        if (tryTimer != null) {
+            tryTimer.cancel(false);
+            tryTimer = null;
+        }
+    }
+
+    /** Keeps a retained copy of a request frame for a retry, while the request is small enough to keep. */
+    private void remember(Http2StreamFrame frame) {
+        if (replay == null || responseStarted) {
+            return;
+        }
+        if (frame instanceof Http2DataFrame d) {
+            replayBytes += d.content().readableBytes();
+            if (replayBytes > listener.limits().maxBodyBytes()) {
+                dropReplay();
+                return;
+            }
+            replay.add(d.retainedDuplicate());
+        } else if (frame instanceof Http2HeadersFrame h) {
+            replay.add(new DefaultHttp2HeadersFrame(h.headers(), h.isEndStream()));
+        }
+    }
+
+    private void dropReplay() {
+        if (replay != null) {
+            replay.forEach(ReferenceCountUtil::release);
+            replay = null;
         }
     }
 
@@ -180,6 +368,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
             bodyTooLarge();
             return;
         }
+        remember(frame);
         if (up == null) {
             pending.add(frame);
         } else {
@@ -267,9 +456,13 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
     }
 
     private void localError(int httpStatus, int grpcStatus, SidecarErrors error) {
+        localError(httpStatus, grpcStatus, error, message(error));
+    }
+
+    private void localError(int httpStatus, int grpcStatus, SidecarErrors error, String message) {
         listener.metrics().localReply(httpStatus);
         status = httpStatus;
-        H2Replies.error(down, grpc, httpStatus, grpcStatus, error, message(error));
+        H2Replies.error(down, grpc, httpStatus, grpcStatus, error, message);
         if (!requestEnded) {
             down.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
         }
@@ -287,7 +480,13 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof Http2HeadersFrame h) {
             if (!responseStarted) {
+                int condition = retryCondition(h);
+                if (condition != 0 && retryAttempt(condition)) {
+                    return;
+                }
                 responseStarted = true;
+                cancelTryTimer();
+                dropReplay();
                 status = parseStatus(h.headers().status());
             }
             grpcFailed |= grpc && H2Replies.isGrpcError(h.headers());
@@ -304,6 +503,29 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
         } else {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * The retry conditions a response's first HEADERS meets: a 5xx (502-504 are also gateway errors), or a gRPC
+     * trailers-only UNAVAILABLE; 0 for a response to forward.
+     */
+    private int retryCondition(Http2HeadersFrame h) {
+        if (replay == null) {
+            return 0;
+        }
+        int code = parseStatus(h.headers().status());
+        if (code >= 500) {
+            return code >= 502 && code <= 504
+                    ? Admission.RETRY_SERVER_ERROR | Admission.RETRY_GATEWAY_ERROR
+                    : Admission.RETRY_SERVER_ERROR;
+        }
+        if (grpc && h.isEndStream()) {
+            CharSequence s = h.headers().get("grpc-status");
+            return s != null && s.length() == 2 && s.charAt(0) == '1' && s.charAt(1) == '4'
+                    ? Admission.RETRY_UNAVAILABLE
+                    : 0;
+        }
+        return 0;
     }
 
     /**
@@ -330,6 +552,9 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
             return;
         }
         cluster.metrics().reset.increment();
+        if (!responseStarted && retryAttempt(Admission.RETRY_RESET | (grpc ? Admission.RETRY_UNAVAILABLE : 0))) {
+            return;
+        }
         upstreamFault = true;
         if (responseStarted) {
             down.writeAndFlush(new DefaultHttp2ResetFrame(errorCode));
@@ -356,6 +581,9 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
         if (deadline != null) {
             deadline.cancel(false);
         }
+        cancelTryTimer();
+        dropReplay();
+        admission.complete(upstreamFault || status >= 500);
         Http2StreamFrame frame;
         while ((frame = pending.poll()) != null) {
             ReferenceCountUtil.release(frame);
@@ -387,7 +615,11 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter {
     private final class Upstream extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            upstreamFrame(msg);
+            if (up == ctx.channel()) {
+                upstreamFrame(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
         }
 
         @Override

@@ -15,10 +15,12 @@ final class Call {
     final Frame header;
     final long startNanos;
     final Admission admission;
+    final Retry retry;
     ScheduledFuture<?> timer;
 
-    Call(Channel downstream, Frame request, long startNanos, Admission admission) {
+    Call(Channel downstream, Frame request, long startNanos, Admission admission, Retry retry) {
         this.admission = admission;
+        this.retry = retry;
         this.downstream = downstream;
         this.originalId = request.requestId();
         int n = Math.min(request.content().readableBytes(), HEADER_COPY);
@@ -29,12 +31,20 @@ final class Call {
     /** How many leading bytes of a request are kept for error replies. */
     static final int HEADER_COPY = 64;
 
-    /** Cancels the timer, frees the header copy and ends the call for the circuit breakers. */
-    void finish(boolean failed) {
+    /**
+     * Cancels the timer and frees the header copy; unless another attempt follows ({@code retried}), frees the
+     * retained request and ends the call for the circuit breakers.
+     */
+    void finish(boolean failed, boolean retried) {
         if (timer != null) {
             timer.cancel(false);
         }
         header.release();
-        admission.complete(failed);
+        if (!retried) {
+            if (retry != null) {
+                retry.release();
+            }
+            admission.complete(failed);
+        }
     }
 }

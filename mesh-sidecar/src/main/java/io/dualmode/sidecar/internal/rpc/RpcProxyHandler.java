@@ -2,6 +2,7 @@ package io.dualmode.sidecar.internal.rpc;
 
 import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
+import io.dualmode.sidecar.config.GovernanceConfig;
 import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.SidecarErrors;
 import io.dualmode.sidecar.internal.governance.Admission;
@@ -28,10 +29,14 @@ import org.slf4j.LoggerFactory;
  * service name (or, for a request that names none, the listener's cluster without its {@code inbound|} prefix). A
  * rejected call gets the protocol's error reply carrying the rule's message; an admitted one is delayed, sent to a
  * host of the chosen subset, and held to the rule's timeout. The handler is its own {@link CallView} for the call
- * being admitted (one connection, one event loop), so admitting allocates nothing here. The caller identity is not
- * read: Dubbo carries attachments in the Hessian body after the arguments and the Bolt header map is read only for
- * routing, so {@link #header} answers null and access control for RPC sees an unknown caller (policies for
- * {@code "*"} and the default action apply).
+ * being admitted (one connection, one event loop), so admitting allocates nothing here. Headers are the protocol's
+ * own header area ({@link ProtocolPlugin#header}): Bolt's header map, where the egress sidecar writes the caller
+ * identity ({@code governance.callerIdentity} under {@code governance.callerHeader}) and the ingress sidecar reads it;
+ * Dubbo has none (its attachments are in the Hessian body after the arguments), so a Dubbo caller is unknown to
+ * access control (policies for {@code "*"} and the default action apply).
+ *
+ * <p>Retries: when the service's retry rule allows it, the call keeps a retained duplicate of its frame ({@link
+ * Retry}) and is sent again to another host when an attempt fails before any reply.
  */
 final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements CallView {
     private static final Logger log = LoggerFactory.getLogger(RpcProxyHandler.class);
@@ -41,6 +46,7 @@ final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements Call
     private final Function<ChannelHandlerContext, UpstreamPool> pools;
     private final boolean ingress;
     private Frame admitting;
+    private io.netty.channel.Channel channel;
 
     RpcProxyHandler(ProtocolPlugin plugin, RpcContext context, Function<ChannelHandlerContext, UpstreamPool> pools) {
         this.plugin = plugin;
@@ -54,13 +60,26 @@ final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements Call
         return admitting.routingKey().method();
     }
 
+    /**
+     * The protocol's header entry; for the caller header of a request that carries none (every Dubbo call), the
+     * caller configured for the peer's address ({@code governance.callerAddresses}).
+     */
     @Override
     public String header(String lowerCaseName) {
-        return null;
+        String value = plugin.header(admitting, lowerCaseName);
+        if (value == null && ingress) {
+            GovernanceConfig g = context.listener().snapshot().get().governance();
+            if (lowerCaseName.equals(g.callerHeader())
+                    && channel.remoteAddress() instanceof java.net.InetSocketAddress peer) {
+                return g.callerAt(peer.getAddress());
+            }
+        }
+        return value;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        channel = ctx.channel();
         if (!(msg instanceof Frame frame)) {
             ReferenceCountUtil.release(msg);
             return;
@@ -77,8 +96,18 @@ final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements Call
         }
     }
 
-    private void forward(ChannelHandlerContext ctx, Frame request) {
+    /** On egress, the request carrying this application's identity in the protocol's header area, if it has one. */
+    private Frame identified(Frame request) {
+        if (ingress) {
+            return request;
+        }
+        GovernanceConfig g = context.listener().snapshot().get().governance();
+        return g.callerIdentity() == null ? request : plugin.withHeader(request, g.callerHeader(), g.callerIdentity());
+    }
+
+    private void forward(ChannelHandlerContext ctx, Frame original) {
         context.listener().metrics().rqTotal.increment();
+        Frame request = identified(original);
         String service = context.routes().service(plugin.name(), request.routingKey());
         Cluster cluster = context.listener().router().route(service);
         if (cluster == null) {
@@ -110,7 +139,11 @@ final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements Call
             reject(ctx, request, "dualmode sidecar: no healthy upstream for service " + service);
             return;
         }
-        pools.apply(ctx).get(plugin, cluster, host).send(ctx.channel(), request, admission);
+        UpstreamPool pool = pools.apply(ctx);
+        Retry retry = admission.retries() > 0 && admission.retryOn() != 0 && request.expectsResponse()
+                ? new Retry(plugin, pool, cluster, admission, ctx.channel(), request.retainedDuplicate())
+                : null;
+        pool.get(plugin, cluster, host).send(ctx.channel(), request, admission, retry);
     }
 
     /** The governance verdict: one read of the snapshot, nothing allocated when no rule concerns the service. */

@@ -76,8 +76,10 @@ final class Upstream extends ChannelInboundHandlerAdapter {
             } else {
                 cluster.failure(host);
                 cluster.metrics().connectFail.increment();
-                closeAndFail("cannot connect to " + host.endpoint() + ": "
-                        + f.cause().getMessage());
+                closeAndFail(
+                        Admission.RETRY_CONNECT_FAILURE | Admission.RETRY_UNAVAILABLE,
+                        "cannot connect to " + host.endpoint() + ": "
+                                + f.cause().getMessage());
             }
         });
     }
@@ -86,18 +88,21 @@ final class Upstream extends ChannelInboundHandlerAdapter {
      * Forwards one request; ownership of {@code request} passes to this connection. {@code admission} is completed
      * when the call ends (at once for a one-way call); its timeout, when set, bounds the call.
      */
-    void send(Channel downstream, Frame request, Admission admission) {
+    void send(Channel downstream, Frame request, Admission admission, Retry retry) {
         long now = System.nanoTime();
         long id = nextId();
         if (!request.expectsResponse()) {
             admission.complete(false);
         } else {
-            Call call = new Call(downstream, request, now, admission);
+            Call call = new Call(downstream, request, now, admission, retry);
             calls.put(id, call);
             host.requestStarted();
             cluster.metrics().rqActive.incrementAndGet();
             context.proxy().requestStarted();
             long timeout = timeoutMillis(request, admission);
+            if (retry != null) {
+                timeout = attemptTimeoutMillis(retry, timeout, admission, now);
+            }
             call.timer = channel.eventLoop().schedule(() -> timedOut(id), timeout, TimeUnit.MILLISECONDS);
         }
         plugin.rewriteRequestId(request, id);
@@ -118,6 +123,19 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         return rule > 0 ? rule : context.defaultTimeoutMillis(cluster);
     }
 
+    /**
+     * An attempt of a retried call: the first one fixes the call's deadline; each attempt waits for the rule's
+     * per-try timeout, or what is left of the deadline when that is shorter.
+     */
+    private static long attemptTimeoutMillis(Retry retry, long timeout, Admission admission, long now) {
+        if (retry.deadlineNanos == 0) {
+            retry.deadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(timeout);
+        }
+        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(retry.deadlineNanos - now));
+        long perTry = admission.perTryTimeoutMillis();
+        return perTry > 0 ? Math.min(perTry, left) : left;
+    }
+
     private long nextId() {
         do {
             lastId = (lastId + 1) & idMask;
@@ -128,7 +146,8 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     private void write(long id, Frame request) {
         Call call = calls.get(id);
         if (call != null && request.timeoutMillis() > 0) {
-            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos);
+            long since = call.retry != null ? call.retry.startNanos : call.startNanos;
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
             plugin.rewriteTimeout(request, (int) Math.max(1, request.timeoutMillis() - waited));
         }
         channel.writeAndFlush(request, channel.voidPromise());
@@ -165,7 +184,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
             response.release();
             return;
         }
-        done(call, !response.isSuccess());
+        done(call, !response.isSuccess(), false);
         cluster.metrics().response(response.isSuccess() ? 200 : 500, call.startNanos);
         plugin.rewriteRequestId(response, call.originalId);
         if (call.downstream.isActive()) {
@@ -182,18 +201,31 @@ final class Upstream extends ChannelInboundHandlerAdapter {
             return;
         }
         cluster.metrics().timeout.increment();
-        fail(call, ErrorKind.TIMEOUT, "dualmode sidecar: no response from " + host.endpoint() + " within the timeout");
+        fail(
+                call,
+                ErrorKind.TIMEOUT,
+                Admission.RETRY_TIMEOUT,
+                "dualmode sidecar: no response from " + host.endpoint() + " within the timeout");
         closeIfDrained();
     }
 
-    private void done(Call call, boolean failed) {
-        call.finish(failed);
+    private void done(Call call, boolean failed, boolean retried) {
+        call.finish(failed, retried);
         host.requestFinished();
         cluster.metrics().rqActive.decrementAndGet();
         context.proxy().requestFinished();
     }
 
-    private void fail(Call call, ErrorKind kind, String message) {
+    /**
+     * An attempt failed before any reply with {@code condition} (an {@code Admission.RETRY_*} bit): retried when the
+     * call's rule allows it, otherwise answered with the protocol's error reply.
+     */
+    private void fail(Call call, ErrorKind kind, int condition, String message) {
+        if (call.retry != null && call.retry.again(condition, host)) {
+            cluster.metrics().failed(call.startNanos);
+            done(call, true, true);
+            return;
+        }
         Channel down = call.downstream;
         if (down.isActive()) {
             context.listener().metrics().localReply(kind == ErrorKind.TIMEOUT ? 504 : 503);
@@ -201,7 +233,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
                     plugin.encodeErrorResponse(call.header, kind, message, down.alloc()), down.voidPromise());
         }
         cluster.metrics().failed(call.startNanos);
-        done(call, true);
+        done(call, true, false);
     }
 
     /** Stops taking calls; closes once the calls in flight are answered. */
@@ -232,7 +264,9 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         if (!calls.isEmpty()) {
             cluster.metrics().reset.increment();
         }
-        closeAndFail("dualmode sidecar: connection to " + host.endpoint() + " closed before the response");
+        closeAndFail(
+                Admission.RETRY_RESET | Admission.RETRY_UNAVAILABLE,
+                "dualmode sidecar: connection to " + host.endpoint() + " closed before the response");
     }
 
     @Override
@@ -241,7 +275,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private void closeAndFail(String message) {
+    private void closeAndFail(int condition, String message) {
         if (!closed) {
             closed = true;
             onClose.run();
@@ -251,7 +285,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         }
         List<Call> cut = new ArrayList<>(calls.values());
         calls.clear();
-        cut.forEach(c -> fail(c, ErrorKind.UPSTREAM_FAILURE, message));
+        cut.forEach(c -> fail(c, ErrorKind.UPSTREAM_FAILURE, condition, message));
         if (channel != null) {
             channel.close();
         }

@@ -2,6 +2,7 @@ package io.dualmode.sidecar.internal.rpc;
 
 import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
+import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.protocol.FrameDecoder;
 import io.dualmode.sidecar.protocol.FrameEncoder;
 import io.dualmode.sidecar.protocol.ProtocolMetrics;
@@ -52,7 +53,12 @@ final class UpstreamPool {
         connections.put(key, up);
         cluster.metrics().cxTotal.increment();
         long heartbeat = context.heartbeatInterval().toMillis();
-        ChannelFuture connect = new Bootstrap()
+        Bootstrap bootstrap = new Bootstrap();
+        String source = sourceAddress();
+        if (source != null) {
+            bootstrap.localAddress(new InetSocketAddress(source, 0));
+        }
+        ChannelFuture connect = bootstrap
                 .group(loop)
                 .channel(context.proxy().transport().socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -73,6 +79,17 @@ final class UpstreamPool {
         context.proxy().track(connect.channel());
         up.connecting(connect);
         return up;
+    }
+
+    /**
+     * The address an egress listener's upstream connections leave from ({@code governance.sourceAddress}), so the
+     * callee's sidecar can identify this application by it; null on ingress or when not set.
+     */
+    private String sourceAddress() {
+        if (context.listener().config().direction() != ListenerConfig.Direction.EGRESS) {
+            return null;
+        }
+        return context.listener().snapshot().get().governance().sourceAddress();
     }
 
     /** Connections are per protocol and address. */

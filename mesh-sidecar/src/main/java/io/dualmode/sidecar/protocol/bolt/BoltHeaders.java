@@ -111,4 +111,36 @@ final class BoltHeaders {
     boolean responseError() {
         return responseError;
     }
+
+    /** The value of the first entry named {@code key} in the map at {@code [start, start + length)}, or null. */
+    static String find(ByteBuf buf, int start, int length, byte[] key) {
+        int end = start + length;
+        int position = start;
+        while (position + 4 <= end) {
+            int keyLength = buf.getInt(position);
+            int keyStart = position + 4;
+            int valueAt = keyStart + Math.max(keyLength, 0);
+            if (keyLength < -1 || valueAt + 4 > end) {
+                return null;
+            }
+            int valueLength = buf.getInt(valueAt);
+            if (valueLength < -1 || valueAt + 4 + Math.max(valueLength, 0) > end) {
+                return null;
+            }
+            if (keyLength >= 0 && matches(buf, keyStart, keyLength, key)) {
+                return valueLength < 0 ? null : string(buf, valueAt + 4, valueLength);
+            }
+            position = valueAt + 4 + Math.max(valueLength, 0);
+        }
+        return null;
+    }
+
+    /** One map entry, {@code key} then {@code value}, encoded. */
+    static byte[] entry(String key, String value) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[8 + k.length + v.length];
+        java.nio.ByteBuffer.wrap(out).putInt(k.length).put(k).putInt(v.length).put(v);
+        return out;
+    }
 }

@@ -8,6 +8,8 @@ import io.dualmode.sidecar.protocol.RoutingKey;
 import io.dualmode.sidecar.protocol.Stability;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 
 /**
  * SOFA Bolt, v1 and v2 on the same port: routes on the {@code service} header ({@code interface:version[:uniqueId]},
@@ -130,6 +132,70 @@ public final class BoltProtocolPlugin implements ProtocolPlugin {
         }
         return BoltReplies.error(request, kind, message, alloc);
     }
+
+    /** Bolt's header map: the SOFARPC request properties, read in place. */
+    @Override
+    public String header(Frame request, String name) {
+        ByteBuf bytes = request.content();
+        int start = bytes.readerIndex();
+        int version = bytes.getUnsignedByte(start);
+        if (!request.isRequest() || request.isHeartbeat()) {
+            return null;
+        }
+        int lengths = start + BoltLayout.lengthsOffset(version, true);
+        int classLength = bytes.getShort(lengths);
+        int headerLength = bytes.getShort(lengths + 2);
+        if (headerLength <= 0) {
+            return null;
+        }
+        int headerStart = start + BoltLayout.fixedLength(version, true) + classLength;
+        return BoltHeaders.find(bytes, headerStart, headerLength, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Inserts the entry at the front of the header map and grows headerLen; the class and content are not copied
+     * (the frame becomes a composite of slices of the original and the new entry). Frames with a CRC32 (which
+     * covers the whole frame) and maps that would outgrow headerLen's signed 16 bits are left unchanged.
+     */
+    @Override
+    public Frame withHeader(Frame request, String name, String value) {
+        ByteBuf bytes = request.content();
+        int start = bytes.readerIndex();
+        int version = bytes.getUnsignedByte(start);
+        if (!request.isRequest() || request.isHeartbeat() || BoltLayout.hasCrc(bytes, start)) {
+            return request;
+        }
+        byte[] entry = entry(name, value);
+        int lengths = start + BoltLayout.lengthsOffset(version, true);
+        int classLength = bytes.getShort(lengths);
+        int headerLength = bytes.getShort(lengths + 2);
+        if (headerLength + entry.length > Short.MAX_VALUE) {
+            return request;
+        }
+        bytes.setShort(lengths + 2, headerLength + entry.length);
+        int headerStart = BoltLayout.fixedLength(version, true) + classLength;
+        ByteBuf joined = Unpooled.wrappedBuffer(
+                bytes.retainedSlice(start, headerStart),
+                Unpooled.wrappedBuffer(entry),
+                bytes.retainedSlice(start + headerStart, bytes.readableBytes() - headerStart));
+        Frame out = request.replace(joined);
+        request.release();
+        return out;
+    }
+
+    private volatile CachedEntry cached;
+
+    /** The encoded entry, cached for the identity a sidecar keeps writing. */
+    private byte[] entry(String name, String value) {
+        CachedEntry c = cached;
+        if (c == null || !c.name.equals(name) || !c.value.equals(value)) {
+            c = new CachedEntry(name, value, BoltHeaders.entry(name, value));
+            cached = c;
+        }
+        return c.bytes;
+    }
+
+    private record CachedEntry(String name, String value, byte[] bytes) {}
 
     /** The reply {@link #encodeErrorResponse} gives BAD_REQUEST, for calls; {@code null} for other frames. */
     @Override
