@@ -69,7 +69,7 @@ cp "$JAR" "$RUN/sidecar.jar" # other builds on this machine may rewrite the jar 
 CP="bench/target/classes:$(cat bench/target/classpath.txt)"
 RESULTS=$OUT/results.tsv
 IGNORED=$(ls /sys/class/net | grep -vx lo | paste -sd, -)
-DUBBO_JVM=(-Ddubbo.network.interface.ignored="${IGNORED:-none}" -Ddubbo.application.qos-enable=false)
+DUBBO_JVM=(-Ddubbo.network.interface.ignored="${IGNORED:-none}" -Dlogback.configurationFile=dualmode-bench-logback.xml)
 : >"$RESULTS"
 
 render() {
@@ -146,7 +146,8 @@ for _ in $(seq 300); do
   [[ -n $conns ]] && break
   sleep 0.1
 done
-if [[ -z $conns ]] || grep -qv '127\.0\.0\.1:[0-9]* *127\.0\.0\.1:' <<<"$conns"; then
+# (addresses may print IPv4-mapped: [::ffff:127.0.0.1]:port)
+if [[ -z $conns ]] || grep -Eqv '127\.0\.0\.1\]?:[0-9]+ +(\[::ffff:)?127\.0\.0\.1\]?:' <<<"$conns"; then
   echo "the Dubbo client's connections to the egress are not 127.0.0.1 <-> 127.0.0.1: '$conns'; logs in $RUN" >&2
   exit 1
 fi
@@ -182,8 +183,8 @@ done
 
 # medians over rounds
 {
-  echo "| path | req/s (32 threads) | x direct | proxy CPU µs/req | p50 µs (1 thread) | p99 µs | p50 added | p99 added |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| path | req/s (32 threads) | x direct | proxy CPU µs/req | per hop | p50 µs (1 thread) | x direct | p99 µs | x direct |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   awk -F'\t' '
     function median(key,   n, i, j, t, a) {
       n = split(vals[key], a, " ")
@@ -195,8 +196,10 @@ done
       d_rps = median("direct|rps"); d50 = median("direct|p50_us"); d99 = median("direct|p99_us")
       for (i = 1; i <= k; i++) {
         p = order[i]; rps = median(p "|rps"); p50 = median(p "|p50_us"); p99 = median(p "|p99_us")
-        cpu = (p == "direct") ? "—" : median(p "|cpu_us_sat")
-        printf "| %s | %.0f | %.2f | %s | %.1f | %.1f | %+.1f | %+.1f |\n", p, rps, rps / d_rps, cpu, p50, p99, p50 - d50, p99 - d99
+        hops = (p == "direct") ? 0 : (p == "sidecar-2hop") ? 2 : 1
+        cpu = (hops == 0) ? "—" : median(p "|cpu_us_sat")
+        perhop = (hops == 0) ? "—" : sprintf("%.1f", cpu / hops)
+        printf "| %s | %.0f | %.2f | %s | %s | %.1f | %.2f | %.1f | %.2f |\n", p, rps, rps / d_rps, cpu, perhop, p50, p50 / d50, p99, p99 / d99
       }
     }' "$RESULTS"
 } >"$OUT/results.md"

@@ -103,8 +103,11 @@ public final class DubboBench {
                 all.getValueAtPercentile(50) / 1000.0,
                 all.getValueAtPercentile(99) / 1000.0,
                 errors.get());
-        bootstrap.stop();
-        System.exit(0);
+        try {
+            bootstrap.stop();
+        } finally {
+            System.exit(0); // Dubbo leaves non-daemon threads behind
+        }
     }
 
     /** A named class, not a lambda: Dubbo generates a wrapper for the implementation's class. */
@@ -126,7 +129,9 @@ public final class DubboBench {
                     h.recordValue(done - now);
                 }
             } catch (RuntimeException e) {
-                errors.incrementAndGet();
+                if (errors.getAndIncrement() == 0) {
+                    System.err.println("first error: " + e);
+                }
             }
         }
     }
