@@ -28,12 +28,12 @@ public final class BoltProtocolPlugin implements ProtocolPlugin {
     }
 
     /**
-     * Stable: real SOFARPC 5.13 applications carry their traffic through the sidecar with it end to end (integration-tests/sofa-interop), and its frames are
-     * checked against the real codec in tests.
+     * Beta until real SOFARPC 5.13 applications have been run through the sidecar with it; the frames are already checked
+     * against the real codec in tests.
      */
     @Override
     public Stability stability() {
-        return Stability.STABLE;
+        return Stability.BETA;
     }
 
     @Override

@@ -35,7 +35,8 @@ public final class DubboProtocolPlugin implements ProtocolPlugin {
     }
 
     /**
-     * Stable: real Dubbo 3.3 applications carry their traffic through the sidecar with it end to end (integration-tests/dubbo-interop), and its frames are
+     * Stable: real Dubbo 3.3 applications carry their traffic through the sidecar with it end to end (integration-tests/dubbo-interop; a
+     * call the provider does not answer in time is a Dubbo timeout at the consumer, DubboRpcProxyIntegrationTest), and its frames are
      * checked against the real codec in tests.
      */
     @Override
