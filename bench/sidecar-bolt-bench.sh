@@ -4,7 +4,8 @@
 # A Bolt echo backend (real SOFA Bolt 1.6, 1 KiB payload) on 127.0.0.1, called by a closed-loop Bolt client (the real
 # Bolt RpcClient, one shared connection per address as SOFARPC keeps) on four paths:
 #   direct, one sidecar hop (egress -> backend), two hops (sidecar A egress -> sidecar B ingress -> backend), and
-#   haproxy in TCP mode (one thread) when it is installed, as an L4 baseline.
+#   haproxy in TCP mode (one thread) as an L4 baseline (installed from Debian when absent and apt-get is usable;
+#   NO_HAPROXY=1 skips it).
 # Per path and round:
 #   - saturation: 32 client threads, 3 s warm-up then 10 s: req/s, and the proxy's CPU (user+sys of its processes from
 #     /proc/<pid>/stat) per request;
@@ -15,7 +16,7 @@
 #   bench/sidecar-bolt-bench.sh              # 2 rounds
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-bolt-bench.sh
 #
-# Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last build, THREADS (32), SIDECAR_JVM.
+# Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last build, THREADS (32), SIDECAR_JVM, NO_HAPROXY=1.
 # Output: bench/target/sidecar-bolt-bench/ (results.tsv, results.md, logs).
 set -euo pipefail
 
@@ -89,6 +90,17 @@ ticks() {
   done
   echo "$sum"
 }
+ensure_haproxy() { # haproxy from Debian when it is absent and apt-get is usable; NO_HAPROXY=1: never
+  [[ ${NO_HAPROXY:-0} == 1 ]] && return 0
+  command -v haproxy >/dev/null && return 0
+  if command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+    echo "haproxy is absent: apt-get install -y haproxy (log in $OUT/haproxy-install.log)"
+    { apt-get install -y -q haproxy || { apt-get update -q && apt-get install -y -q haproxy; }; } \
+      >"$OUT/haproxy-install.log" 2>&1 || echo "could not install haproxy: running without it" >&2
+  else
+    echo "haproxy is absent and cannot be installed here: running without it" >&2
+  fi
+}
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"; }
 bench() { # port threads warmup measure -> "requests rps p50 p99 errors" (Bolt's own logging also goes to stdout)
   java -Xmx256m -cp "$CP" io.dualmode.bench.bolt.BoltBench client "127.0.0.1:$1" "$2" "$3" "$4" 2>>"$RUN/client.log" \
@@ -106,7 +118,8 @@ SIDECAR_B_PID=$!; PIDS+=("$SIDECAR_B_PID")
 java $SIDECAR_JVM -jar "$RUN/sidecar.jar" --config "$RUN/bolt-sidecar-a.yaml" >"$RUN/sidecar-a.log" 2>&1 &
 SIDECAR_A_PID=$!; PIDS+=("$SIDECAR_A_PID")
 HAPROXY_PID=
-if command -v haproxy >/dev/null; then
+ensure_haproxy
+if [[ ${NO_HAPROXY:-0} != 1 ]] && command -v haproxy >/dev/null; then
   printf 'global\n  nbthread 1\n  maxconn 4000\ndefaults\n  mode tcp\n  timeout connect 1s\n  timeout client 300s\n  timeout server 300s\nlisten bolt\n  bind 127.0.0.1:%s\n  server b 127.0.0.1:%s\n' \
     "$HAPROXY_PORT" "$BACKEND_PORT" >"$RUN/haproxy.cfg"
   haproxy -db -f "$RUN/haproxy.cfg" >"$RUN/haproxy.log" 2>&1 &

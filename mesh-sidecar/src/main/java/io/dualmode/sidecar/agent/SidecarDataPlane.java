@@ -14,7 +14,9 @@ import java.util.Objects;
 /**
  * The {@link DataPlane} of a running {@link Sidecar}. HTTP and HTTP/2 services get a listener each, opened on first
  * use — an egress one on 127.0.0.1 bound to the service's cluster, an ingress one on the host address bound to the
- * local service — because an HTTP client addresses the host it was handed, not the service. Other protocols carry the
+ * local service — because an HTTP client addresses the host it was handed, not the service. Dubbo Triple services
+ * ({@code tri}) are HTTP/2 services whose egress listens on the host address, as Dubbo's does: Dubbo's Triple client
+ * also swaps a loopback address for the host's before dialling. Other protocols carry the
  * service in every request and share the listeners named {@code egress-<protocol>} and {@code ingress-<protocol>}:
  * the configured ones, or ones opened on first use. Dubbo application-level entries name an application, not a
  * service, and get a listener per application, as HTTP services do (see {@link DubboApplications}).
@@ -40,7 +42,7 @@ public final class SidecarDataPlane implements DataPlane {
                     .name("egress-" + http.name().toLowerCase(Locale.ROOT) + "-" + service)
                     .direction(Direction.EGRESS)
                     .protocol(http)
-                    .address("127.0.0.1")
+                    .address(dubboClient(protocol) ? ingressHost : "127.0.0.1")
                     .port(0)
                     .cluster(service)
                     .build());
@@ -123,7 +125,7 @@ public final class SidecarDataPlane implements DataPlane {
         if (address != null) {
             return address;
         }
-        boolean hostAddress = direction == Direction.INGRESS || "dubbo".equals(protocol);
+        boolean hostAddress = direction == Direction.INGRESS || dubboClient(protocol);
         ListenerConfig.Builder listener = ListenerConfig.builder()
                 .name(name)
                 .direction(direction)
@@ -155,6 +157,17 @@ public final class SidecarDataPlane implements DataPlane {
                 .port(0)
                 .cluster(cluster)
                 .build());
+    }
+
+    /**
+     * Whether the application's client is Dubbo's, which dials the host's address in place of a loopback one
+     * ({@code shared/protocols/dubbo.md} §8): {@code dubbo} and Triple.
+     */
+    private static boolean dubboClient(String protocol) {
+        return switch (protocol) {
+            case "dubbo", "tri", "triple" -> true;
+            default -> false;
+        };
     }
 
     private static Protocol httpProtocol(String protocol) {

@@ -85,6 +85,23 @@ class DubboRpcProxyIntegrationTest {
                 .hasMessageContaining("no healthy upstream");
     }
 
+    @Test
+    void aCallTheProviderDoesNotAnswerWithinTheClusterTimeoutIsADubboTimeoutAndTheConnectionStaysUsable()
+            throws Exception {
+        requestTimeout = java.time.Duration.ofMillis(500);
+        int port = rpc.dubboProvider("dm-slow-provider", Echo.class, this::answer);
+        Echo echo = consumer(startSidecar(Endpoint.of("127.0.0.1", port)));
+
+        // the consumer's own timeout is 20 s: the sidecar's timeout reply is what ends the call, with its message
+        assertThatThrownBy(() -> echo.echo("slow"))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.isTimeout())
+                        .as("a Dubbo timeout: %s", e)
+                        .isTrue())
+                .hasMessageContaining("dualmode sidecar: no response from 127.0.0.1:" + port + " within the timeout");
+        release.countDown();
+        assertThat(echo.echo("after")).startsWith("echo:after from 127.0.0.1:");
+    }
+
     private String answer(String text) {
         if (text.equals("slow")) {
             try {

@@ -47,7 +47,8 @@ class ProtocolRegistryTest {
     @Test
     void everyBuiltInPluginDeclaresItsPolicy() {
         ProtocolRegistry registry = ProtocolRegistry.load();
-        assertThat(registry.get("dubbo").stability()).isEqualTo(Stability.BETA);
+        assertThat(registry.get("dubbo").stability()).isEqualTo(Stability.STABLE);
+        assertThat(registry.get("bolt").stability()).isEqualTo(Stability.BETA);
         assertThat(registry.get("dubbo").safeForUntrustedTraffic()).isTrue();
         assertThat(registry.get("bolt").safeForUntrustedTraffic()).isTrue();
         assertThat(registry.get("tinyrpc").stability()).isEqualTo(Stability.BETA);

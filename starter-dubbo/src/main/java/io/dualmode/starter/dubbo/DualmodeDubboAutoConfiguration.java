@@ -37,7 +37,8 @@ public class DualmodeDubboAutoConfiguration {
         DualmodeProperties properties = Binder.get(environment)
                 .bind("dualmode", Bindable.of(DualmodeProperties.class))
                 .orElseGet(DualmodeProperties::new);
-        return new ServiceMetadataPostProcessor(properties, applicationName(environment));
+        return new ServiceMetadataPostProcessor(
+                properties, applicationName(environment), environment.getProperty("dubbo.protocol.name", "dubbo"));
     }
 
     static String applicationName(Environment environment) {

@@ -12,15 +12,21 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * Dubbo service: Dubbo puts service parameters in the URL it registers, so they become the metadata of the
  * interface-level Nacos instance; {@link DualmodeServiceInstanceCustomizer} copies them onto the application-level
  * instance. A value the application set itself is kept.
+ *
+ * <p>The protocol is the service's first protocol when the service names one, else the application's default protocol
+ * ({@code dubbo.protocol.name}, e.g. {@code tri}), else {@code dubbo}: a service that takes the default protocol has no
+ * protocol yet when this runs (Dubbo assigns the default at export), and the sidecar picks its listener by this value.
  */
 class ServiceMetadataPostProcessor implements BeanPostProcessor {
 
     private final DualmodeProperties properties;
     private final String application;
+    private final String defaultProtocol;
 
-    ServiceMetadataPostProcessor(DualmodeProperties properties, String application) {
+    ServiceMetadataPostProcessor(DualmodeProperties properties, String application, String defaultProtocol) {
         this.properties = properties;
         this.application = application;
+        this.defaultProtocol = defaultProtocol == null || defaultProtocol.isBlank() ? "dubbo" : defaultProtocol;
     }
 
     @Override
@@ -28,19 +34,20 @@ class ServiceMetadataPostProcessor implements BeanPostProcessor {
         if (bean instanceof ServiceConfigBase<?> service) {
             Map<String, String> parameters =
                     service.getParameters() == null ? new HashMap<>() : new HashMap<>(service.getParameters());
-            InstanceMetadata.of(properties, application, protocol(service)).forEach(parameters::putIfAbsent);
+            InstanceMetadata.of(properties, application, protocol(service, defaultProtocol))
+                    .forEach(parameters::putIfAbsent);
             service.setParameters(parameters);
         }
         return bean;
     }
 
-    private static String protocol(ServiceConfigBase<?> service) {
+    private static String protocol(ServiceConfigBase<?> service, String defaultProtocol) {
         if (service.getProtocols() != null && !service.getProtocols().isEmpty()) {
             String name = service.getProtocols().get(0).getName();
             if (name != null) {
                 return name;
             }
         }
-        return "dubbo";
+        return defaultProtocol;
     }
 }

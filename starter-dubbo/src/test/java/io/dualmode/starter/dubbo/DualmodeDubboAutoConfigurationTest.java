@@ -151,6 +151,30 @@ class DualmodeDubboAutoConfigurationTest {
     }
 
     @Test
+    void aServiceOnTheDefaultProtocolCarriesThatProtocol() {
+        runner.withPropertyValues("spring.application.name=orders", "dubbo.protocol.name=tri")
+                .withBean("ordersService", ServiceConfig.class, () -> {
+                    ServiceConfig<Runnable> service = new ServiceConfig<>();
+                    service.setInterface(Runnable.class);
+                    return service;
+                })
+                .withBean("paymentsService", ServiceConfig.class, () -> {
+                    ServiceConfig<Runnable> service = new ServiceConfig<>();
+                    service.setInterface(Runnable.class);
+                    service.setProtocols(List.of(new ProtocolConfig("dubbo", 20880)));
+                    return service;
+                })
+                .run(context -> {
+                    assertThat(context.getBean("ordersService", ServiceConfig.class)
+                                    .getParameters())
+                            .containsEntry("dualmode.protocol", "tri");
+                    assertThat(context.getBean("paymentsService", ServiceConfig.class)
+                                    .getParameters())
+                            .containsEntry("dualmode.protocol", "dubbo");
+                });
+    }
+
+    @Test
     void backsOffWhenDubboIsMissingDisabledOrTheBeanIsTheApplications() {
         runner.withClassLoader(new FilteredClassLoader(ServiceBean.class)).run(context -> {
             assertThat(context).hasNotFailed().doesNotHaveBean(DubboRegistrationContributor.class);

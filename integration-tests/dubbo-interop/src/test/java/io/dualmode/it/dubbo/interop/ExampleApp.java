@@ -81,6 +81,17 @@ final class ExampleApp implements AutoCloseable {
         return new Reply(response.statusCode(), JSON.readTree(response.body()));
     }
 
+    /** {@code GET /stream?names=…} on a consumer started with {@code --dualmode.example.stream=true}. */
+    Reply stream(String names) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/stream?names="
+                                + URLEncoder.encode(names, StandardCharsets.UTF_8)))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), JSON.readTree(response.body()));
+    }
+
     /** {@code GET <path>} on the application's HTTP port, as JSON. */
     JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(

@@ -87,6 +87,11 @@ final class MeshNode implements AutoCloseable {
         return admin.requests(listener);
     }
 
+    /** The admin endpoint's {@code /stats}, for failure messages. */
+    String stats() {
+        return admin.send("GET", "/stats", null);
+    }
+
     /** Switches the sidecar to {@code mode} ({@code mesh} or {@code sdk}) through its admin endpoint. */
     void switchMode(String mode) {
         admin.switchMode(mode);

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Sidecar Dubbo benchmark: direct vs through the sidecar, in one run, in rounds.
+#
+# A Dubbo echo backend (real Dubbo 3.3, `dubbo` protocol, hessian2, 1 KiB byte[] payload) on 127.0.0.1, called by a
+# closed-loop Dubbo client (a real Dubbo reference, one shared connection per address, Dubbo's default) on four paths:
+#   direct, one sidecar hop (egress -> backend), two hops (sidecar A egress -> sidecar B ingress -> backend), and
+#   haproxy in TCP mode (one thread) as an L4 baseline (installed from Debian when absent and apt-get is usable;
+#   NO_HAPROXY=1 skips it).
+# Both Dubbo JVMs run with -Ddubbo.network.interface.ignored=<every non-loopback interface>, so Dubbo dials 127.0.0.1
+# (shared/protocols/dubbo.md section 8); the script checks with ss that the client's connections are on loopback.
+# Per path and round:
+#   - saturation: 32 client threads, 3 s warm-up then 10 s: req/s, and the proxy's CPU (user+sys of its processes from
+#     /proc/<pid>/stat) per request;
+#   - latency: 1 client thread, 2 s warm-up then 8 s: p50/p99 (reported as added over direct).
+# The sidecars run with the launch script's JVM options and one event loop, after 15 s of load to warm the JIT.
+# Everything is started by this script, recorded by pid and killed by pid on exit. About 3 minutes for 2 rounds.
+#
+#   bench/sidecar-dubbo-bench.sh              # 2 rounds
+#   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-dubbo-bench.sh
+#
+# Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last build, THREADS (32), SIDECAR_JVM, NO_HAPROXY=1.
+# Output: bench/target/sidecar-dubbo-bench/ (results.tsv, results.md, logs).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+ROUNDS=${ROUNDS:-2}
+THREADS=${THREADS:-32}
+SIDECAR_JVM=${SIDECAR_JVM:-$(mesh-sidecar/bin/dualmode-sidecar --print-jvm-options)}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+JAR=mesh-sidecar/target/dualmode-mesh-sidecar-0.1.0-SNAPSHOT-all.jar
+OUT=$ROOT/bench/target/sidecar-dubbo-bench
+RUN=$OUT/run
+TPL=$ROOT/bench/sidecar
+HZ=$(getconf CLK_TCK)
+
+BACKEND_PORT=18400
+SIDECAR_PORT=18401
+MESH_PORT=18402
+INGRESS_PORT=18411
+HAPROXY_PORT=18421
+SIDECAR_A_ADMIN=18491
+SIDECAR_B_ADMIN=18492
+
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 30); do
+    local alive=0
+    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [[ $alive == 0 ]] && break
+    sleep 0.1
+  done
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  PIDS=()
+}
+trap cleanup EXIT INT TERM
+
+mkdir -p "$ROOT/bench/target"
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  ./mvnw -B -q -pl mesh-sidecar,bench -am package -DskipTests >"$ROOT/bench/target/dubbo-build.log" 2>&1 \
+    || { echo "build failed, see bench/target/dubbo-build.log" >&2; exit 1; }
+fi
+[[ -f $JAR && -f bench/target/classpath.txt ]] || { echo "no $JAR or bench classpath; build first" >&2; exit 1; }
+rm -rf "$OUT"
+mkdir -p "$RUN"
+cp "$JAR" "$RUN/sidecar.jar" # other builds on this machine may rewrite the jar while the bench runs
+CP="bench/target/classes:$(cat bench/target/classpath.txt)"
+RESULTS=$OUT/results.tsv
+IGNORED=$(ls /sys/class/net | grep -vx lo | paste -sd, -)
+DUBBO_JVM=(-Ddubbo.network.interface.ignored="${IGNORED:-none}" -Dlogback.configurationFile=dualmode-bench-logback.xml)
+: >"$RESULTS"
+
+render() {
+  sed -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@SIDECAR_PORT@#$SIDECAR_PORT#g" -e "s#@MESH_PORT@#$MESH_PORT#g" \
+    -e "s#@INGRESS_PORT@#$INGRESS_PORT#g" -e "s#@SIDECAR_A_ADMIN@#$SIDECAR_A_ADMIN#g" \
+    -e "s#@SIDECAR_B_ADMIN@#$SIDECAR_B_ADMIN#g" "$TPL/$1" >"$RUN/$1"
+}
+wait_port() { # port
+  for _ in $(seq 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || { echo "process $p exited; logs in $RUN" >&2; exit 1; }; done
+    sleep 0.1
+  done
+  echo "nothing listens on $1" >&2
+  exit 1
+}
+ticks() {
+  local sum=0 p
+  for p in "$@"; do
+    [[ -r /proc/$p/stat ]] || continue
+    sum=$((sum + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$sum"
+}
+ensure_haproxy() { # haproxy from Debian when it is absent and apt-get is usable; NO_HAPROXY=1: never
+  [[ ${NO_HAPROXY:-0} == 1 ]] && return 0
+  command -v haproxy >/dev/null && return 0
+  if command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+    echo "haproxy is absent: apt-get install -y haproxy (log in $OUT/haproxy-install.log)"
+    { apt-get install -y -q haproxy || { apt-get update -q && apt-get install -y -q haproxy; }; } \
+      >"$OUT/haproxy-install.log" 2>&1 || echo "could not install haproxy: running without it" >&2
+  else
+    echo "haproxy is absent and cannot be installed here: running without it" >&2
+  fi
+}
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"; }
+bench() { # port threads warmup measure -> "requests rps p50 p99 errors" (Dubbo's own logging also goes to stdout)
+  java -Xmx256m "${DUBBO_JVM[@]}" -cp "$CP" io.dualmode.bench.dubbo.DubboBench client "127.0.0.1:$1" "$2" "$3" "$4" \
+    2>>"$RUN/client.log" \
+    | tee -a "$RUN/client.log" | awk '$1 == "RESULT" {print $2, $3, $4, $5, $6}'
+}
+
+render dubbo-sidecar-a.yaml
+render dubbo-sidecar-b.yaml
+java -Xmx512m "${DUBBO_JVM[@]}" -cp "$CP" io.dualmode.bench.dubbo.DubboBench server "$BACKEND_PORT" \
+  >"$RUN/backend.log" 2>&1 &
+BACKEND_PID=$!; PIDS+=("$BACKEND_PID")
+# shellcheck disable=SC2086
+java $SIDECAR_JVM -jar "$RUN/sidecar.jar" --config "$RUN/dubbo-sidecar-b.yaml" >"$RUN/sidecar-b.log" 2>&1 &
+SIDECAR_B_PID=$!; PIDS+=("$SIDECAR_B_PID")
+# shellcheck disable=SC2086
+java $SIDECAR_JVM -jar "$RUN/sidecar.jar" --config "$RUN/dubbo-sidecar-a.yaml" >"$RUN/sidecar-a.log" 2>&1 &
+SIDECAR_A_PID=$!; PIDS+=("$SIDECAR_A_PID")
+HAPROXY_PID=
+ensure_haproxy
+if [[ ${NO_HAPROXY:-0} != 1 ]] && command -v haproxy >/dev/null; then
+  printf 'global\n  nbthread 1\n  maxconn 4000\ndefaults\n  mode tcp\n  timeout connect 1s\n  timeout client 300s\n  timeout server 300s\nlisten dubbo\n  bind 127.0.0.1:%s\n  server b 127.0.0.1:%s\n' \
+    "$HAPROXY_PORT" "$BACKEND_PORT" >"$RUN/haproxy.cfg"
+  haproxy -db -f "$RUN/haproxy.cfg" >"$RUN/haproxy.log" 2>&1 &
+  HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
+fi
+for port in "$BACKEND_PORT" "$SIDECAR_PORT" "$MESH_PORT" "$INGRESS_PORT"; do wait_port "$port"; done
+[[ -n $HAPROXY_PID ]] && wait_port "$HAPROXY_PORT"
+
+echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)" >"$OUT/load.txt"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); sidecar JVM: $SIDECAR_JVM"
+echo "== JIT warm-up of both sidecars, 15 s"
+bench "$MESH_PORT" 8 0 15 >"$RUN/warmup.txt" &
+WARM_PID=$!; PIDS+=("$WARM_PID")
+# while it runs: the client's connections must be 127.0.0.1 <-> 127.0.0.1 (Dubbo swaps loopback for the host address
+# unless told not to)
+for _ in $(seq 300); do
+  conns=$(ss -tnH state established "( dport = :$MESH_PORT )" 2>/dev/null || true)
+  [[ -n $conns ]] && break
+  sleep 0.1
+done
+# (addresses may print IPv4-mapped: [::ffff:127.0.0.1]:port)
+if [[ -z $conns ]] || grep -Eqv '127\.0\.0\.1\]?:[0-9]+ +(\[::ffff:)?127\.0\.0\.1\]?:' <<<"$conns"; then
+  echo "the Dubbo client's connections to the egress are not 127.0.0.1 <-> 127.0.0.1: '$conns'; logs in $RUN" >&2
+  exit 1
+fi
+wait "$WARM_PID"
+read -r _ _ _ _ warm_errors <"$RUN/warmup.txt"
+[[ $warm_errors == 0 ]] || { echo "warm-up through two sidecars had $warm_errors errors; logs in $RUN" >&2; exit 1; }
+
+declare -A PORT=([direct]=$BACKEND_PORT [sidecar-1hop]=$SIDECAR_PORT [sidecar-2hop]=$MESH_PORT [haproxy-tcp]=$HAPROXY_PORT)
+declare -A PROC=([direct]="" [sidecar-1hop]="$SIDECAR_A_PID" [sidecar-2hop]="$SIDECAR_A_PID $SIDECAR_B_PID"
+  [haproxy-tcp]="$HAPROXY_PID")
+PATHS=(direct sidecar-1hop sidecar-2hop)
+[[ -n $HAPROXY_PID ]] && PATHS+=(haproxy-tcp)
+
+for r in $(seq "$ROUNDS"); do
+  for p in "${PATHS[@]}"; do
+    # shellcheck disable=SC2086
+    t0=$(ticks ${PROC[$p]})
+    read -r n rps _ _ errors < <(bench "${PORT[$p]}" "$THREADS" 3 10)
+    # shellcheck disable=SC2086
+    t1=$(ticks ${PROC[$p]})
+    record "$r" "$p" rps "$rps"
+    record "$r" "$p" errors "$errors"
+    # ticks cover the 3 s warm-up too: divide by the requests of all 13 s, estimated from the measured rate
+    [[ -n ${PROC[$p]} ]] && record "$r" "$p" cpu_us_sat \
+      "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / (n * 13 / 10)}')"
+    read -r _ _ p50 p99 lerrors < <(bench "${PORT[$p]}" 1 2 8)
+    record "$r" "$p" p50_us "$p50"
+    record "$r" "$p" p99_us "$p99"
+    record "$r" "$p" lat_errors "$lerrors"
+    echo "round $r $p: $rps req/s, p50 $p50 us, p99 $p99 us, errors $errors/$lerrors"
+  done
+done
+
+# medians over rounds
+{
+  echo "| path | req/s (32 threads) | x direct | proxy CPU µs/req | per hop | p50 µs (1 thread) | x direct | p99 µs | x direct |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  awk -F'\t' '
+    function median(key,   n, i, j, t, a) {
+      n = split(vals[key], a, " ")
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n == 0 ? "" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
+    }
+    { vals[$2 "|" $3] = vals[$2 "|" $3] " " $4; if (!($2 in seen)) { seen[$2] = 1; order[++k] = $2 } }
+    END {
+      d_rps = median("direct|rps"); d50 = median("direct|p50_us"); d99 = median("direct|p99_us")
+      for (i = 1; i <= k; i++) {
+        p = order[i]; rps = median(p "|rps"); p50 = median(p "|p50_us"); p99 = median(p "|p99_us")
+        hops = (p == "direct") ? 0 : (p == "sidecar-2hop") ? 2 : 1
+        cpu = (hops == 0) ? "—" : median(p "|cpu_us_sat")
+        perhop = (hops == 0) ? "—" : sprintf("%.1f", cpu / hops)
+        printf "| %s | %.0f | %.2f | %s | %s | %.1f | %.2f | %.1f | %.2f |\n", p, rps, rps / d_rps, cpu, perhop, p50, p50 / d50, p99, p99 / d99
+      }
+    }' "$RESULTS"
+} >"$OUT/results.md"
+cat "$OUT/results.md"

@@ -1,0 +1,7 @@
+package io.dualmode.bench.dubbo;
+
+/** The service {@link DubboBench} calls: echoes its payload. */
+public interface Echo {
+
+    byte[] echo(byte[] payload);
+}
