@@ -42,6 +42,12 @@ public class DubboModeEnvironmentPostProcessor implements EnvironmentPostProcess
     static final String REGISTRY_ADDRESS = "dubbo.registry.address";
     static final String REGISTER_MODE = "dubbo.application.register-mode";
     static final String MIGRATION = "dubbo.application.service-discovery.migration";
+    /**
+     * The mode, under {@code dubbo.} so that Dubbo copies it into its own configuration (Dubbo's Spring integration
+     * hands every {@code dubbo.*} property to the {@code ApplicationModel}'s environment), where the starter's Dubbo
+     * extensions ({@link DualmodeServiceInstanceCustomizer}, {@link MeshEndpointAddressListener}) read it.
+     */
+    static final String DUBBO_MODE = "dubbo.dualmode.mode";
 
     private static final String DUBBO_MARKER = "org.apache.dubbo.config.spring.ServiceBean";
 
@@ -72,6 +78,7 @@ public class DubboModeEnvironmentPostProcessor implements EnvironmentPostProcess
 
         Map<String, Object> defaults = new LinkedHashMap<>();
         Map<String, Object> overrides = new LinkedHashMap<>();
+        overrides.put(DUBBO_MODE, properties.getMode().metadataValue());
         if (properties.getMode() == DualmodeMode.MESH) {
             String configured = environment.getProperty(REGISTRY_ADDRESS);
             if (configured != null && !configured.equals(registry)) {
