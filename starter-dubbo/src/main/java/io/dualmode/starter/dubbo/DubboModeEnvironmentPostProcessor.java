@@ -29,7 +29,10 @@ import org.springframework.util.ClassUtils;
  *   <li>Mesh mode only, as defaults the application may override: interface-level registration and discovery
  *       ({@code dubbo.application.register-mode=interface},
  *       {@code dubbo.application.service-discovery.migration=FORCE_INTERFACE}). The sidecar routes Dubbo calls by
- *       interface, version and group, which only interface-level entries carry.
+ *       interface, version and group, which only interface-level entries carry. An application that sets
+ *       application-level discovery stays on the sidecars through the starter's Dubbo extensions (per-application
+ *       listeners).
+ *   <li>{@code dubbo.dualmode.mode=<mode>}, overriding: the mode, where those Dubbo extensions can read it.
  * </ul>
  */
 public class DubboModeEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
