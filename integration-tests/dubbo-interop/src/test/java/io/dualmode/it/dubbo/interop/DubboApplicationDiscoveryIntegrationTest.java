@@ -42,12 +42,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 360, unit = TimeUnit.SECONDS)
+@Timeout(value = 480, unit = TimeUnit.SECONDS)
 final class DubboApplicationDiscoveryIntegrationTest {
 
     private static final String GREETER = "io.dualmode.examples.dubbo.api.Greeter";
     /** How long the child JVMs may take to start: longer with {@code -Ddualmode.it.start-seconds} on a crowded machine. */
-    private static final Duration START = Duration.ofSeconds(Long.getLong("dualmode.it.start-seconds", 240));
+    private static final Duration START = Duration.ofSeconds(Long.getLong("dualmode.it.start-seconds", 300));
 
     private static final int CALLS = 5;
     private static final String INSTANCE_ONLY = "--dubbo.application.register-mode=instance";
