@@ -23,8 +23,9 @@ import java.util.Map;
  * included, belongs to that application.
  *
  * <p>Not enough on its own: Dubbo 3.3's consumer takes each service's port from the {@code MetadataInfo} the
- * MetadataService returns (an opaque reply body here), so its business calls still go to the provider's own port.
- * {@code docs/starter-dubbo.md} says what is missing; the starter keeps mesh instances on interface-level discovery.
+ * MetadataService returns (an opaque reply body here) when it is above 0, so its business calls would go to the
+ * provider's own port. The Dubbo starter's extensions make that port 0 in mesh mode (provider side) and dial the
+ * rewritten endpoint (consumer side); {@code docs/starter-dubbo.md} explains both.
  */
 final class DubboApplications {
 

@@ -2,6 +2,7 @@ package io.dualmode.starter.dubbo;
 
 import io.dualmode.starter.core.InstanceMetadata;
 import java.util.Map;
+import org.apache.dubbo.metadata.MetadataInfo;
 import org.apache.dubbo.registry.client.ServiceInstance;
 import org.apache.dubbo.registry.client.ServiceInstanceCustomizer;
 import org.apache.dubbo.rpc.model.ApplicationModel;
@@ -15,6 +16,7 @@ import org.apache.dubbo.rpc.model.ProviderModel;
 public class DualmodeServiceInstanceCustomizer implements ServiceInstanceCustomizer {
 
     private static final String PREFIX = "dualmode.";
+    private static final String DUBBO = "dubbo";
 
     @Override
     public void customize(ServiceInstance instance, ApplicationModel model) {
@@ -32,6 +34,24 @@ public class DualmodeServiceInstanceCustomizer implements ServiceInstanceCustomi
         }
         if (metadata.keySet().stream().anyMatch(k -> k.startsWith(PREFIX))) {
             metadata.putIfAbsent(InstanceMetadata.PROTOCOL, "dubbo");
+        }
+        if (DubboMode.isMesh(model)) {
+            leavePortsToEndpoints(instance.getServiceMetadata(), DUBBO);
+        }
+    }
+
+    /**
+     * Sets the port of each service of {@code protocol} to 0: consumers then dial the instance's endpoint for that
+     * protocol.
+     */
+    static void leavePortsToEndpoints(MetadataInfo metadataInfo, String protocol) {
+        if (metadataInfo == null || metadataInfo.getServices() == null) {
+            return;
+        }
+        for (MetadataInfo.ServiceInfo service : metadataInfo.getServices().values()) {
+            if (protocol.equals(service.getProtocol()) && service.getPort() != 0) {
+                service.setPort(0);
+            }
         }
     }
 }

@@ -29,7 +29,10 @@ import org.springframework.util.ClassUtils;
  *   <li>Mesh mode only, as defaults the application may override: interface-level registration and discovery
  *       ({@code dubbo.application.register-mode=interface},
  *       {@code dubbo.application.service-discovery.migration=FORCE_INTERFACE}). The sidecar routes Dubbo calls by
- *       interface, version and group, which only interface-level entries carry.
+ *       interface, version and group, which only interface-level entries carry. An application that sets
+ *       application-level discovery stays on the sidecars through the starter's Dubbo extensions (per-application
+ *       listeners).
+ *   <li>{@code dubbo.dualmode.mode=<mode>}, overriding: the mode, where those Dubbo extensions can read it.
  * </ul>
  */
 public class DubboModeEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
@@ -42,6 +45,12 @@ public class DubboModeEnvironmentPostProcessor implements EnvironmentPostProcess
     static final String REGISTRY_ADDRESS = "dubbo.registry.address";
     static final String REGISTER_MODE = "dubbo.application.register-mode";
     static final String MIGRATION = "dubbo.application.service-discovery.migration";
+    /**
+     * The mode, under {@code dubbo.} so that Dubbo copies it into its own configuration (Dubbo's Spring integration
+     * hands every {@code dubbo.*} property to the {@code ApplicationModel}'s environment), where the starter's Dubbo
+     * extensions ({@link DualmodeServiceInstanceCustomizer}, {@link MeshEndpointAddressListener}) read it.
+     */
+    static final String DUBBO_MODE = "dubbo.dualmode.mode";
 
     private static final String DUBBO_MARKER = "org.apache.dubbo.config.spring.ServiceBean";
 
@@ -72,6 +81,7 @@ public class DubboModeEnvironmentPostProcessor implements EnvironmentPostProcess
 
         Map<String, Object> defaults = new LinkedHashMap<>();
         Map<String, Object> overrides = new LinkedHashMap<>();
+        overrides.put(DUBBO_MODE, properties.getMode().metadataValue());
         if (properties.getMode() == DualmodeMode.MESH) {
             String configured = environment.getProperty(REGISTRY_ADDRESS);
             if (configured != null && !configured.equals(registry)) {

@@ -49,6 +49,29 @@ class DualmodeDubboAutoConfigurationTest {
     }
 
     @Test
+    void theModeReachesDubbosOwnConfigurationAndTheApplicationCannotOverrideIt() {
+        runner.withPropertyValues("dualmode.registry.address=127.0.0.9:8848", "dubbo.dualmode.mode=mesh")
+                .run(context -> assertThat(context.getEnvironment().getProperty("dubbo.dualmode.mode"))
+                        .isEqualTo("sdk"));
+        Sidecar sidecar = readySidecar();
+        try {
+            runner.withPropertyValues(
+                            "dualmode.mode=mesh",
+                            "dualmode.sidecar.admin-port="
+                                    + sidecar.adminAddress().getPort(),
+                            "dubbo.dualmode.mode=sdk")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        // what MeshEndpointAddressListener and DualmodeServiceInstanceCustomizer read through Dubbo
+                        assertThat(context.getEnvironment().getProperty("dubbo.dualmode.mode"))
+                                .isEqualTo("mesh");
+                    });
+        } finally {
+            sidecar.close();
+        }
+    }
+
+    @Test
     void theNamespaceGoesOnTheRegistryUrl() {
         runner.withPropertyValues("dualmode.registry.address=127.0.0.9:8848", "dualmode.registry.namespace=dev")
                 .run(context -> assertThat(context.getEnvironment().getProperty("dubbo.registry.address"))
