@@ -95,6 +95,7 @@ public final class Sidecar implements AutoCloseable {
         transport = Transport.create("dualmode-sidecar", c.workers());
         clusters = new ClusterManager(metrics, timers, c.clusterDefaults(), new NettyHealthProber(transport));
         governance = new Governance(c.governance());
+        governance.onOutliers(clusters::ruleOutliers);
         Governance g = governance;
         runtime = new ProxyRuntime(transport, clusters, metrics, g::snapshot);
         c.clusters().forEach(clusters::put);

@@ -27,6 +27,8 @@ public final class Cluster {
     private final AtomicInteger retriesInFlight = new AtomicInteger();
     private volatile UpstreamHost[] hosts = NONE;
     private volatile UpstreamHost[] available = NONE;
+    /** Outlier detection set by a circuit-breaker rule, replacing {@code config.outlier()}; null when none. */
+    private volatile RuleOutlier ruleOutlier;
     /** The available hosts of each subset asked for, with the array they were taken from (stale when replaced). */
     private final Map<Map<String, String>, Subset> subsets = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -119,10 +121,22 @@ public final class Cluster {
         host.recordSuccess();
     }
 
+    /** The outlier detection a circuit-breaker rule sets for this cluster, or null for the cluster's own setting. */
+    public RuleOutlier ruleOutlier() {
+        return ruleOutlier;
+    }
+
+    /** Sets (or with null, clears) the outlier detection of a circuit-breaker rule; ejected hosts stay ejected. */
+    void ruleOutlier(RuleOutlier outlier) {
+        this.ruleOutlier = outlier;
+    }
+
     /** Records a failure (connect failure, reset, timeout, 5xx) from {@code host}. */
     public void failure(UpstreamHost host) {
         int failures = host.recordFailure();
-        int threshold = config.outlier().consecutiveFailures();
+        RuleOutlier rule = ruleOutlier;
+        int threshold =
+                rule != null ? rule.consecutiveErrors() : config.outlier().consecutiveFailures();
         if (threshold > 0 && failures >= threshold && !host.ejected()) {
             eject(host);
         }
@@ -156,18 +170,27 @@ public final class Cluster {
         for (UpstreamHost h : hosts) {
             ejected += h.ejected() ? 1 : 0;
         }
-        if ((ejected + 1) * 100 > hosts.length * config.outlier().maxEjectionPercent() || host.ejected()) {
+        RuleOutlier rule = ruleOutlier;
+        int maxPercent =
+                rule != null ? rule.maxEjectionPercent() : config.outlier().maxEjectionPercent();
+        if ((ejected + 1) * 100 > hosts.length * maxPercent || host.ejected()) {
             return;
+        }
+        long ejectionMillis = config.outlier().ejectionTime().toMillis();
+        if (rule != null) {
+            int count = host.countEjection(System.nanoTime(), rule.interval().toNanos());
+            ejectionMillis = rule.baseEjection().toMillis() * Math.min(count, RuleOutlier.MAX_MULTIPLIER);
         }
         host.ejected(true);
         metrics.ejections.increment();
-        log.warn("cluster {}: ejected host {} after consecutive failures", name(), host);
+        log.warn("cluster {}: ejected host {} after consecutive failures for {} ms", name(), host, ejectionMillis);
         recompute();
-        timers.schedule(() -> uneject(host), config.outlier().ejectionTime().toMillis(), TimeUnit.MILLISECONDS);
+        timers.schedule(() -> uneject(host), ejectionMillis, TimeUnit.MILLISECONDS);
     }
 
     private synchronized void uneject(UpstreamHost host) {
         host.ejected(false);
+        host.returned(System.nanoTime());
         log.info("cluster {}: host {} returns from ejection", name(), host);
         recompute();
     }

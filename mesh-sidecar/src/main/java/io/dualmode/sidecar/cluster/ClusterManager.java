@@ -20,6 +20,7 @@ public final class ClusterManager {
     private final ClusterConfig defaults;
     private final HealthChecker healthChecker;
     private volatile Map<String, Cluster> clusters = Map.of();
+    private Map<String, RuleOutlier> ruleOutliers = Map.of();
 
     /** For the sidecar itself; obtain the running instance from {@code Sidecar.clusters()}. */
     public ClusterManager(
@@ -60,6 +61,7 @@ public final class ClusterManager {
     public synchronized void put(ClusterConfig config) {
         ClusterConfigs.validate(config);
         Cluster cluster = new Cluster(config, metrics.cluster(config.name()), timers);
+        cluster.ruleOutlier(ruleOutliers.get(config.name()));
         Map<String, Cluster> next = new HashMap<>(clusters);
         Cluster old = next.put(config.name(), cluster);
         clusters = Map.copyOf(next);
@@ -67,6 +69,16 @@ public final class ClusterManager {
             healthChecker.unwatch(old);
         }
         healthChecker.watch(cluster);
+    }
+
+    /**
+     * Sets the outlier detection that circuit-breaker rules give services, by service (= cluster) name: clusters
+     * named there use it instead of their own {@code outlier} setting, the others go back to theirs. Clusters created
+     * later pick it up too.
+     */
+    public synchronized void ruleOutliers(Map<String, RuleOutlier> byService) {
+        ruleOutliers = Map.copyOf(byService);
+        clusters.forEach((name, cluster) -> cluster.ruleOutlier(ruleOutliers.get(name)));
     }
 
     /** Removes a cluster; requests for it then get 503. */

@@ -15,6 +15,10 @@ public final class UpstreamHost {
     private volatile boolean healthy = true;
     private volatile boolean ejected;
     private int checkStreak;
+    /** Ejections counted for a rule's growing ejection time; guarded by the cluster's lock. */
+    private int ejections;
+    /** When the host last returned from an ejection (nanoTime); guarded by the cluster's lock. */
+    private long returnedAt;
 
     UpstreamHost(Endpoint endpoint) {
         this.endpoint = endpoint;
@@ -64,6 +68,22 @@ public final class UpstreamHost {
         if (consecutiveFailures.get() != 0) {
             consecutiveFailures.set(0);
         }
+    }
+
+    /**
+     * Counts one more ejection under a rule's outlier detection and returns the count: the previous count less one
+     * for every {@code intervalNanos} spent back in service since the last return, plus one.
+     */
+    int countEjection(long now, long intervalNanos) {
+        if (ejections > 0 && intervalNanos > 0) {
+            long clean = (now - returnedAt) / intervalNanos;
+            ejections = (int) Math.max(0, ejections - clean);
+        }
+        return ++ejections;
+    }
+
+    void returned(long now) {
+        returnedAt = now;
     }
 
     boolean available() {

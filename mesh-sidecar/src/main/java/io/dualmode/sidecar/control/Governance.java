@@ -3,6 +3,10 @@ package io.dualmode.sidecar.control;
 import io.dualmode.governance.push.ErrorDetail;
 import io.dualmode.governance.push.Resource;
 import io.dualmode.governance.push.ResourceKey;
+import io.dualmode.governance.rule.CircuitBreakerRule;
+import io.dualmode.governance.rule.RuleKind;
+import io.dualmode.governance.validation.RuleValidator;
+import io.dualmode.sidecar.cluster.RuleOutlier;
 import io.dualmode.sidecar.config.GovernanceConfig;
 import io.dualmode.sidecar.internal.governance.GovernanceSnapshot;
 import io.dualmode.sidecar.internal.governance.PolicyCompiler;
@@ -12,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The governance rules a sidecar enforces: one immutable snapshot behind one atomic reference, read once per
@@ -21,14 +26,25 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Governance {
 
     private static final AtomicInteger OWNERS = new AtomicInteger();
+    private static final RuleValidator VALIDATOR = new RuleValidator();
 
     private final AtomicReference<GovernanceSnapshot> current = new AtomicReference<>(GovernanceSnapshot.EMPTY);
     private final String owner = "sidecar-" + OWNERS.incrementAndGet();
     private final PolicyCompiler compiler;
+    private volatile Consumer<Map<String, RuleOutlier>> outlierListener = m -> {};
 
     /** Rules enforced with these filter switches. */
     public Governance(GovernanceConfig switches) {
         this.compiler = new PolicyCompiler(owner, switches);
+    }
+
+    /**
+     * Hands {@code listener} the outlier detection of every service whose circuit-breaker rule sets one, now and after
+     * every change applied (the sidecar feeds it to its clusters).
+     */
+    public synchronized void onOutliers(Consumer<Map<String, RuleOutlier>> listener) {
+        outlierListener = listener;
+        listener.accept(outliers(current.get()));
     }
 
     /** The snapshot in force, for the request path. */
@@ -79,7 +95,23 @@ public final class Governance {
             return outcome.error();
         }
         current.set(outcome.snapshot());
+        outlierListener.accept(outliers(outcome.snapshot()));
         return null;
+    }
+
+    private static Map<String, RuleOutlier> outliers(GovernanceSnapshot snapshot) {
+        Map<String, RuleOutlier> out = new HashMap<>();
+        snapshot.byKey().forEach((key, resource) -> {
+            if (key.kind() == RuleKind.CIRCUIT_BREAKER) {
+                VALIDATOR
+                        .validate(RuleKind.CIRCUIT_BREAKER, resource.body())
+                        .rule()
+                        .map(CircuitBreakerRule.class::cast)
+                        .map(CircuitBreakerRule::outlierDetection)
+                        .ifPresent(d -> out.put(key.service(), RuleOutlier.of(d)));
+            }
+        });
+        return out;
     }
 
     /** Drops this sidecar's Sentinel rules. */

@@ -120,6 +120,48 @@ class ClusterTest {
     }
 
     @Test
+    void aRuleOutlierReplacesTheClusterSettingIncludingForClustersCreatedLaterUntilItIsCleared() {
+        manager.ruleOutliers(Map.of("svc", new RuleOutlier(1, Duration.ofSeconds(10), Duration.ofSeconds(30), 50)));
+        Cluster c = cluster(LbPolicy.ROUND_ROBIN, ep(1, 1), ep(2, 1));
+        UpstreamHost first = c.hosts().get(0);
+        c.failure(first);
+        assertThat(first.ejected()).as("one failure ejects under the rule").isTrue();
+
+        manager.ruleOutliers(Map.of());
+        assertThat(c.ruleOutlier()).isNull();
+        UpstreamHost second = c.hosts().get(1);
+        c.failure(second);
+        c.failure(second);
+        assertThat(second.ejected())
+                .as("the cluster's own threshold of 3 is back")
+                .isFalse();
+    }
+
+    @Test
+    void aRuleOutlierWithASmallMaximumShareEjectsNothingInASmallCluster() {
+        manager.ruleOutliers(Map.of("svc", new RuleOutlier(1, Duration.ofSeconds(10), Duration.ofSeconds(30), 10)));
+        Cluster c = cluster(LbPolicy.ROUND_ROBIN, ep(1, 1), ep(2, 1));
+        c.failure(c.hosts().get(0));
+        assertThat(c.hosts()).noneMatch(UpstreamHost::ejected);
+    }
+
+    @Test
+    void theEjectionCountGrowsWithEachEjectionAndFallsByOnePerIntervalBackInService() {
+        UpstreamHost h = new UpstreamHost(ep(1, 1));
+        assertThat(h.countEjection(0, 10)).isEqualTo(1);
+        h.returned(5);
+        assertThat(h.countEjection(8, 10))
+                .as("ejected again within an interval")
+                .isEqualTo(2);
+        h.returned(10);
+        assertThat(h.countEjection(25, 10)).as("one clean interval: 2 - 1 + 1").isEqualTo(2);
+        h.returned(30);
+        assertThat(h.countEjection(100, 10))
+                .as("long back in service: starts afresh")
+                .isEqualTo(1);
+    }
+
+    @Test
     void updatesKeepTheStateOfEndpointsThatStay() {
         Cluster c = cluster(LbPolicy.ROUND_ROBIN, ep(1, 1), ep(2, 1));
         UpstreamHost kept = c.hosts().get(1);

@@ -131,8 +131,6 @@ public final class PolicyCompiler {
             if (r.adaptive() != null) {
                 out.add(unsupported(key, "$.adaptive", "adaptive limiting"));
             }
-        } else if (rule instanceof CircuitBreakerRule r && r.outlierDetection() != null) {
-            out.add(unsupported(key, "$.outlierDetection", "outlier detection by rule (use the cluster's outlier)"));
         }
         return out;
     }
