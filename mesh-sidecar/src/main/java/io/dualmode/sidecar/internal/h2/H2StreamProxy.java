@@ -261,10 +261,10 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         lastFailed = host;
         releaseHost(true);
         boolean allowed = admission.retryOn() == 0 || admission.retries(Admission.RETRY_CONNECT_FAILURE);
-        if (allowed && attempts <= maxRetries() && cluster.tryRetry()) {
+        if (allowed && attempts <= maxRetries() && admission.tryRetry(cluster)) {
             cluster.retryDone();
             cancelTryTimer();
-            connect();
+            reconnect();
         } else {
             localError(503, H2Replies.GRPC_UNAVAILABLE, SidecarErrors.UPSTREAM_CONNECT_FAILED);
         }
@@ -288,7 +288,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
                 || replay == null
                 || (admission.retryOn() & condition) == 0
                 || attempts > maxRetries()
-                || !cluster.tryRetry()) {
+                || !admission.tryRetry(cluster)) {
             return false;
         }
         cluster.retryDone();
@@ -310,8 +310,18 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
                             ? d.retainedDuplicate()
                             : new DefaultHttp2HeadersFrame(((Http2HeadersFrame) f).headers(), isEnd(f)));
         }
-        connect();
+        reconnect();
         return true;
+    }
+
+    /** The next attempt, after the retry rule's back-off on the loop's timer when it sets one. */
+    private void reconnect() {
+        long backoff = admission.backoffMillis(attempts);
+        if (backoff > 0) {
+            down.eventLoop().schedule(this::connectDelayed, backoff, TimeUnit.MILLISECONDS);
+        } else {
+            connect();
+        }
     }
 
     private static boolean isEnd(Http2StreamFrame f) {
