@@ -58,6 +58,9 @@ final class GrpcEcho implements AutoCloseable {
     /** When set, Unary never answers (until the call is cancelled). */
     volatile boolean hangUnary;
 
+    /** The request of every Unary call, in arrival order. */
+    final java.util.Queue<String> unaryReceived = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private final Server server;
 
     GrpcEcho(String name, String host) throws IOException {
@@ -105,6 +108,7 @@ final class GrpcEcho implements AutoCloseable {
 
     /** Echoes, or ends with the status in {@link #failing}: trailers-only, or trailers after the echo. */
     private void unary(byte[] req, StreamObserver<byte[]> out) {
+        unaryReceived.add(new String(req, java.nio.charset.StandardCharsets.UTF_8));
         if (hangUnary) {
             return;
         }

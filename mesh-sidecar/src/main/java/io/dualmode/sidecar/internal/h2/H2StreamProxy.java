@@ -69,6 +69,11 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
     private ArrayDeque<Http2StreamFrame> replay;
 
     private long replayBytes;
+    /** Whether the frames are kept for a retry (else only for the mirror). */
+    private boolean keepForRetry;
+    /** Where a copy of the request goes once complete, or null; its frames are kept in {@link #replay}. */
+    private Admission.Mirror mirror;
+
     private UpstreamHost lastFailed;
     private ScheduledFuture<?> tryTimer;
 
@@ -136,9 +141,14 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         armTimeout();
         Http2HeadersFrame first = new DefaultHttp2HeadersFrame(requestHeaders, frame.isEndStream());
         pending.add(first);
-        if (admission.retryOn() != 0 && admission.retries() > 0) {
+        keepForRetry = admission.retryOn() != 0 && admission.retries() > 0;
+        mirror = admission.mirror();
+        if (keepForRetry || mirror != null) {
             replay = new ArrayDeque<>(2);
             replay.add(first);
+        }
+        if (requestEnded) {
+            mirrorIfComplete();
         }
         if (admission.delayMillis() > 0) {
             down.eventLoop().schedule(this::connectDelayed, admission.delayMillis(), TimeUnit.MILLISECONDS);
@@ -346,12 +356,19 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
 
     /** Keeps a retained copy of a request frame for a retry, while the request is small enough to keep. */
     private void remember(Http2StreamFrame frame) {
-        if (replay == null || responseStarted) {
+        if (replay == null) {
+            return;
+        }
+        if (responseStarted) {
+            skipMirror();
             return;
         }
         if (frame instanceof Http2DataFrame d) {
             replayBytes += d.content().readableBytes();
-            if (replayBytes > listener.limits().maxBodyBytes()) {
+            if (mirror != null && replayBytes > cluster.config().retry().maxBufferedBody()) {
+                skipMirror();
+            }
+            if (replayBytes > listener.limits().maxBodyBytes() || (!keepForRetry && mirror == null)) {
                 dropReplay();
                 return;
             }
@@ -361,7 +378,28 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         }
     }
 
+    /** The request is larger than retry.maxBufferedBody, or the reply began before it ended: no copy. */
+    private void skipMirror() {
+        if (mirror != null) {
+            mirror = null;
+            cluster.metrics().mirrorSkipped.increment();
+        }
+    }
+
+    /** Sends the mirror copy once the whole request is kept. */
+    private void mirrorIfComplete() {
+        if (mirror != null && replay != null && requestEnded) {
+            Admission.Mirror m = mirror;
+            mirror = null;
+            H2Mirror.send(down.eventLoop(), listener.proxy().transport(), cluster, m.subset(), replay);
+            if (!keepForRetry) {
+                dropReplay();
+            }
+        }
+    }
+
     private void dropReplay() {
+        skipMirror();
         if (replay != null) {
             replay.forEach(ReferenceCountUtil::release);
             replay = null;
@@ -379,6 +417,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
             return;
         }
         remember(frame);
+        mirrorIfComplete();
         if (up == null) {
             pending.add(frame);
         } else {
