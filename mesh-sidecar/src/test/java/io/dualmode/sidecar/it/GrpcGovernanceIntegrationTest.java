@@ -265,6 +265,26 @@ class GrpcGovernanceIntegrationTest {
     }
 
     @Test
+    void aRetryWaitsTheRulesBackOffBeforeTheNextAttempt() {
+        v1.failing.set(Status.UNAVAILABLE.withDescription("v1 is down"));
+        apply(
+                RuleKind.TIMEOUT_RETRY,
+                """
+                {"requestTimeoutMillis": 10000,
+                 "retry": {"attempts": 1, "retryOn": ["unavailable"], "backoffMillis": 300}}""");
+        for (int i = 0; i < 40 && v1.unaryArrivals.isEmpty(); i++) {
+            assertThat(call(egress)).isEqualTo("v2:x");
+        }
+        assertThat(v1.unaryArrivals).as("a call met the failing endpoint first").hasSize(1);
+        long failedAt = v1.unaryArrivals.peek();
+        long retriedAt = v2.unaryArrivals.stream()
+                .filter(t -> t - failedAt > 0)
+                .min(Long::compare)
+                .orElseThrow();
+        assertThat(Duration.ofNanos(retriedAt - failedAt)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
     void aPerTryTimeoutRetriesAnEndpointThatDoesNotAnswerOnAnother() {
         v2.hangUnary = true;
         apply(

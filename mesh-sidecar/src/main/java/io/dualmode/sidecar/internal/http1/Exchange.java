@@ -213,16 +213,18 @@ final class Exchange implements ResponseSink {
         ByteBuf headCopy = headBytes((caller == null ? "" : caller) + MIRROR_HEADER + ": true\r\n");
         ByteBuf body = replay == null ? null : replay.retainedDuplicate();
         Cluster c = cluster;
+        boolean headMethod = headRequest;
         ChannelFuture f = Http1Pool.current(down.eventLoop(), listener.proxy().transport())
                 .acquire(target, c, listener.limits().maxHeaderBytes());
         if (f.isDone()) {
-            mirrorConnected(f, c, headCopy, body);
+            mirrorConnected(f, c, headMethod, headCopy, body);
         } else {
-            f.addListener((ChannelFuture cf) -> mirrorConnected(cf, c, headCopy, body));
+            f.addListener((ChannelFuture cf) -> mirrorConnected(cf, c, headMethod, headCopy, body));
         }
     }
 
-    private static void mirrorConnected(ChannelFuture f, Cluster c, ByteBuf headCopy, ByteBuf body) {
+    private static void mirrorConnected(
+            ChannelFuture f, Cluster c, boolean headMethod, ByteBuf headCopy, ByteBuf body) {
         if (!f.isSuccess()) {
             c.metrics().mirrorFailed.increment();
             headCopy.release();
@@ -233,7 +235,7 @@ final class Exchange implements ResponseSink {
         }
         Channel ch = f.channel();
         ch.pipeline().get(UpstreamHandler.class).bind(new MirrorSink(ch, c));
-        ch.pipeline().get(ResponseScanner.class).expect(false);
+        ch.pipeline().get(ResponseScanner.class).expect(headMethod);
         ch.write(headCopy, ch.voidPromise());
         if (body != null) {
             ch.write(body, ch.voidPromise());
