@@ -199,6 +199,38 @@ class RoutingMirrorIntegrationTest {
     }
 
     @Test
+    void aDelegationLoopInThePushedSetIsRefusedWholeAndTheOldRulesStay() {
+        Backend v1 = keep(new Backend("v1", "127.0.0.55"));
+        Backend v2 = keep(new Backend("v2", "127.0.0.56"));
+        start(v1.host(), v1.port(), v2.host(), v2.port());
+        apply(
+                "orders",
+                RuleKind.ROUTING,
+                """
+                {"subsets": [{"name": "v2", "labels": {"version": "2"}}],
+                 "routes": [{"name": "all", "destinations": [{"subset": "v2"}]}]}""");
+        String digest = sidecar.governance().digest();
+        ErrorDetail error = sidecar.governance()
+                .apply(
+                        List.of(
+                                resource(
+                                        "orders",
+                                        RuleKind.ROUTING,
+                                        """
+                                        {"routes": [{"name": "all", "delegateTo": "a"}]}"""),
+                                resource(
+                                        "a",
+                                        RuleKind.ROUTING,
+                                        """
+                                        {"routes": [{"name": "all", "delegateTo": "orders"}]}""")),
+                        List.of());
+        assertThat(error.code()).isEqualTo("GOV-0011");
+        assertThat(error.message()).contains("delegation loops back");
+        assertThat(sidecar.governance().digest()).isEqualTo(digest);
+        assertThat(call("GET", "/x", null).body()).startsWith("v2 ");
+    }
+
+    @Test
     void aRetryWaitsForTheBackOffAndRetriesA5xxWhenTheRuleNamesIt() {
         Queue<Long> arrivals = new ConcurrentLinkedQueue<>();
         DisposableServer flaky = HttpServer.create()

@@ -66,6 +66,9 @@ public final class PolicyCompiler {
                 problems.add(new ErrorDetail.ResourceProblem(r.key(), r.version(), violations));
             }
         }
+        if (problems.isEmpty()) {
+            problems.addAll(routingLoops(resources, rules));
+        }
         if (!problems.isEmpty()) {
             String code = problems.get(0).violations().get(0).code();
             return new Outcome(
@@ -86,6 +89,31 @@ public final class PolicyCompiler {
         byService.forEach((service, b) -> policies.put(service, b.build(switches)));
         SentinelRules.load(owner, flows, degrades);
         return new Outcome(new GovernanceSnapshot(resources, policies), null);
+    }
+
+    /**
+     * Delegation loops among the routing rules of the set ({@code GOV-0011}), which the platform refuses too: a set
+     * with one is refused whole rather than cut at run time.
+     */
+    private static List<ErrorDetail.ResourceProblem> routingLoops(
+            Map<ResourceKey, Resource> resources, Map<ResourceKey, GovernanceRule> rules) {
+        Map<String, RoutingRule> routing = new HashMap<>();
+        rules.forEach((key, rule) -> {
+            if (rule instanceof RoutingRule r) {
+                routing.put(key.service(), r);
+            }
+        });
+        List<ErrorDetail.ResourceProblem> out = new ArrayList<>();
+        rules.forEach((key, rule) -> {
+            if (rule instanceof RoutingRule) {
+                List<Violation> loop = RuleValidator.checkRoutingLoops(key.service(), routing);
+                if (!loop.isEmpty()) {
+                    out.add(new ErrorDetail.ResourceProblem(
+                            key, resources.get(key).version(), loop));
+                }
+            }
+        });
+        return out;
     }
 
     /** The list, or an empty one for an absent field. */
