@@ -111,6 +111,22 @@ public final class Cluster {
         return true;
     }
 
+    /**
+     * {@link #tryRetry()} with a retry rule's budget instead of the cluster's: retries in flight may reach {@code
+     * budgetPercent} of the active requests, and beyond that a retry still starts when {@code floor} grants it (the
+     * rule's minimum per second).
+     */
+    public boolean tryRetry(double budgetPercent, java.util.function.BooleanSupplier floor) {
+        int inFlight = retriesInFlight.incrementAndGet();
+        if (inFlight > metrics.rqActive.get() * budgetPercent / 100 && !floor.getAsBoolean()) {
+            retriesInFlight.decrementAndGet();
+            metrics.retryOverflow.increment();
+            return false;
+        }
+        metrics.retry.increment();
+        return true;
+    }
+
     /** Ends a retry counted by {@link #tryRetry}. */
     public void retryDone() {
         retriesInFlight.decrementAndGet();

@@ -22,6 +22,9 @@ final class Backend implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicReference<byte[]> lastBody =
             new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** Every request body answered by the catch-all route, with the value of its mirror header, in arrival order. */
+    final java.util.Queue<String> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private final java.util.Set<io.netty.channel.Channel> connections =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final DisposableServer server;
@@ -48,6 +51,8 @@ final class Backend implements AutoCloseable {
                                 .flatMap(body -> {
                                     hits.incrementAndGet();
                                     lastBody.set(body);
+                                    received.add(q.requestHeaders().get("x-dualmode-mirror") + " "
+                                            + new String(body, java.nio.charset.StandardCharsets.UTF_8));
                                     return s.header("x-backend", name)
                                             .sendString(Mono.just(
                                                     name + " " + q.method() + " " + q.uri() + " " + body.length))

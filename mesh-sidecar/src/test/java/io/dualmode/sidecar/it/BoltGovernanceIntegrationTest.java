@@ -17,6 +17,7 @@ import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.config.ConfigLoader;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,26 @@ class BoltGovernanceIntegrationTest {
                 s.shutdown();
             }
         }
+    }
+
+    @Test
+    void aMirroredCallReachesTheMirrorSubsetUnderItsOwnIdWhileTheCallerGetsThePrimarysReply() throws Exception {
+        apply(
+                RuleKind.ROUTING,
+                """
+                {"subsets": [{"name": "v1", "labels": {"version": "1"}}, {"name": "v2", "labels": {"version": "2"}}],
+                 "routes": [{"name": "all", "destinations": [{"subset": "v1"}],
+                             "mirror": {"subset": "v2", "percent": 100}}]}""");
+        List<String> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            sent.add("m" + i);
+            assertThat(call("egress", "m" + i)).isEqualTo("echo:v1:m" + i);
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> RECEIVED.get("v2").size() >= 20);
+        assertThat(RECEIVED.get("v2")).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(RECEIVED.get("v1")).containsExactlyElementsOf(sent);
     }
 
     @Test
@@ -300,11 +321,16 @@ class BoltGovernanceIntegrationTest {
         }
     }
 
+    /** The requests each server answered, by server name. */
+    private static final Map<String, java.util.Queue<String>> RECEIVED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static RpcServer server(String name) throws IOException {
+        RECEIVED.put(name, new java.util.concurrent.ConcurrentLinkedQueue<>());
         RpcServer server = new RpcServer("127.0.0.1", RpcFixture.freePort(), false);
         server.registerUserProcessor(new AsyncUserProcessor<String>() {
             @Override
             public void handleRequest(BizContext biz, AsyncContext ctx, String request) {
+                RECEIVED.get(name).add(request);
                 ctx.sendResponse("echo:" + name + ":" + request);
             }
 

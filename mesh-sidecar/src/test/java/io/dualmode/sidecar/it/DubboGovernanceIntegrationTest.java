@@ -41,6 +41,8 @@ class DubboGovernanceIntegrationTest {
     private Echo egress;
     private Echo ingress;
     private int v1Port;
+    /** The texts provider v2 was called with. */
+    private final java.util.Queue<String> v2Received = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** The service called through the sidecar. */
     public interface Echo {
@@ -96,6 +98,27 @@ class DubboGovernanceIntegrationTest {
         if (sidecar != null) {
             sidecar.close();
         }
+    }
+
+    @Test
+    void aMirroredCallReachesTheMirrorSubsetWhileTheConsumerGetsThePrimarysReply() {
+        apply(
+                RuleKind.ROUTING,
+                """
+                {"subsets": [{"name": "v1", "labels": {"version": "1"}}, {"name": "v2", "labels": {"version": "2"}}],
+                 "routes": [{"name": "all", "destinations": [{"subset": "v1"}],
+                             "mirror": {"subset": "v2", "percent": 100}}]}""");
+        v2Received.clear();
+        List<String> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String text = "mirror-" + i;
+            sent.add(text);
+            assertThat(egress.echo(text)).isEqualTo("v1:" + text);
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> v2Received.size() >= 20);
+        assertThat(v2Received).containsExactlyInAnyOrderElementsOf(sent);
     }
 
     @Test
@@ -276,7 +299,12 @@ class DubboGovernanceIntegrationTest {
     }
 
     private int provider(String name) throws IOException {
-        return rpc.dubboProvider("dm-gov-provider-" + name, Echo.class, text -> name + ":" + text);
+        return rpc.dubboProvider("dm-gov-provider-" + name, Echo.class, text -> {
+            if (name.equals("v2")) {
+                v2Received.add(text);
+            }
+            return name + ":" + text;
+        });
     }
 
     private Echo consumer(String name, int sidecarPort) {

@@ -58,6 +58,11 @@ final class GrpcEcho implements AutoCloseable {
     /** When set, Unary never answers (until the call is cancelled). */
     volatile boolean hangUnary;
 
+    /** When each Unary call arrived (System.nanoTime), in arrival order. */
+    final java.util.Queue<Long> unaryArrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The request of every Unary call, in arrival order. */
+    final java.util.Queue<String> unaryReceived = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private final Server server;
 
     GrpcEcho(String name, String host) throws IOException {
@@ -105,6 +110,8 @@ final class GrpcEcho implements AutoCloseable {
 
     /** Echoes, or ends with the status in {@link #failing}: trailers-only, or trailers after the echo. */
     private void unary(byte[] req, StreamObserver<byte[]> out) {
+        unaryArrivals.add(System.nanoTime());
+        unaryReceived.add(new String(req, java.nio.charset.StandardCharsets.UTF_8));
         if (hangUnary) {
             return;
         }

@@ -111,6 +111,32 @@ class GrpcGovernanceIntegrationTest {
     }
 
     @Test
+    void aMirroredUnaryCallReachesTheMirrorSubsetWithItsMessageWhileTheCallerGetsThePrimarysReply() {
+        apply(
+                RuleKind.ROUTING,
+                """
+                {"subsets": [{"name": "v1", "labels": {"version": "1"}}, {"name": "v2", "labels": {"version": "2"}}],
+                 "routes": [{"name": "all", "destinations": [{"subset": "v1"}],
+                             "mirror": {"subset": "v2", "percent": 100}}]}""");
+        java.util.List<String> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String message = "m-" + i;
+            sent.add(message);
+            assertThat(new String(ClientCalls.blockingUnaryCall(
+                            egress,
+                            GrpcEcho.UNARY,
+                            CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                            message.getBytes())))
+                    .isEqualTo("v1:" + message);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> v2.unaryReceived.size() == 20);
+        assertThat(v2.unaryReceived).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(v1.unaryReceived).containsExactlyElementsOf(sent);
+        assertThat(sidecar.clusters().cluster(GrpcEcho.SERVICE).metrics().mirror.count())
+                .isEqualTo(20);
+    }
+
+    @Test
     void aHeaderCanaryRouteSendsMatchingCallsToItsSubsetOnly() {
         apply(
                 RuleKind.ROUTING,
@@ -236,6 +262,26 @@ class GrpcGovernanceIntegrationTest {
         for (int i = 0; i < 40; i++) {
             assertThat(call(egress)).isEqualTo("v1:x");
         }
+    }
+
+    @Test
+    void aRetryWaitsTheRulesBackOffBeforeTheNextAttempt() {
+        v1.failing.set(Status.UNAVAILABLE.withDescription("v1 is down"));
+        apply(
+                RuleKind.TIMEOUT_RETRY,
+                """
+                {"requestTimeoutMillis": 10000,
+                 "retry": {"attempts": 1, "retryOn": ["unavailable"], "backoffMillis": 300}}""");
+        for (int i = 0; i < 40 && v1.unaryArrivals.isEmpty(); i++) {
+            assertThat(call(egress)).isEqualTo("v2:x");
+        }
+        assertThat(v1.unaryArrivals).as("a call met the failing endpoint first").hasSize(1);
+        long failedAt = v1.unaryArrivals.peek();
+        long retriedAt = v2.unaryArrivals.stream()
+                .filter(t -> t - failedAt > 0)
+                .min(Long::compare)
+                .orElseThrow();
+        assertThat(Duration.ofNanos(retriedAt - failedAt)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.dualmode.sidecar.internal.governance;
 
 import com.alibaba.csp.sentinel.AsyncEntry;
 import com.alibaba.csp.sentinel.Tracer;
+import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.config.SidecarErrors;
 import java.util.Map;
 
@@ -35,6 +36,8 @@ public final class Admission {
     private final AsyncEntry[] entries;
     private final int retryOn;
     private final long perTryTimeoutMillis;
+    private final RetryPace pace;
+    private final Mirror mirror;
 
     Admission(
             int status,
@@ -46,7 +49,20 @@ public final class Admission {
             int retries,
             boolean retryOnReset,
             AsyncEntry[] entries) {
-        this(status, error, message, delayMillis, subset, timeoutMillis, retries, retryOnReset, entries, 0, -1);
+        this(
+                status,
+                error,
+                message,
+                delayMillis,
+                subset,
+                timeoutMillis,
+                retries,
+                retryOnReset,
+                entries,
+                0,
+                -1,
+                null,
+                null);
     }
 
     Admission(
@@ -60,7 +76,11 @@ public final class Admission {
             boolean retryOnReset,
             AsyncEntry[] entries,
             int retryOn,
-            long perTryTimeoutMillis) {
+            long perTryTimeoutMillis,
+            RetryPace pace,
+            Mirror mirror) {
+        this.pace = pace;
+        this.mirror = mirror;
         this.retryOn = retryOn;
         this.perTryTimeoutMillis = perTryTimeoutMillis;
         this.status = status;
@@ -143,6 +163,34 @@ public final class Admission {
     public long perTryTimeoutMillis() {
         return perTryTimeoutMillis;
     }
+
+    /**
+     * Whether one more retry fits the budget, counted until {@code cluster.retryDone()} when it does: the retry
+     * rule's own budget when it sets one, else the cluster's.
+     */
+    public boolean tryRetry(Cluster cluster) {
+        return pace == null ? cluster.tryRetry() : pace.tryRetry(cluster);
+    }
+
+    /**
+     * The back-off before retry {@code retry} (1 for the first), in milliseconds, 0 for none: jittered exponential
+     * from the rule's {@code backoffMillis}, never below it. The proxy waits on the event loop's timer.
+     */
+    public long backoffMillis(int retry) {
+        return pace == null ? 0 : pace.backoffMillis(retry);
+    }
+
+    /** Where a copy of this call goes, or null when it is not mirrored. */
+    public Mirror mirror() {
+        return mirror;
+    }
+
+    /**
+     * A copy of the call to send, its reply dropped: to a host carrying {@code subset}'s labels.
+     *
+     * @param subset the labels of the mirror subset
+     */
+    public record Mirror(Map<String, String> subset) {}
 
     /** Ends the call: a failure (5xx, reset, timeout) counts against the circuit breakers. */
     public void complete(boolean failed) {

@@ -17,7 +17,6 @@ import io.dualmode.governance.rule.LimitScope;
 import io.dualmode.governance.rule.RateLimit;
 import io.dualmode.governance.rule.RateLimitRule;
 import io.dualmode.governance.rule.RetryCondition;
-import io.dualmode.governance.rule.Route;
 import io.dualmode.governance.rule.RoutingRule;
 import io.dualmode.governance.rule.TimeoutRetryRule;
 import io.dualmode.governance.validation.RuleValidator;
@@ -33,7 +32,8 @@ import java.util.TreeMap;
 
 /**
  * Turns pushed resources into a {@link GovernanceSnapshot}: validates every rule with the shared {@link
- * RuleValidator}, refuses what this sidecar cannot enforce (with {@code SIDECAR-0043}), compiles the rest and loads
+ * RuleValidator}, refuses what this sidecar cannot enforce (with {@code SIDECAR-0043}; routes with
+ * {@code delegateTo} and {@code mirror} are enforced), compiles the rest and loads
  * the Sentinel rules. All or nothing: one bad resource rejects the whole set and nothing changes.
  */
 public final class PolicyCompiler {
@@ -66,6 +66,9 @@ public final class PolicyCompiler {
                 problems.add(new ErrorDetail.ResourceProblem(r.key(), r.version(), violations));
             }
         }
+        if (problems.isEmpty()) {
+            problems.addAll(routingLoops(resources, rules));
+        }
         if (!problems.isEmpty()) {
             String code = problems.get(0).violations().get(0).code();
             return new Outcome(
@@ -79,12 +82,38 @@ public final class PolicyCompiler {
         List<FlowRule> flows = new ArrayList<>();
         List<DegradeRule> degrades = new ArrayList<>();
         Map<String, Builder> byService = new HashMap<>();
+        Map<String, RoutingPolicy> routings = new HashMap<>();
         rules.forEach((key, rule) ->
-                byService.computeIfAbsent(key.service(), Builder::new).add(rule, flows, degrades));
+                byService.computeIfAbsent(key.service(), Builder::new).add(rule, flows, degrades, routings));
         Map<String, ServicePolicy> policies = new HashMap<>();
         byService.forEach((service, b) -> policies.put(service, b.build(switches)));
         SentinelRules.load(owner, flows, degrades);
         return new Outcome(new GovernanceSnapshot(resources, policies), null);
+    }
+
+    /**
+     * Delegation loops among the routing rules of the set ({@code GOV-0011}), which the platform refuses too: a set
+     * with one is refused whole rather than cut at run time.
+     */
+    private static List<ErrorDetail.ResourceProblem> routingLoops(
+            Map<ResourceKey, Resource> resources, Map<ResourceKey, GovernanceRule> rules) {
+        Map<String, RoutingRule> routing = new HashMap<>();
+        rules.forEach((key, rule) -> {
+            if (rule instanceof RoutingRule r) {
+                routing.put(key.service(), r);
+            }
+        });
+        List<ErrorDetail.ResourceProblem> out = new ArrayList<>();
+        rules.forEach((key, rule) -> {
+            if (rule instanceof RoutingRule) {
+                List<Violation> loop = RuleValidator.checkRoutingLoops(key.service(), routing);
+                if (!loop.isEmpty()) {
+                    out.add(new ErrorDetail.ResourceProblem(
+                            key, resources.get(key).version(), loop));
+                }
+            }
+        });
+        return out;
     }
 
     /** The list, or an empty one for an absent field. */
@@ -112,17 +141,7 @@ public final class PolicyCompiler {
 
     private static List<Violation> unsupported(ResourceKey key, GovernanceRule rule) {
         List<Violation> out = new ArrayList<>();
-        if (rule instanceof RoutingRule r) {
-            for (int i = 0; i < nn(r.routes()).size(); i++) {
-                Route route = r.routes().get(i);
-                if (route.delegateTo() != null) {
-                    out.add(unsupported(key, "$.routes[" + i + "].delegateTo", "delegation to another service"));
-                }
-                if (route.mirror() != null) {
-                    out.add(unsupported(key, "$.routes[" + i + "].mirror", "traffic mirroring"));
-                }
-            }
-        } else if (rule instanceof RateLimitRule r) {
+        if (rule instanceof RateLimitRule r) {
             for (int i = 0; i < nn(r.limits()).size(); i++) {
                 if (r.limits().get(i).scope() == LimitScope.CLUSTER) {
                     out.add(unsupported(key, "$.limits[" + i + "].scope", "a cluster-wide rate limit"));
@@ -153,14 +172,20 @@ public final class PolicyCompiler {
         private boolean retryOnReset;
         private int retryOn;
         private long perTryTimeoutMillis = -1;
+        private RetryPace pace;
 
         Builder(String service) {
             this.service = service;
         }
 
-        void add(GovernanceRule rule, List<FlowRule> flows, List<DegradeRule> degrades) {
+        void add(
+                GovernanceRule rule,
+                List<FlowRule> flows,
+                List<DegradeRule> degrades,
+                Map<String, RoutingPolicy> routings) {
             if (rule instanceof RoutingRule r) {
-                routing = RoutingPolicy.of(r);
+                routing = RoutingPolicy.of(r, routings);
+                routings.put(service, routing);
             } else if (rule instanceof TimeoutRetryRule r) {
                 timeoutMillis = r.requestTimeoutMillis() == null ? -1 : r.requestTimeoutMillis();
                 retries = r.retry() == null
@@ -171,6 +196,7 @@ public final class PolicyCompiler {
                 perTryTimeoutMillis = r.retry() == null || r.retry().perTryTimeoutMillis() == null
                         ? -1
                         : r.retry().perTryTimeoutMillis();
+                pace = RetryPace.of(r.retry());
             } else if (rule instanceof RateLimitRule r) {
                 nn(r.limits()).forEach(l -> limits.add(limit(l, flows)));
             } else if (rule instanceof CircuitBreakerRule r) {
@@ -257,7 +283,8 @@ public final class PolicyCompiler {
                     retries,
                     retryOnReset,
                     retryOn,
-                    perTryTimeoutMillis);
+                    perTryTimeoutMillis,
+                    pace);
         }
     }
 }

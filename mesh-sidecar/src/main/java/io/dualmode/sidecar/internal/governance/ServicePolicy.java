@@ -33,6 +33,7 @@ public final class ServicePolicy {
     private final boolean retryOnReset;
     private final int retryOn;
     private final long perTryTimeoutMillis;
+    private final RetryPace pace;
 
     ServicePolicy(
             String service,
@@ -46,7 +47,9 @@ public final class ServicePolicy {
             int retries,
             boolean retryOnReset,
             int retryOn,
-            long perTryTimeoutMillis) {
+            long perTryTimeoutMillis,
+            RetryPace pace) {
+        this.pace = pace;
         this.retryOn = retryOn;
         this.perTryTimeoutMillis = perTryTimeoutMillis;
         this.service = service;
@@ -100,7 +103,9 @@ public final class ServicePolicy {
             }
         }
         long delay = fault != null && fault.delayMillis > 0 && roll(fault.delayPercent) ? fault.delayMillis : 0;
-        Map<String, String> subset = routing != null && switches.routing() ? routing.pick(call) : null;
+        RoutingPolicy.CompiledRoute route = routing != null && switches.routing() ? routing.route(call) : null;
+        Map<String, String> subset = route == null ? null : route.pick();
+        Admission.Mirror mirror = route == null ? null : route.mirrorRoll();
         boolean timeouts = switches.timeoutRetry();
         return new Admission(
                 0,
@@ -113,7 +118,9 @@ public final class ServicePolicy {
                 timeouts && retryOnReset,
                 entries,
                 timeouts ? retryOn : 0,
-                timeouts ? perTryTimeoutMillis : -1);
+                timeouts ? perTryTimeoutMillis : -1,
+                timeouts ? pace : null,
+                mirror);
     }
 
     private Fault fault(CallView call) {

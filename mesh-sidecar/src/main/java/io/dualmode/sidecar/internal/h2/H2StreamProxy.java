@@ -69,6 +69,11 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
     private ArrayDeque<Http2StreamFrame> replay;
 
     private long replayBytes;
+    /** Whether the frames are kept for a retry (else only for the mirror). */
+    private boolean keepForRetry;
+    /** Where a copy of the request goes once complete, or null; its frames are kept in {@link #replay}. */
+    private Admission.Mirror mirror;
+
     private UpstreamHost lastFailed;
     private ScheduledFuture<?> tryTimer;
 
@@ -136,9 +141,14 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         armTimeout();
         Http2HeadersFrame first = new DefaultHttp2HeadersFrame(requestHeaders, frame.isEndStream());
         pending.add(first);
-        if (admission.retryOn() != 0 && admission.retries() > 0) {
+        keepForRetry = admission.retryOn() != 0 && admission.retries() > 0;
+        mirror = admission.mirror();
+        if (keepForRetry || mirror != null) {
             replay = new ArrayDeque<>(2);
             replay.add(first);
+        }
+        if (requestEnded) {
+            mirrorIfComplete();
         }
         if (admission.delayMillis() > 0) {
             down.eventLoop().schedule(this::connectDelayed, admission.delayMillis(), TimeUnit.MILLISECONDS);
@@ -261,10 +271,10 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         lastFailed = host;
         releaseHost(true);
         boolean allowed = admission.retryOn() == 0 || admission.retries(Admission.RETRY_CONNECT_FAILURE);
-        if (allowed && attempts <= maxRetries() && cluster.tryRetry()) {
+        if (allowed && attempts <= maxRetries() && admission.tryRetry(cluster)) {
             cluster.retryDone();
             cancelTryTimer();
-            connect();
+            reconnect();
         } else {
             localError(503, H2Replies.GRPC_UNAVAILABLE, SidecarErrors.UPSTREAM_CONNECT_FAILED);
         }
@@ -288,7 +298,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
                 || replay == null
                 || (admission.retryOn() & condition) == 0
                 || attempts > maxRetries()
-                || !cluster.tryRetry()) {
+                || !admission.tryRetry(cluster)) {
             return false;
         }
         cluster.retryDone();
@@ -310,8 +320,18 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
                             ? d.retainedDuplicate()
                             : new DefaultHttp2HeadersFrame(((Http2HeadersFrame) f).headers(), isEnd(f)));
         }
-        connect();
+        reconnect();
         return true;
+    }
+
+    /** The next attempt, after the retry rule's back-off on the loop's timer when it sets one. */
+    private void reconnect() {
+        long backoff = admission.backoffMillis(attempts);
+        if (backoff > 0) {
+            down.eventLoop().schedule(this::connectDelayed, backoff, TimeUnit.MILLISECONDS);
+        } else {
+            connect();
+        }
     }
 
     private static boolean isEnd(Http2StreamFrame f) {
@@ -336,12 +356,19 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
 
     /** Keeps a retained copy of a request frame for a retry, while the request is small enough to keep. */
     private void remember(Http2StreamFrame frame) {
-        if (replay == null || responseStarted) {
+        if (replay == null) {
+            return;
+        }
+        if (responseStarted) {
+            skipMirror();
             return;
         }
         if (frame instanceof Http2DataFrame d) {
             replayBytes += d.content().readableBytes();
-            if (replayBytes > listener.limits().maxBodyBytes()) {
+            if (mirror != null && replayBytes > cluster.config().retry().maxBufferedBody()) {
+                skipMirror();
+            }
+            if (replayBytes > listener.limits().maxBodyBytes() || (!keepForRetry && mirror == null)) {
                 dropReplay();
                 return;
             }
@@ -351,7 +378,28 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         }
     }
 
+    /** The request is larger than retry.maxBufferedBody, or the reply began before it ended: no copy. */
+    private void skipMirror() {
+        if (mirror != null) {
+            mirror = null;
+            cluster.metrics().mirrorSkipped.increment();
+        }
+    }
+
+    /** Sends the mirror copy once the whole request is kept. */
+    private void mirrorIfComplete() {
+        if (mirror != null && replay != null && requestEnded) {
+            Admission.Mirror m = mirror;
+            mirror = null;
+            H2Mirror.send(down.eventLoop(), listener.proxy().transport(), cluster, m.subset(), replay);
+            if (!keepForRetry) {
+                dropReplay();
+            }
+        }
+    }
+
     private void dropReplay() {
+        skipMirror();
         if (replay != null) {
             replay.forEach(ReferenceCountUtil::release);
             replay = null;
@@ -369,6 +417,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
             return;
         }
         remember(frame);
+        mirrorIfComplete();
         if (up == null) {
             pending.add(frame);
         } else {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * from the loop's pool, forwards the request bytes, relays the response bytes, and retries,
  * times out or answers locally when the upstream fails. Lives on the downstream's event loop.
  */
-final class Exchange {
+final class Exchange implements ResponseSink {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     private final Http1ProxyHandler downstream;
@@ -59,6 +59,11 @@ final class Exchange {
     private boolean finished;
     private final boolean upgrade;
     private boolean tunnel;
+    /** Where a copy of the request goes once it is complete, or null; the body is kept in {@link #replay}. */
+    private Admission.Mirror mirror;
+
+    /** The header marking a mirrored copy. */
+    static final String MIRROR_HEADER = "x-dualmode-mirror";
 
     Exchange(
             Http1ProxyHandler downstream,
@@ -75,8 +80,14 @@ final class Exchange {
         this.service = head.host;
         this.keepAliveRequested = head.keepAlive;
         this.retryable = (head.idempotent || admission.retryOnReset()) && !head.upgrade;
+        this.mirror = head.upgrade ? null : admission.mirror();
         long maxBuffered = cluster.config().retry().maxBufferedBody();
-        this.replayable = retryable && (head.chunked ? maxBuffered > 0 : head.contentLength <= maxBuffered);
+        boolean fits = head.chunked ? maxBuffered > 0 : head.contentLength <= maxBuffered;
+        this.replayable = (retryable || mirror != null) && fits;
+        if (mirror != null && !fits) {
+            cluster.metrics().mirrorSkipped.increment();
+            mirror = null;
+        }
         this.headRequest = head.headMethod;
         this.upgrade = head.upgrade;
         this.requestDone = false;
@@ -95,6 +106,13 @@ final class Exchange {
     void startDelayed() {
         if (!finished) {
             start();
+        }
+    }
+
+    /** Connects after a retry's back-off, unless the exchange ended meanwhile. */
+    private void connectDelayed() {
+        if (!finished) {
+            connect();
         }
     }
 
@@ -156,8 +174,12 @@ final class Exchange {
 
     /** The request head to forward; on egress, with this application's identity as the first header. */
     private ByteBuf headBytes() {
+        return headBytes(callerLine());
+    }
+
+    /** The request head with {@code identity} (header lines, or null for none) after the request line. */
+    private ByteBuf headBytes(String identity) {
         ByteBuf raw = head.content();
-        String identity = callerLine();
         if (identity == null) {
             return replayable ? raw.retainedDuplicate() : raw.retain();
         }
@@ -167,6 +189,58 @@ final class Exchange {
                 raw.retainedSlice(from, line),
                 Unpooled.wrappedBuffer(identity.getBytes(StandardCharsets.US_ASCII)),
                 raw.retainedSlice(from + line, raw.readableBytes() - line));
+    }
+
+    /**
+     * Sends a copy of the complete request (head and kept body, shared buffers, no copy) to a host of the mirror
+     * subset on a connection of its own from the loop's pool; the reply is dropped by a {@link MirrorSink}. The Host
+     * header is kept (the mirror host, or its ingress sidecar, routes by it); the copy carries {@value
+     * #MIRROR_HEADER}{@code : true} so the receiver can tell it from live traffic.
+     */
+    private void sendMirror() {
+        Admission.Mirror m = mirror;
+        mirror = null;
+        if (finished || head == null) {
+            return;
+        }
+        cluster.metrics().mirror.increment();
+        io.dualmode.sidecar.cluster.UpstreamHost target = cluster.select(null, m.subset());
+        if (target == null) {
+            cluster.metrics().mirrorFailed.increment();
+            return;
+        }
+        String caller = callerLine();
+        ByteBuf headCopy = headBytes((caller == null ? "" : caller) + MIRROR_HEADER + ": true\r\n");
+        ByteBuf body = replay == null ? null : replay.retainedDuplicate();
+        Cluster c = cluster;
+        boolean headMethod = headRequest;
+        ChannelFuture f = Http1Pool.current(down.eventLoop(), listener.proxy().transport())
+                .acquire(target, c, listener.limits().maxHeaderBytes());
+        if (f.isDone()) {
+            mirrorConnected(f, c, headMethod, headCopy, body);
+        } else {
+            f.addListener((ChannelFuture cf) -> mirrorConnected(cf, c, headMethod, headCopy, body));
+        }
+    }
+
+    private static void mirrorConnected(
+            ChannelFuture f, Cluster c, boolean headMethod, ByteBuf headCopy, ByteBuf body) {
+        if (!f.isSuccess()) {
+            c.metrics().mirrorFailed.increment();
+            headCopy.release();
+            if (body != null) {
+                body.release();
+            }
+            return;
+        }
+        Channel ch = f.channel();
+        ch.pipeline().get(UpstreamHandler.class).bind(new MirrorSink(ch, c));
+        ch.pipeline().get(ResponseScanner.class).expect(headMethod);
+        ch.write(headCopy, ch.voidPromise());
+        if (body != null) {
+            ch.write(body, ch.voidPromise());
+        }
+        ch.flush();
     }
 
     private String callerLine() {
@@ -186,10 +260,19 @@ final class Exchange {
     }
 
     private boolean retry() {
+        if (!takeRetry()) {
+            return false;
+        }
+        reconnect();
+        return true;
+    }
+
+    /** Whether one more attempt is allowed (attempts left, within the budget); counts it if so. */
+    private boolean takeRetry() {
         int maxRetries = admission.retries() >= 0
                 ? admission.retries()
                 : cluster.config().retry().maxRetries();
-        if (finished || retries >= maxRetries || !cluster.tryRetry()) {
+        if (finished || retries >= maxRetries || !admission.tryRetry(cluster)) {
             return false;
         }
         if (retrying) {
@@ -197,14 +280,26 @@ final class Exchange {
         }
         retrying = true;
         retries++;
-        connect();
         return true;
+    }
+
+    /** The next attempt, after the retry rule's back-off on the loop's timer when it sets one. */
+    private void reconnect() {
+        long backoff = admission.backoffMillis(retries);
+        if (backoff > 0) {
+            down.eventLoop().schedule(this::connectDelayed, backoff, TimeUnit.MILLISECONDS);
+        } else {
+            connect();
+        }
     }
 
     /** A body part or the end of the request from downstream. */
     void requestPart(Object msg) {
         if (msg == MessageEnd.INSTANCE) {
             requestDone = true;
+            if (mirror != null) {
+                sendMirror();
+            }
             if (upgrade && !tunnel) {
                 downstream.pauseForUpgrade(true);
             }
@@ -254,6 +349,10 @@ final class Exchange {
     /** The body outgrew what is kept: parts received while connecting go out from {@link #buffered} instead. */
     private void stopReplay() {
         replayable = false;
+        if (mirror != null) {
+            cluster.metrics().mirrorSkipped.increment();
+            mirror = null;
+        }
         if (replay != null) {
             if (up == null) {
                 if (buffered == null) {
@@ -285,12 +384,14 @@ final class Exchange {
         }
     }
 
-    void flushDownstream() {
+    @Override
+    public void flushDownstream() {
         down.flush();
     }
 
     /** A response part from upstream. */
-    void onResponse(Object msg) {
+    @Override
+    public void onResponse(Object msg) {
         if (finished) {
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof ResponseHead rh) {
@@ -311,6 +412,13 @@ final class Exchange {
             upstreamFailed();
             return;
         }
+        if (!rh.informational() && retryOnStatus(rh.status) && takeRetry()) {
+            rh.release();
+            dropUpstream();
+            hostDone(true);
+            reconnect();
+            return;
+        }
         responseStarted = true;
         releaseHead();
         if (rh.status == 101) {
@@ -327,7 +435,21 @@ final class Exchange {
         down.write(rh.content());
     }
 
-    void onUpstreamClosed() {
+    /**
+     * Whether a response status is retried instead of forwarded: the rule names {@code 5xx}, or {@code
+     * gateway-error} for 502-504, and the whole request was sent and kept (so it can be sent again).
+     */
+    private boolean retryOnStatus(int code) {
+        if (code < 500 || !replayable || !retryable || !requestDone || upgrade) {
+            return false;
+        }
+        boolean gateway = code >= 502 && code <= 504;
+        return admission.retries(Admission.RETRY_SERVER_ERROR)
+                || (gateway && admission.retries(Admission.RETRY_GATEWAY_ERROR));
+    }
+
+    @Override
+    public void onUpstreamClosed() {
         if (finished) {
             return;
         }
@@ -346,7 +468,7 @@ final class Exchange {
             return;
         }
         hostDone(true);
-        if (!(replayable && retry())) {
+        if (!(replayable && retryable && retry())) {
             localReply(502, SidecarErrors.UPSTREAM_RESET);
         }
     }
@@ -370,7 +492,8 @@ final class Exchange {
         }
     }
 
-    void upstreamWritability(boolean writable) {
+    @Override
+    public void upstreamWritability(boolean writable) {
         downstream.pauseForWrite(!writable);
     }
 

@@ -10,14 +10,14 @@ import io.netty.util.ReferenceCountUtil;
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private final Http1Pool pool;
     private final ClusterMetrics metrics;
-    private Exchange exchange;
+    private ResponseSink exchange;
 
     UpstreamHandler(Http1Pool pool, ClusterMetrics metrics) {
         this.pool = pool;
         this.metrics = metrics;
     }
 
-    void bind(Exchange exchange) {
+    void bind(ResponseSink exchange) {
         this.exchange = exchange;
     }
 
@@ -62,7 +62,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.cxActive.decrementAndGet();
-        Exchange e = exchange;
+        ResponseSink e = exchange;
         exchange = null;
         if (e != null) {
             e.onUpstreamClosed();

@@ -80,6 +80,13 @@ public final class SidecarMetrics {
         public final Counter timeout;
         public final Counter retry;
         public final Counter retryOverflow;
+        /** Copies of calls sent to a mirror subset (routing rule {@code mirror}). */
+        public final Counter mirror;
+        /** Mirror copies that failed: no host, connect failure, reset, timeout or a 5xx; the caller never sees it. */
+        public final Counter mirrorFailed;
+        /** Calls picked for mirroring but not copied because the request was larger than retry.maxBufferedBody. */
+        public final Counter mirrorSkipped;
+
         public final Counter ejections;
         public final Counter grpcUnavailable;
         public final Counter grpcInternal;
@@ -105,6 +112,9 @@ public final class SidecarMetrics {
             timeout = counter(r, "sidecar.upstream.rq.timeout", cluster);
             retry = counter(r, "sidecar.upstream.rq.retry", cluster);
             retryOverflow = counter(r, "sidecar.upstream.rq.retry_overflow", cluster);
+            mirror = counter(r, "sidecar.upstream.rq.mirror", cluster);
+            mirrorFailed = counter(r, "sidecar.upstream.rq.mirror_failed", cluster);
+            mirrorSkipped = counter(r, "sidecar.upstream.rq.mirror_skipped", cluster);
             ejections = counter(r, "sidecar.outlier.ejections", cluster);
             grpcUnavailable = grpc(r, cluster, "UNAVAILABLE");
             grpcInternal = grpc(r, cluster, "INTERNAL");

@@ -17,6 +17,8 @@ final class Call {
     final Admission admission;
     final Retry retry;
     ScheduledFuture<?> timer;
+    /** A mirrored copy: its response is dropped and its failures only counted. */
+    boolean mirror;
 
     Call(Channel downstream, Frame request, long startNanos, Admission admission, Retry retry) {
         this.admission = admission;

@@ -6,6 +6,7 @@ import io.dualmode.sidecar.internal.governance.Admission;
 import io.dualmode.sidecar.protocol.Frame;
 import io.dualmode.sidecar.protocol.ProtocolPlugin;
 import io.netty.channel.Channel;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The retry state of one RPC call whose service has a retry rule: a retained duplicate of the request frame (same
@@ -55,8 +56,12 @@ final class Retry {
                 || !downstream.isActive()) {
             return false;
         }
+        long backoff = admission.backoffMillis(attempts + 1);
+        if (backoff > 0 && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) - deadlineNanos >= 0) {
+            return false;
+        }
         ended();
-        if (!cluster.tryRetry()) {
+        if (!admission.tryRetry(cluster)) {
             return false;
         }
         UpstreamHost host = pick(failed);
@@ -66,8 +71,21 @@ final class Retry {
         }
         counted = true;
         attempts++;
-        pool.get(plugin, cluster, host).send(downstream, request.retainedDuplicate(), admission, this);
+        if (backoff > 0) {
+            downstream.eventLoop().schedule(() -> sendAfterBackoff(host), backoff, TimeUnit.MILLISECONDS);
+        } else {
+            pool.get(plugin, cluster, host).send(downstream, request.retainedDuplicate(), admission, this);
+        }
         return true;
+    }
+
+    /** The retry rule's back-off is over: the attempt goes out unless the call ended meanwhile. */
+    private void sendAfterBackoff(UpstreamHost host) {
+        if (!released && downstream.isActive()) {
+            pool.get(plugin, cluster, host).send(downstream, request.retainedDuplicate(), admission, this);
+        } else {
+            release();
+        }
     }
 
     /** Another host of the subset than the one that failed, when there is one. */

@@ -12,6 +12,8 @@ import io.dualmode.sidecar.internal.transport.Router;
 import io.dualmode.sidecar.protocol.ErrorKind;
 import io.dualmode.sidecar.protocol.Frame;
 import io.dualmode.sidecar.protocol.ProtocolPlugin;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -140,10 +142,34 @@ final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements Call
             return;
         }
         UpstreamPool pool = pools.apply(ctx);
+        if (admission.mirror() != null) {
+            mirror(ctx, pool, cluster, admission.mirror(), request);
+        }
         Retry retry = admission.retries() > 0 && admission.retryOn() != 0 && request.expectsResponse()
                 ? new Retry(plugin, pool, cluster, admission, ctx.channel(), request.retainedDuplicate())
                 : null;
         pool.get(plugin, cluster, host).send(ctx.channel(), request, admission, retry);
+    }
+
+    /**
+     * Sends a copy of the call to a host of the mirror subset, with its own request id. The copy shares the body
+     * with the call (a retained slice of the same pooled buffer); only its first bytes, where the protocol keeps the
+     * request id, are copied, so giving the copy its id cannot change the call's.
+     */
+    private void mirror(
+            ChannelHandlerContext ctx, UpstreamPool pool, Cluster cluster, Admission.Mirror mirror, Frame request) {
+        cluster.metrics().mirror.increment();
+        UpstreamHost target = cluster.select(null, mirror.subset());
+        if (target == null) {
+            cluster.metrics().mirrorFailed.increment();
+            return;
+        }
+        ByteBuf content = request.content();
+        int from = content.readerIndex();
+        int n = Math.min(content.readableBytes(), Call.HEADER_COPY);
+        ByteBuf copy = Unpooled.wrappedBuffer(
+                content.copy(from, n), content.retainedSlice(from + n, content.readableBytes() - n));
+        pool.get(plugin, cluster, target).mirror(ctx.channel(), request.replace(copy));
     }
 
     /** The governance verdict: one read of the snapshot, nothing allocated when no rule concerns the service. */

@@ -113,6 +113,39 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Sends a mirrored copy of a call under an id of this connection; its response is dropped and its failures
+     * (an error response, a timeout at the cluster's request timeout, the connection closing) are only counted.
+     * Ownership of {@code request} passes to this connection.
+     */
+    void mirror(Channel downstream, Frame request) {
+        long id = nextId();
+        if (request.expectsResponse()) {
+            Call call = new Call(downstream, request, System.nanoTime(), Admission.PASS, null);
+            call.mirror = true;
+            calls.put(id, call);
+            call.timer = channel.eventLoop()
+                    .schedule(
+                            () -> timedOut(id),
+                            cluster.config().requestTimeout().toMillis(),
+                            TimeUnit.MILLISECONDS);
+        }
+        plugin.rewriteRequestId(request, id);
+        if (ready) {
+            write(id, request);
+        } else {
+            waiting.add(new Waiting(id, request));
+        }
+    }
+
+    /** A mirrored copy ended: freed, counted when it failed; it never touches the caller nor the host's counters. */
+    private void mirrorDone(Call call, boolean failed) {
+        call.finish(false, false);
+        if (failed) {
+            cluster.metrics().mirrorFailed.increment();
+        }
+    }
+
     /** The caller's timeout, the governance rule's or the cluster's: the shortest of the first two that are set. */
     private long timeoutMillis(Frame request, Admission admission) {
         long rule = admission.timeoutMillis();
@@ -184,6 +217,12 @@ final class Upstream extends ChannelInboundHandlerAdapter {
             response.release();
             return;
         }
+        if (call.mirror) {
+            mirrorDone(call, !response.isSuccess());
+            response.release();
+            closeIfDrained();
+            return;
+        }
         done(call, !response.isSuccess(), false);
         cluster.metrics().response(response.isSuccess() ? 200 : 500, call.startNanos);
         plugin.rewriteRequestId(response, call.originalId);
@@ -198,6 +237,11 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     private void timedOut(long id) {
         Call call = calls.remove(id);
         if (call == null) {
+            return;
+        }
+        if (call.mirror) {
+            mirrorDone(call, true);
+            closeIfDrained();
             return;
         }
         cluster.metrics().timeout.increment();
@@ -221,6 +265,10 @@ final class Upstream extends ChannelInboundHandlerAdapter {
      * call's rule allows it, otherwise answered with the protocol's error reply.
      */
     private void fail(Call call, ErrorKind kind, int condition, String message) {
+        if (call.mirror) {
+            mirrorDone(call, true);
+            return;
+        }
         if (call.retry != null && call.retry.again(condition, host)) {
             cluster.metrics().failed(call.startNanos);
             done(call, true, true);
