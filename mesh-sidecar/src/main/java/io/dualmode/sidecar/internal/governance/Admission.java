@@ -35,6 +35,8 @@ public final class Admission {
     private final AsyncEntry[] entries;
     private final int retryOn;
     private final long perTryTimeoutMillis;
+    private AdaptiveLimiter.Counters adaptive;
+    private long startNanos;
 
     Admission(
             int status,
@@ -76,6 +78,14 @@ public final class Admission {
 
     static Admission reject(int status, SidecarErrors error, String message) {
         return new Admission(status, error, message, 0, null, -1, -1, false, null);
+    }
+
+    /** An admitted ingress call counted in flight by an adaptive limit until it completes. */
+    static Admission tracked(AdaptiveLimiter.Counters counters, long startNanos) {
+        Admission a = new Admission(0, null, null, 0, null, -1, -1, false, null);
+        a.adaptive = counters;
+        a.startNanos = startNanos;
+        return a;
     }
 
     /** Whether the call is answered locally instead of forwarded. */
@@ -146,6 +156,9 @@ public final class Admission {
 
     /** Ends the call: a failure (5xx, reset, timeout) counts against the circuit breakers. */
     public void complete(boolean failed) {
+        if (adaptive != null) {
+            adaptive.finished(startNanos);
+        }
         if (entries == null) {
             return;
         }

@@ -8,6 +8,7 @@ import io.dualmode.governance.push.Resource;
 import io.dualmode.governance.push.ResourceKey;
 import io.dualmode.governance.rule.AccessAction;
 import io.dualmode.governance.rule.AccessControlRule;
+import io.dualmode.governance.rule.AdaptiveLimit;
 import io.dualmode.governance.rule.BreakerStrategy;
 import io.dualmode.governance.rule.CircuitBreaker;
 import io.dualmode.governance.rule.CircuitBreakerRule;
@@ -30,6 +31,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 
 /**
  * Turns pushed resources into a {@link GovernanceSnapshot}: validates every rule with the shared {@link
@@ -42,11 +45,22 @@ public final class PolicyCompiler {
 
     private final String owner;
     private final GovernanceConfig switches;
+    private final ToIntFunction<String> instances;
+    private final Map<String, AdaptiveLimiter.Counters> adaptiveCounters = new ConcurrentHashMap<>();
 
     /** A compiler whose Sentinel resources are prefixed with {@code owner} (unique per sidecar in the JVM). */
     public PolicyCompiler(String owner, GovernanceConfig switches) {
+        this(owner, switches, service -> -1);
+    }
+
+    /**
+     * A compiler that divides a cluster-scope rate limit of a service by {@code instances} of it (the healthy
+     * instances this sidecar knows, or a value below 1 when it knows none: the whole limit then applies here).
+     */
+    public PolicyCompiler(String owner, GovernanceConfig switches, ToIntFunction<String> instances) {
         this.owner = owner;
         this.switches = switches;
+        this.instances = instances;
     }
 
     /** The outcome: a snapshot, or why the resources were refused. */
@@ -82,9 +96,16 @@ public final class PolicyCompiler {
         rules.forEach((key, rule) ->
                 byService.computeIfAbsent(key.service(), Builder::new).add(rule, flows, degrades));
         Map<String, ServicePolicy> policies = new HashMap<>();
-        byService.forEach((service, b) -> policies.put(service, b.build(switches)));
+        Map<String, Integer> shares = new HashMap<>();
+        byService.forEach((service, b) -> {
+            policies.put(service, b.build(switches));
+            if (b.clusterInstances != 0) {
+                shares.put(service, b.clusterInstances);
+            }
+        });
+        adaptiveCounters.keySet().retainAll(byService.keySet());
         SentinelRules.load(owner, flows, degrades);
-        return new Outcome(new GovernanceSnapshot(resources, policies), null);
+        return new Outcome(new GovernanceSnapshot(resources, policies, shares), null);
     }
 
     /** The list, or an empty one for an absent field. */
@@ -122,15 +143,6 @@ public final class PolicyCompiler {
                     out.add(unsupported(key, "$.routes[" + i + "].mirror", "traffic mirroring"));
                 }
             }
-        } else if (rule instanceof RateLimitRule r) {
-            for (int i = 0; i < nn(r.limits()).size(); i++) {
-                if (r.limits().get(i).scope() == LimitScope.CLUSTER) {
-                    out.add(unsupported(key, "$.limits[" + i + "].scope", "a cluster-wide rate limit"));
-                }
-            }
-            if (r.adaptive() != null) {
-                out.add(unsupported(key, "$.adaptive", "adaptive limiting"));
-            }
         } else if (rule instanceof CircuitBreakerRule r && r.outlierDetection() != null) {
             out.add(unsupported(key, "$.outlierDetection", "outlier detection by rule (use the cluster's outlier)"));
         }
@@ -155,6 +167,9 @@ public final class PolicyCompiler {
         private boolean retryOnReset;
         private int retryOn;
         private long perTryTimeoutMillis = -1;
+        private AdaptiveLimit adaptive;
+        /** The instances a cluster-scope limit was divided by: 0 without one, -1 when unknown. */
+        private int clusterInstances;
 
         Builder(String service) {
             this.service = service;
@@ -175,6 +190,7 @@ public final class PolicyCompiler {
                         : r.retry().perTryTimeoutMillis();
             } else if (rule instanceof RateLimitRule r) {
                 nn(r.limits()).forEach(l -> limits.add(limit(l, flows)));
+                adaptive = r.adaptive();
             } else if (rule instanceof CircuitBreakerRule r) {
                 nn(r.breakers()).forEach(b -> breakers.add(breaker(b, degrades)));
             } else if (rule instanceof FaultInjectionRule r) {
@@ -207,9 +223,19 @@ public final class PolicyCompiler {
             String resource = owner + "|" + service + "|limit|" + l.name();
             FlowRule rule = new FlowRule(resource);
             rule.setGrade(RuleConstant.FLOW_GRADE_QPS);
-            rule.setCount(l.qps());
+            rule.setCount(l.scope() == LimitScope.CLUSTER ? share(l.qps()) : l.qps());
             flows.add(rule);
             return new ServicePolicy.Guard(RequestMatcher.of(l.match()), resource);
+        }
+
+        /**
+         * This instance's share of a service-wide limit: {@code qps / N} for the N healthy instances the sidecar
+         * knows (at least 1 call per second), the whole limit when it knows none.
+         */
+        private double share(double qps) {
+            int n = instances.applyAsInt(service);
+            clusterInstances = n > 0 ? n : -1;
+            return n > 1 ? Math.max(1, qps / n) : qps;
         }
 
         private ServicePolicy.Guard breaker(CircuitBreaker b, List<DegradeRule> degrades) {
@@ -248,18 +274,26 @@ public final class PolicyCompiler {
 
         ServicePolicy build(GovernanceConfig switches) {
             return new ServicePolicy(
-                    service,
-                    switches,
-                    access,
-                    faults,
-                    List.copyOf(limits),
-                    List.copyOf(breakers),
-                    routing,
-                    timeoutMillis,
-                    retries,
-                    retryOnReset,
-                    retryOn,
-                    perTryTimeoutMillis);
+                            service,
+                            switches,
+                            access,
+                            faults,
+                            List.copyOf(limits),
+                            List.copyOf(breakers),
+                            routing,
+                            timeoutMillis,
+                            retries,
+                            retryOnReset,
+                            retryOn,
+                            perTryTimeoutMillis)
+                    .adaptive(
+                            adaptive == null
+                                    ? null
+                                    : new AdaptiveLimiter(
+                                            service,
+                                            adaptiveCounters.computeIfAbsent(
+                                                    service, s -> new AdaptiveLimiter.Counters()),
+                                            adaptive));
         }
     }
 }

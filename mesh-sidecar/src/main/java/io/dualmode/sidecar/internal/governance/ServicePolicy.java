@@ -33,6 +33,8 @@ public final class ServicePolicy {
     private final boolean retryOnReset;
     private final int retryOn;
     private final long perTryTimeoutMillis;
+    /** Set once by the compiler before the policy is published. */
+    private AdaptiveLimiter adaptive;
 
     ServicePolicy(
             String service,
@@ -61,6 +63,12 @@ public final class ServicePolicy {
         this.retryOnReset = retryOnReset;
     }
 
+    /** Adds adaptive limiting at ingress; called by the compiler before the snapshot is published. */
+    ServicePolicy adaptive(AdaptiveLimiter limiter) {
+        this.adaptive = limiter;
+        return this;
+    }
+
     /**
      * The verdict on one call. The callee's sidecar ({@code ingress}) enforces access control and rate limits; the
      * caller's sidecar enforces faults, circuit breakers, routing, timeouts and retries.
@@ -82,6 +90,10 @@ public final class ServicePolicy {
             if (limited != null) {
                 return limited;
             }
+        }
+        if (adaptive != null && switches.rateLimit()) {
+            // last: an admitted call is counted in flight until it completes
+            return adaptive.admit(System.nanoTime());
         }
         return Admission.PASS;
     }
