@@ -66,6 +66,7 @@ public final class Sidecar implements AutoCloseable {
     private ProxyRuntime runtime;
     private AdminServer admin;
     private Governance governance;
+    private volatile java.util.function.Consumer<String> instanceWatcher;
     private volatile ControlPlaneClient controlPlane;
     private volatile boolean ready;
 
@@ -279,6 +280,10 @@ public final class Sidecar implements AutoCloseable {
     private int healthyInstances(String service) {
         var cluster = clusters.cluster(service);
         if (cluster == null) {
+            java.util.function.Consumer<String> watcher = instanceWatcher;
+            if (watcher != null) {
+                watcher.accept(service);
+            }
             return -1;
         }
         int n = 0;
@@ -286,6 +291,14 @@ public final class Sidecar implements AutoCloseable {
             n += host.healthy() ? 1 : 0;
         }
         return n == 0 ? -1 : n;
+    }
+
+    /**
+     * Whom to ask, when the sidecar has no cluster named after a service with a cluster-scope rate limit, to find the
+     * service's instances: the registry agent subscribes to the application's own service, feeding that cluster.
+     */
+    public void watchInstancesWith(java.util.function.Consumer<String> watcher) {
+        this.instanceWatcher = watcher;
     }
 
     private static void refreshShares(Governance g) {
