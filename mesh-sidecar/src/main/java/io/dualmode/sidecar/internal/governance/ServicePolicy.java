@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The compiled rules of one service, immutable. {@link #admit} runs the filters in order, each skipped when
- * switched off or when the service has no rule of its kind: on the callee's side access control then rate limits;
+ * switched off or when the service has no rule of its kind: on the callee's side access control, rate limits, then adaptive limiting;
  * on the caller's side fault abort, circuit breakers, fault delay, routing, then timeout/retry. Runs on the event loop: no blocking, no allocation for a filter
  * without rules.
  */
