@@ -53,8 +53,9 @@ final class AdaptiveLimiter {
     }
 
     /**
-     * Admits one call: null when it is shed (the reason is in {@code rejected}), otherwise an admission that counts
-     * the call in flight until it completes.
+     * Admits one call: a rejection ({@code SIDECAR-0260}, naming the threshold crossed) while a threshold is exceeded,
+     * otherwise an admission that counts the call in flight until it completes (one small object per admitted call;
+     * CPU and load are read from the last sample, the counters are atomics).
      */
     Admission admit(long now) {
         if (maxCpu > 0) {
