@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,9 +33,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class ClusterRateLimitAgentIntegrationTest {
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ClassLoader contextLoader = Thread.currentThread().getContextClassLoader();
+
+    /**
+     * nacos-client finds its server list provider through the thread's context class loader, which a SOFARPC or Dubbo
+     * test run earlier in this JVM may have left pointing elsewhere ("No server list provider found").
+     */
+    @BeforeEach
+    void ownContextClassLoader() {
+        Thread.currentThread().setContextClassLoader(getClass().getClassLoader());
+    }
 
     @AfterEach
     void stop() throws Exception {
+        Thread.currentThread().setContextClassLoader(contextLoader);
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
         }
