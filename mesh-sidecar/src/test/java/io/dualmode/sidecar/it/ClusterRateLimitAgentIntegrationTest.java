@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * agent; the sidecar given the rule has no cluster {@code orders} until its agent subscribes to the application's
  * own service, then follows the registry as instances come and go.
  */
-@Timeout(120)
+@Timeout(180)
 class ClusterRateLimitAgentIntegrationTest {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final ClassLoader contextLoader = Thread.currentThread().getContextClassLoader();
@@ -70,8 +70,13 @@ class ClusterRateLimitAgentIntegrationTest {
 
         NamingService appA = SidecarFixture.naming(agentA.localAddress(), closeables);
         NamingService appB = SidecarFixture.naming(agentB.localAddress(), closeables);
-        appA.registerInstance("orders", instance(a));
-        appB.registerInstance("orders", instance(b));
+        // under machine load an agent's first upstream registration may time out; registering again is idempotent
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .untilAsserted(() -> appA.registerInstance("orders", instance(a)));
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .untilAsserted(() -> appB.registerInstance("orders", instance(b)));
 
         JsonNode body = GovernanceJson.mapper()
                 .readTree("""
