@@ -66,6 +66,7 @@ public final class Sidecar implements AutoCloseable {
     private ProxyRuntime runtime;
     private AdminServer admin;
     private Governance governance;
+    private volatile java.util.function.Consumer<String> instanceWatcher;
     private volatile ControlPlaneClient controlPlane;
     private volatile boolean ready;
 
@@ -94,9 +95,10 @@ public final class Sidecar implements AutoCloseable {
         });
         transport = Transport.create("dualmode-sidecar", c.workers());
         clusters = new ClusterManager(metrics, timers, c.clusterDefaults(), new NettyHealthProber(transport));
-        governance = new Governance(c.governance());
+        governance = new Governance(c.governance(), this::healthyInstances);
         governance.onOutliers(clusters::ruleOutliers);
         Governance g = governance;
+        timers.scheduleWithFixedDelay(() -> refreshShares(g), 1, 1, TimeUnit.SECONDS);
         runtime = new ProxyRuntime(transport, clusters, metrics, g::snapshot);
         c.clusters().forEach(clusters::put);
         c.services().forEach(this::addLocalService);
@@ -270,6 +272,42 @@ public final class Sidecar implements AutoCloseable {
     /** How RPC listeners map routing keys to registry service names; the registry agent registers names here. */
     public io.dualmode.sidecar.internal.rpc.RouteTable rpcRoutes() {
         return rpcRoutes;
+    }
+
+    /**
+     * The healthy instances of {@code service} this sidecar knows: the healthy hosts of its cluster of that name (fed
+     * by the registry agent's subscription, or configured); -1 when it has none.
+     */
+    private int healthyInstances(String service) {
+        var cluster = clusters.cluster(service);
+        if (cluster == null) {
+            java.util.function.Consumer<String> watcher = instanceWatcher;
+            if (watcher != null) {
+                watcher.accept(service);
+            }
+            return -1;
+        }
+        int n = 0;
+        for (var host : cluster.hosts()) {
+            n += host.healthy() ? 1 : 0;
+        }
+        return n == 0 ? -1 : n;
+    }
+
+    /**
+     * Whom to ask, when the sidecar has no cluster named after a service with a cluster-scope rate limit, to find the
+     * service's instances: the registry agent subscribes to the application's own service, feeding that cluster.
+     */
+    public void watchInstancesWith(java.util.function.Consumer<String> watcher) {
+        this.instanceWatcher = watcher;
+    }
+
+    private static void refreshShares(Governance g) {
+        try {
+            g.refreshShares();
+        } catch (RuntimeException e) {
+            log.warn("re-dividing the cluster-scope rate limits failed", e);
+        }
     }
 
     /** The clusters; the registry agent feeds endpoints here with {@code update(name, endpoints)}. */

@@ -208,7 +208,7 @@ public final class SidecarMain implements Callable<Integer> {
                         .map(ListenerConfig::address)
                         .findFirst()
                         .orElse("127.0.0.1");
-        return MeshAgent.builder(registry, new SidecarDataPlane(sidecar, ingressHost), sidecar.mode())
+        MeshAgent agent = MeshAgent.builder(registry, new SidecarDataPlane(sidecar, ingressHost), sidecar.mode())
                 .localPort(registryLocalPort)
                 .switchOverlap(switchOverlap())
                 .meshApiPort(meshApiPort == null ? -1 : meshApiPort)
@@ -217,6 +217,8 @@ public final class SidecarMain implements Callable<Integer> {
                 .meshApiNamespace(meshApiNamespace == null ? MeshAgent.DEFAULT_SOFA_NAMESPACE : meshApiNamespace)
                 .build()
                 .start();
+        sidecar.watchInstancesWith(agent::watchInstances);
+        return agent;
     }
 
     private String meshApiApplicationHost() {

@@ -221,13 +221,33 @@ class PushIntegrationTest {
         awaitVersion(web, RuleKind.FAULT_INJECTION, good, Duration.ofSeconds(1));
         long nacksBefore = web.controlPlane().nacks();
 
-        put(
-                "routing",
-                """
-                {"subsets": [{"name": "v1", "labels": {"version": "1"}}, {"name": "v2", "labels": {"version": "2"}}],
-                 "routes": [{"name": "default", "destinations": [{"subset": "v1"}],
-                             "mirror": {"subset": "v2", "percent": 5}}]}
-                """);
+        // A platform instance of a newer release sharing the database writes a routing rule with a field this
+        // release's model does not know (as a mixed-version upgrade would). The platform instance under test picks it
+        // up from the database and pushes it as stored; the sidecar, validating with its own model, must refuse it.
+        // The row is written with SQL because this release's API rightly refuses the document.
+        org.springframework.jdbc.core.simple.JdbcClient jdbc =
+                org.springframework.jdbc.core.simple.JdbcClient.create(platform.bean(javax.sql.DataSource.class));
+        String newer = "{\"routes\":[{\"name\":\"default\",\"destinations\":[{\"subset\":\"v1\"}],"
+                + "\"shadowTraffic\":{\"subset\":\"v2\"}}],"
+                + "\"subsets\":[{\"name\":\"v1\",\"labels\":{\"version\":\"1\"}},"
+                + "{\"name\":\"v2\",\"labels\":{\"version\":\"2\"}}]}";
+        Long stored = jdbc.sql("SELECT rule_version FROM gov_rule WHERE kind = 'routing' AND service_name = 'orders'")
+                .query(Long.class)
+                .optional()
+                .orElse(null);
+        if (stored == null) {
+            jdbc.sql("INSERT INTO gov_rule (kind, service_name, rule_version, document, deleted, updated_at,"
+                            + " updated_by) VALUES ('routing', 'orders', 1, ?, 0, ?, 'newer-platform')")
+                    .params(newer, System.currentTimeMillis())
+                    .update();
+        } else {
+            jdbc.sql("UPDATE gov_rule SET rule_version = ?, document = ?, deleted = 0, updated_at = ?,"
+                            + " updated_by = 'newer-platform' WHERE kind = 'routing' AND service_name = 'orders'")
+                    .params(stored + 1, newer, System.currentTimeMillis())
+                    .update();
+        }
+        jdbc.sql("UPDATE platform_revision SET revision = revision + 1 WHERE name = 'rules'")
+                .update();
         await().atMost(Duration.ofSeconds(5)).until(() -> web.controlPlane().nacks() > nacksBefore);
 
         assertThat(web.governance().versions()).doesNotContainKey(new ResourceKey(RuleKind.ROUTING, "orders"));
@@ -235,7 +255,7 @@ class PushIntegrationTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             Map<String, Object> status = sidecarStatus("web-1");
             assertThat(status.get("upToDate")).isEqualTo(false);
-            assertThat(status.get("lastNack").toString()).contains("SIDECAR-0043", "routing/orders", "mirror");
+            assertThat(status.get("lastNack").toString()).contains("GOV-", "routing/orders", "shadowTraffic");
         });
     }
 

@@ -234,6 +234,28 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         return publications.published();
     }
 
+    /**
+     * Subscribes upstream, once, to the application's own published services named {@code service}, so that the
+     * proxy's cluster of that name lists the service's healthy instances (a cluster-scope rate limit is divided by
+     * their number). Asynchronous, on the agent's executor; does nothing while the application has not published
+     * {@code service} (the caller asks again later).
+     */
+    public void watchInstances(String service) {
+        try {
+            executor.execute(() -> {
+                try {
+                    publications.published().keySet().stream()
+                            .filter(k -> k.name().equals(service))
+                            .forEach(subscriptions::upstreamList);
+                } catch (RuntimeException e) {
+                    log.debug("subscribing to the instances of {} failed", service, e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("the agent is closing; not subscribing to {}", service);
+        }
+    }
+
     /** How many application connections are set up. */
     public int applicationConnections() {
         return connections.registeredCount();

@@ -30,6 +30,7 @@ public enum SidecarErrors {
     RULE_UNSUPPORTED("SIDECAR-0043", "%s: %s is not supported by this sidecar"),
     ACCESS_DENIED("SIDECAR-0044", "caller '%s' may not call service '%s'"),
     RATE_LIMITED("SIDECAR-0045", "rate limit of service '%s' exceeded"),
+    ADAPTIVE_SHED("SIDECAR-0260", "service '%s' shed by adaptive limit: %s %s > %s"),
     CIRCUIT_OPEN("SIDECAR-0046", "circuit breaker of service '%s' is open"),
     FAULT_ABORT("SIDECAR-0047", "fault injected for service '%s'"),
     STATE_UNREADABLE("SIDECAR-0048", "saved rules in %s cannot be restored: %s"),

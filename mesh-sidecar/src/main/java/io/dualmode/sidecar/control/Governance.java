@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The governance rules a sidecar enforces: one immutable snapshot behind one atomic reference, read once per
@@ -25,6 +28,7 @@ import java.util.function.Consumer;
  */
 public final class Governance {
 
+    private static final Logger log = LoggerFactory.getLogger(Governance.class);
     private static final AtomicInteger OWNERS = new AtomicInteger();
     private static final RuleValidator VALIDATOR = new RuleValidator();
 
@@ -32,10 +36,43 @@ public final class Governance {
     private final String owner = "sidecar-" + OWNERS.incrementAndGet();
     private final PolicyCompiler compiler;
     private volatile Consumer<Map<String, RuleOutlier>> outlierListener = m -> {};
+    private final ToIntFunction<String> instances;
 
     /** Rules enforced with these filter switches. */
     public Governance(GovernanceConfig switches) {
-        this.compiler = new PolicyCompiler(owner, switches);
+        this(switches, service -> -1);
+    }
+
+    /**
+     * Rules enforced with these filter switches; a cluster-scope rate limit of a service is divided by its {@code
+     * instances} (healthy instances this sidecar knows; below 1 when unknown).
+     */
+    public Governance(GovernanceConfig switches, ToIntFunction<String> instances) {
+        this.instances = instances;
+        this.compiler = new PolicyCompiler(owner, switches, instances);
+    }
+
+    /**
+     * Recompiles the rules in force when the number of instances a cluster-scope rate limit was divided by has
+     * changed; cheap otherwise. Called on a timer, off the event loops, never per request.
+     */
+    public synchronized void refreshShares() {
+        GovernanceSnapshot now = current.get();
+        for (Map.Entry<String, Integer> e : now.clusterInstances().entrySet()) {
+            int n = instances.applyAsInt(e.getKey());
+            if ((n > 0 ? n : -1) != e.getValue()) {
+                log.info(
+                        "service {}: {} instance(s) known (was {}), its cluster-scope rate limits are re-divided",
+                        e.getKey(),
+                        n > 0 ? n : "no",
+                        e.getValue() > 0 ? e.getValue() : "none");
+                ErrorDetail error = install(new HashMap<>(now.byKey()));
+                if (error != null) {
+                    log.warn("re-dividing the cluster-scope rate limits failed: {}", error.message());
+                }
+                return;
+            }
+        }
     }
 
     /**

@@ -18,6 +18,10 @@ final class Backend implements AutoCloseable {
     final AtomicInteger hits = new AtomicInteger();
     final AtomicBoolean healthy = new AtomicBoolean(true);
     final AtomicInteger slowStarted = new AtomicInteger();
+    /** The {@code /hold} calls received; each is answered once {@link #release} is emitted. */
+    final AtomicInteger held = new AtomicInteger();
+
+    final reactor.core.publisher.Sinks.One<String> release = reactor.core.publisher.Sinks.one();
     /** The body of the last request answered by the catch-all route. */
     final java.util.concurrent.atomic.AtomicReference<byte[]> lastBody =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -39,6 +43,10 @@ final class Backend implements AutoCloseable {
                                         healthy.get() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE)
                                 .sendString(Mono.just(name)))
                         .ws("/ws", (in, out) -> out.send(in.receive().retain()))
+                        .get("/hold", (q, s) -> {
+                            held.incrementAndGet();
+                            return s.sendString(release.asMono().map(x -> name + " held"));
+                        })
                         .get("/slow", (q, s) -> {
                             slowStarted.incrementAndGet();
                             return s.sendString(

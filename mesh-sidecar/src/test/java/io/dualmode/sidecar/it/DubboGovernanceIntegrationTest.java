@@ -44,6 +44,12 @@ class DubboGovernanceIntegrationTest {
     /** The texts provider v2 was called with. */
     private final java.util.Queue<String> v2Received = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+    /** Calls of "hold" the providers received; they answer once {@link #gate} is opened. */
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> gate =
+            new java.util.concurrent.atomic.AtomicReference<>(new java.util.concurrent.CountDownLatch(0));
+
     /** The service called through the sidecar. */
     public interface Echo {
         String echo(String text);
@@ -152,6 +158,33 @@ class DubboGovernanceIntegrationTest {
         }
         assertThat(passed).isGreaterThanOrEqualTo(5);
         assertThat(limited).isGreaterThanOrEqualTo(15);
+    }
+
+    @Test
+    void adaptiveConcurrencyShedsTheExcessOfConcurrentCallsWithAnRpcException() {
+        apply(RuleKind.RATE_LIMIT, """
+                {"adaptive": {"maxConcurrency": 2}}""");
+        assertThat(ingress.echo("x")).as("a call under the threshold passes").isEqualTo("v1:x");
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+        gate.set(open);
+        held.set(0);
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> ingress.echo("hold"));
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> ingress.echo("hold"));
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(15))
+                    .until(() -> held.get() == 2);
+            assertThatThrownBy(() -> ingress.echo("x"))
+                    .isInstanceOf(RpcException.class)
+                    .hasMessageContaining("SIDECAR-0260")
+                    .hasMessageContaining("shed by adaptive limit: concurrency 3 > 2");
+            assertThat(egress.echo("x")).as("egress ignores adaptive limits").startsWith("v");
+        } finally {
+            open.countDown();
+        }
+        assertThat(first.join()).isEqualTo("v1:hold");
+        assertThat(second.join()).isEqualTo("v1:hold");
+        assertThat(ingress.echo("y")).as("the completed calls left the count").isEqualTo("v1:y");
     }
 
     @Test
@@ -302,6 +335,16 @@ class DubboGovernanceIntegrationTest {
         return rpc.dubboProvider("dm-gov-provider-" + name, Echo.class, text -> {
             if (name.equals("v2")) {
                 v2Received.add(text);
+            }
+            if (text.equals("hold")) {
+                held.incrementAndGet();
+                try {
+                    if (!gate.get().await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("never released");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             return name + ":" + text;
         });

@@ -24,6 +24,7 @@ import reactor.netty.resources.ConnectionProvider;
  * The governance filters on live HTTP traffic through one sidecar (egress and ingress listeners), rules applied
  * directly to its {@code Governance} as a push would, with BlockHound watching the event loops.
  */
+@org.junit.jupiter.api.Timeout(120)
 class GovernanceFiltersIntegrationTest {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final ConnectionProvider provider = ConnectionProvider.create("governance-test", 8);
@@ -145,6 +146,50 @@ class GovernanceFiltersIntegrationTest {
     }
 
     @Test
+    void adaptiveConcurrencyShedsTheExcessOfConcurrentCallsAtIngressAndCallsUnderItPass() {
+        start("");
+        apply(RuleKind.RATE_LIMIT, """
+                {"adaptive": {"maxConcurrency": 2}}""");
+        assertThat(call("ingress", "/x", Map.of()).status())
+                .as("a call under the threshold passes")
+                .isEqualTo(200);
+        var first = callLater("ingress", "/hold");
+        var second = callLater("ingress", "/hold");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> v1.held.get() == 2);
+        Reply shed = call("ingress", "/x", Map.of());
+        assertThat(shed.status()).isEqualTo(429);
+        assertThat(shed.error()).isEqualTo("SIDECAR-0260");
+        assertThat(shed.body()).contains("service 'orders' shed by adaptive limit: concurrency 3 > 2");
+        assertThat(call("egress", "/x", Map.of()).status())
+                .as("egress ignores adaptive limits")
+                .isEqualTo(200);
+        v1.release.tryEmitValue("go");
+        assertThat(first.join().status()).isEqualTo(200);
+        assertThat(second.join().status()).isEqualTo(200);
+        assertThat(call("ingress", "/x", Map.of()).status())
+                .as("the completed calls left the count")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aClusterScopeRateLimitIsAppliedNotRefused() {
+        start("");
+        ErrorDetail error = sidecar.governance()
+                .apply(
+                        List.of(
+                                resource(
+                                        RuleKind.RATE_LIMIT,
+                                        """
+                                {"limits": [{"name": "all", "scope": "cluster", "qps": 40}],
+                                 "adaptive": {"maxCpuUsage": 1.0, "maxSystemLoad": 10000}}""")),
+                        List.of());
+        assertThat(error).isNull();
+        assertThat(sidecar.governance().snapshot().clusterInstances())
+                .as("the cluster 'orders' lists the service's two instances")
+                .containsEntry("orders", 2);
+    }
+
+    @Test
     void theCallersSidecarSetsTheCallerIdentityTheCalleeChecks() {
         start("governance: {callerIdentity: web}");
         apply(
@@ -174,7 +219,7 @@ class GovernanceFiltersIntegrationTest {
     }
 
     @Test
-    void aRuleThatCannotBeEnforcedIsRejectedWholeAndTheOldRulesStay() {
+    void aSetWithARuleThisSidecarCannotReadIsRejectedWholeAndTheOldRulesStay() {
         start("");
         apply(
                 RuleKind.FAULT_INJECTION,
@@ -184,19 +229,21 @@ class GovernanceFiltersIntegrationTest {
         ErrorDetail error = sidecar.governance()
                 .apply(
                         List.of(
+                                // a field of a newer model than this sidecar's (a mixed-version upgrade)
                                 resource(
-                                        RuleKind.RATE_LIMIT,
+                                        RuleKind.CIRCUIT_BREAKER,
                                         """
-                                        {"limits": [{"name": "all", "scope": "cluster", "qps": 5}]}"""),
+                                        {"outlierDetection": {"consecutiveErrors": 5, "successRateMinHosts": 3}}"""),
                                 resource(
                                         RuleKind.FAULT_INJECTION,
                                         """
                                         {"faults": [{"delay": {"fixedDelayMillis": 1, "percent": 1}}]}""")),
                         List.of());
-        assertThat(error.code()).isEqualTo("SIDECAR-0043");
+        assertThat(error.code()).startsWith("GOV-");
+        assertThat(error.message()).contains("successRateMinHosts");
         assertThat(error.problems())
                 .singleElement()
-                .satisfies(p -> assertThat(p.key().kind()).isEqualTo(RuleKind.RATE_LIMIT));
+                .satisfies(p -> assertThat(p.key().kind()).isEqualTo(RuleKind.CIRCUIT_BREAKER));
         assertThat(sidecar.governance().digest()).isEqualTo(digest);
         assertThat(call("egress", "/x", Map.of()).status()).isEqualTo(418);
     }
@@ -227,6 +274,10 @@ class GovernanceFiltersIntegrationTest {
                         .map(b -> new Reply(
                                 res.status().code(), res.responseHeaders().get("x-dualmode-error"), b)))
                 .block(Duration.ofSeconds(15));
+    }
+
+    private java.util.concurrent.CompletableFuture<Reply> callLater(String listener, String path) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> call(listener, path, Map.of()));
     }
 
     private <T extends AutoCloseable> T keep(T c) {

@@ -285,6 +285,25 @@ class GrpcGovernanceIntegrationTest {
     }
 
     @Test
+    void adaptiveConcurrencyShedsWithResourceExhaustedWhileTheLimitIsInFlightAndNotAfter() {
+        apply(RuleKind.RATE_LIMIT, """
+                {"adaptive": {"maxConcurrency": 1}}""");
+        assertThat(call(ingress)).as("a call under the threshold passes").isEqualTo("v1:x");
+        var hanging = ClientCalls.futureUnaryCall(
+                ingress.newCall(GrpcEcho.HANG, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS)),
+                "x".getBytes());
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(call(ingress))
+                .startsWith("RESOURCE_EXHAUSTED")
+                .contains("SIDECAR-0260")
+                .contains("shed by adaptive limit: concurrency 2 > 1"));
+        assertThat(call(egress)).as("egress ignores adaptive limits").endsWith(":x");
+        hanging.cancel(true);
+        await().atMost(Duration.ofSeconds(15))
+                .alias("the cancelled call left the count")
+                .untilAsserted(() -> assertThat(call(ingress)).isEqualTo("v1:x"));
+    }
+
+    @Test
     void aPerTryTimeoutRetriesAnEndpointThatDoesNotAnswerOnAnother() {
         v2.hangUnary = true;
         apply(

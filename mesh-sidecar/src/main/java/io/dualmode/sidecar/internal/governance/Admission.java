@@ -38,6 +38,8 @@ public final class Admission {
     private final long perTryTimeoutMillis;
     private final RetryPace pace;
     private final Mirror mirror;
+    private AdaptiveLimiter.Counters adaptive;
+    private long startNanos;
 
     Admission(
             int status,
@@ -96,6 +98,14 @@ public final class Admission {
 
     static Admission reject(int status, SidecarErrors error, String message) {
         return new Admission(status, error, message, 0, null, -1, -1, false, null);
+    }
+
+    /** An admitted ingress call counted in flight by an adaptive limit until it completes. */
+    static Admission tracked(AdaptiveLimiter.Counters counters, long startNanos) {
+        Admission a = new Admission(0, null, null, 0, null, -1, -1, false, null);
+        a.adaptive = counters;
+        a.startNanos = startNanos;
+        return a;
     }
 
     /** Whether the call is answered locally instead of forwarded. */
@@ -194,6 +204,9 @@ public final class Admission {
 
     /** Ends the call: a failure (5xx, reset, timeout) counts against the circuit breakers. */
     public void complete(boolean failed) {
+        if (adaptive != null) {
+            adaptive.finished(startNanos);
+        }
         if (entries == null) {
             return;
         }

@@ -19,12 +19,29 @@ public final class GovernanceSnapshot {
 
     private final Map<ResourceKey, Resource> resources;
     private final Map<String, ServicePolicy> policies;
+    private final Map<String, Integer> clusterInstances;
     private final String digest;
 
     GovernanceSnapshot(Map<ResourceKey, Resource> resources, Map<String, ServicePolicy> policies) {
+        this(resources, policies, Map.of());
+    }
+
+    GovernanceSnapshot(
+            Map<ResourceKey, Resource> resources,
+            Map<String, ServicePolicy> policies,
+            Map<String, Integer> clusterInstances) {
         this.resources = Map.copyOf(resources);
         this.policies = Map.copyOf(policies);
+        this.clusterInstances = Map.copyOf(clusterInstances);
         this.digest = ConfigDigest.of(versions());
+    }
+
+    /**
+     * For each service with a cluster-scope rate limit, the number of instances its limit was divided by (-1: none
+     * known, the whole limit applies at this instance).
+     */
+    public Map<String, Integer> clusterInstances() {
+        return clusterInstances;
     }
 
     /** The policy of {@code service}, or null when no rule concerns it. */

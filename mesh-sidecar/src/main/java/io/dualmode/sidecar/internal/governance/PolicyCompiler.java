@@ -8,6 +8,7 @@ import io.dualmode.governance.push.Resource;
 import io.dualmode.governance.push.ResourceKey;
 import io.dualmode.governance.rule.AccessAction;
 import io.dualmode.governance.rule.AccessControlRule;
+import io.dualmode.governance.rule.AdaptiveLimit;
 import io.dualmode.governance.rule.BreakerStrategy;
 import io.dualmode.governance.rule.CircuitBreaker;
 import io.dualmode.governance.rule.CircuitBreakerRule;
@@ -23,12 +24,13 @@ import io.dualmode.governance.validation.RuleValidator;
 import io.dualmode.governance.validation.ValidationResult;
 import io.dualmode.governance.validation.Violation;
 import io.dualmode.sidecar.config.GovernanceConfig;
-import io.dualmode.sidecar.config.SidecarErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 
 /**
  * Turns pushed resources into a {@link GovernanceSnapshot}: validates every rule with the shared {@link
@@ -42,11 +44,22 @@ public final class PolicyCompiler {
 
     private final String owner;
     private final GovernanceConfig switches;
+    private final ToIntFunction<String> instances;
+    private final Map<String, AdaptiveLimiter.Counters> adaptiveCounters = new ConcurrentHashMap<>();
 
     /** A compiler whose Sentinel resources are prefixed with {@code owner} (unique per sidecar in the JVM). */
     public PolicyCompiler(String owner, GovernanceConfig switches) {
+        this(owner, switches, service -> -1);
+    }
+
+    /**
+     * A compiler that divides a cluster-scope rate limit of a service by {@code instances} of it (the healthy
+     * instances this sidecar knows, or a value below 1 when it knows none: the whole limit then applies here).
+     */
+    public PolicyCompiler(String owner, GovernanceConfig switches, ToIntFunction<String> instances) {
         this.owner = owner;
         this.switches = switches;
+        this.instances = instances;
     }
 
     /** The outcome: a snapshot, or why the resources were refused. */
@@ -86,9 +99,16 @@ public final class PolicyCompiler {
         rules.forEach((key, rule) ->
                 byService.computeIfAbsent(key.service(), Builder::new).add(rule, flows, degrades, routings));
         Map<String, ServicePolicy> policies = new HashMap<>();
-        byService.forEach((service, b) -> policies.put(service, b.build(switches)));
+        Map<String, Integer> shares = new HashMap<>();
+        byService.forEach((service, b) -> {
+            policies.put(service, b.build(switches));
+            if (b.clusterInstances != 0) {
+                shares.put(service, b.clusterInstances);
+            }
+        });
+        adaptiveCounters.keySet().retainAll(byService.keySet());
         SentinelRules.load(owner, flows, degrades);
-        return new Outcome(new GovernanceSnapshot(resources, policies), null);
+        return new Outcome(new GovernanceSnapshot(resources, policies, shares), null);
     }
 
     /**
@@ -139,24 +159,12 @@ public final class PolicyCompiler {
         return sb.toString();
     }
 
+    /**
+     * What of a valid rule this sidecar cannot enforce, as {@code SIDECAR-0043} violations. Every field of every rule
+     * kind of the governance model is enforced today; a field added to the model without enforcement belongs here.
+     */
     private static List<Violation> unsupported(ResourceKey key, GovernanceRule rule) {
-        List<Violation> out = new ArrayList<>();
-        if (rule instanceof RateLimitRule r) {
-            for (int i = 0; i < nn(r.limits()).size(); i++) {
-                if (r.limits().get(i).scope() == LimitScope.CLUSTER) {
-                    out.add(unsupported(key, "$.limits[" + i + "].scope", "a cluster-wide rate limit"));
-                }
-            }
-            if (r.adaptive() != null) {
-                out.add(unsupported(key, "$.adaptive", "adaptive limiting"));
-            }
-        }
-        return out;
-    }
-
-    private static Violation unsupported(ResourceKey key, String path, String what) {
-        return new Violation(
-                SidecarErrors.RULE_UNSUPPORTED.code(), path, SidecarErrors.RULE_UNSUPPORTED.format(key.name(), what));
+        return List.of();
     }
 
     /** Collects one service's rules. */
@@ -173,6 +181,9 @@ public final class PolicyCompiler {
         private int retryOn;
         private long perTryTimeoutMillis = -1;
         private RetryPace pace;
+        private AdaptiveLimit adaptive;
+        /** The instances a cluster-scope limit was divided by: 0 without one, -1 when unknown. */
+        private int clusterInstances;
 
         Builder(String service) {
             this.service = service;
@@ -199,6 +210,7 @@ public final class PolicyCompiler {
                 pace = RetryPace.of(r.retry());
             } else if (rule instanceof RateLimitRule r) {
                 nn(r.limits()).forEach(l -> limits.add(limit(l, flows)));
+                adaptive = r.adaptive();
             } else if (rule instanceof CircuitBreakerRule r) {
                 nn(r.breakers()).forEach(b -> breakers.add(breaker(b, degrades)));
             } else if (rule instanceof FaultInjectionRule r) {
@@ -231,9 +243,19 @@ public final class PolicyCompiler {
             String resource = owner + "|" + service + "|limit|" + l.name();
             FlowRule rule = new FlowRule(resource);
             rule.setGrade(RuleConstant.FLOW_GRADE_QPS);
-            rule.setCount(l.qps());
+            rule.setCount(l.scope() == LimitScope.CLUSTER ? share(l.qps()) : l.qps());
             flows.add(rule);
             return new ServicePolicy.Guard(RequestMatcher.of(l.match()), resource);
+        }
+
+        /**
+         * This instance's share of a service-wide limit: {@code qps / N} for the N healthy instances the sidecar
+         * knows (at least 1 call per second), the whole limit when it knows none.
+         */
+        private double share(double qps) {
+            int n = instances.applyAsInt(service);
+            clusterInstances = n > 0 ? n : -1;
+            return n > 1 ? Math.max(1, qps / n) : qps;
         }
 
         private ServicePolicy.Guard breaker(CircuitBreaker b, List<DegradeRule> degrades) {
@@ -272,19 +294,27 @@ public final class PolicyCompiler {
 
         ServicePolicy build(GovernanceConfig switches) {
             return new ServicePolicy(
-                    service,
-                    switches,
-                    access,
-                    faults,
-                    List.copyOf(limits),
-                    List.copyOf(breakers),
-                    routing,
-                    timeoutMillis,
-                    retries,
-                    retryOnReset,
-                    retryOn,
-                    perTryTimeoutMillis,
-                    pace);
+                            service,
+                            switches,
+                            access,
+                            faults,
+                            List.copyOf(limits),
+                            List.copyOf(breakers),
+                            routing,
+                            timeoutMillis,
+                            retries,
+                            retryOnReset,
+                            retryOn,
+                            perTryTimeoutMillis,
+                            pace)
+                    .adaptive(
+                            adaptive == null
+                                    ? null
+                                    : new AdaptiveLimiter(
+                                            service,
+                                            adaptiveCounters.computeIfAbsent(
+                                                    service, s -> new AdaptiveLimiter.Counters()),
+                                            adaptive));
         }
     }
 }

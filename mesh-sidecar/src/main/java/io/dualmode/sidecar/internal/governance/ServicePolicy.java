@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The compiled rules of one service, immutable. {@link #admit} runs the filters in order, each skipped when
- * switched off or when the service has no rule of its kind: on the callee's side access control then rate limits;
+ * switched off or when the service has no rule of its kind: on the callee's side access control, rate limits, then adaptive limiting;
  * on the caller's side fault abort, circuit breakers, fault delay, routing, then timeout/retry. Runs on the event loop: no blocking, no allocation for a filter
  * without rules.
  */
@@ -34,6 +34,8 @@ public final class ServicePolicy {
     private final int retryOn;
     private final long perTryTimeoutMillis;
     private final RetryPace pace;
+    /** Set once by the compiler before the policy is published. */
+    private AdaptiveLimiter adaptive;
 
     ServicePolicy(
             String service,
@@ -64,6 +66,12 @@ public final class ServicePolicy {
         this.retryOnReset = retryOnReset;
     }
 
+    /** Adds adaptive limiting at ingress; called by the compiler before the snapshot is published. */
+    ServicePolicy adaptive(AdaptiveLimiter limiter) {
+        this.adaptive = limiter;
+        return this;
+    }
+
     /**
      * The verdict on one call. The callee's sidecar ({@code ingress}) enforces access control and rate limits; the
      * caller's sidecar enforces faults, circuit breakers, routing, timeouts and retries.
@@ -85,6 +93,10 @@ public final class ServicePolicy {
             if (limited != null) {
                 return limited;
             }
+        }
+        if (adaptive != null && switches.rateLimit()) {
+            // last: an admitted call is counted in flight until it completes
+            return adaptive.admit(System.nanoTime());
         }
         return Admission.PASS;
     }

@@ -31,7 +31,7 @@ final class H2Replies {
     static int grpcStatusFor(SidecarErrors error, int httpStatus) {
         return switch (error) {
             case ACCESS_DENIED -> GRPC_PERMISSION_DENIED;
-            case RATE_LIMITED -> GRPC_RESOURCE_EXHAUSTED;
+            case RATE_LIMITED, ADAPTIVE_SHED -> GRPC_RESOURCE_EXHAUSTED;
             case CIRCUIT_OPEN -> GRPC_UNAVAILABLE;
             default ->
                 switch (httpStatus) {

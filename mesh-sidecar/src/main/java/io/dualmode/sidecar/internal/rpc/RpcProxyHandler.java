@@ -197,7 +197,7 @@ final class RpcProxyHandler extends ChannelInboundHandlerAdapter implements Call
     private static ErrorKind kind(SidecarErrors error) {
         return switch (error) {
             case ACCESS_DENIED -> ErrorKind.DENIED;
-            case RATE_LIMITED, CIRCUIT_OPEN -> ErrorKind.OVERLOADED;
+            case RATE_LIMITED, ADAPTIVE_SHED, CIRCUIT_OPEN -> ErrorKind.OVERLOADED;
             case FAULT_ABORT -> ErrorKind.UPSTREAM_FAILURE;
             default -> ErrorKind.INTERNAL;
         };
