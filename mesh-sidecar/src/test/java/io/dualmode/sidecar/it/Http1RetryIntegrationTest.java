@@ -107,6 +107,91 @@ class Http1RetryIntegrationTest {
         assertThat(b.lastBody.get()).isEqualTo(body);
     }
 
+    @Test
+    void aPerTryTimeoutRetriesAnEndpointThatNeverAnswersOnAnother() throws Exception {
+        try (Silent silent = new Silent("127.0.0.94")) {
+            start(Endpoint.of(silent.host(), silent.port()));
+            rule(
+                    """
+                    {"requestTimeoutMillis": 20000,
+                     "retry": {"attempts": 1, "retryOn": ["timeout"], "perTryTimeoutMillis": 300}}""");
+            for (int i = 0; i < 4; i++) {
+                assertThat(send("GET", "/get")).isEqualTo("200 b GET /get 0");
+            }
+            assertThat(silent.connections.get())
+                    .as("some attempts met the silent endpoint first")
+                    .isPositive();
+        }
+    }
+
+    @Test
+    void aPerTryTimeoutTheRuleDoesNotRetryIsA504() throws Exception {
+        try (Silent silent = new Silent("127.0.0.94")) {
+            sidecar = SidecarFixture.start(config(
+                            List.of(listener("out", Protocol.HTTP, "127.0.0.1")),
+                            List.of(cluster("orders", Endpoint.of(silent.host(), silent.port()))
+                                    .build()))
+                    .build());
+            rule(
+                    """
+                    {"requestTimeoutMillis": 20000,
+                     "retry": {"attempts": 1, "retryOn": ["reset"], "perTryTimeoutMillis": 300}}""");
+            assertThat(send("GET", "/get")).startsWith("504 ").contains("upstream request timeout");
+        }
+    }
+
+    @Test
+    void a503IsRetriedOnAnotherEndpointWhenTheRuleNamesUnavailable() throws Exception {
+        try (Backend unavailable = new Backend("down", "127.0.0.95")) {
+            unavailable.healthy.set(false);
+            start(Endpoint.of(unavailable.host(), unavailable.port()));
+            assertThat(List.of(send("GET", "/health"), send("GET", "/health")))
+                    .as("without a rule the 503 is forwarded (round robin: one of two calls)")
+                    .anySatisfy(r -> assertThat(r).startsWith("503"));
+            rule("""
+                    {"retry": {"attempts": 1, "retryOn": ["unavailable"]}}""");
+            for (int i = 0; i < 4; i++) {
+                assertThat(send("GET", "/health")).isEqualTo("200 b");
+            }
+        }
+    }
+
+    private void rule(String json) throws Exception {
+        Resource rule = new Resource(
+                new ResourceKey(RuleKind.TIMEOUT_RETRY, "orders"),
+                1,
+                GovernanceJson.mapper().readTree(json));
+        assertThat(sidecar.governance().apply(List.of(rule), List.of())).isNull();
+    }
+
+    /** A TCP server that accepts and reads, and never answers. */
+    private static final class Silent implements AutoCloseable {
+        final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        private final reactor.netty.DisposableServer server;
+
+        Silent(String host) {
+            server = reactor.netty.tcp.TcpServer.create()
+                    .host(host)
+                    .port(0)
+                    .doOnConnection(c -> connections.incrementAndGet())
+                    .handle((in, out) -> in.receive().then(reactor.core.publisher.Mono.never()))
+                    .bindNow(Duration.ofSeconds(5));
+        }
+
+        String host() {
+            return server.host();
+        }
+
+        int port() {
+            return server.port();
+        }
+
+        @Override
+        public void close() {
+            server.disposeNow(Duration.ofSeconds(5));
+        }
+    }
+
     private void start(Endpoint first) {
         sidecar = SidecarFixture.start(config(
                         List.of(listener("out", Protocol.HTTP, "127.0.0.1")),

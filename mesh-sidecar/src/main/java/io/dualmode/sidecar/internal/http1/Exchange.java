@@ -48,6 +48,9 @@ final class Exchange implements ResponseSink {
     private boolean replayable;
 
     private long deadline = Long.MAX_VALUE;
+    /** When the current attempt times out under the retry rule's per-try timeout; MAX_VALUE when it does not. */
+    private long attemptDeadline = Long.MAX_VALUE;
+
     private UpstreamHost host;
     private Channel up;
     private int retries;
@@ -128,6 +131,11 @@ final class Exchange implements ResponseSink {
     }
 
     private void connect() {
+        long perTry = admission.perTryTimeoutMillis();
+        if (perTry > 0) {
+            attemptDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(perTry);
+            downstream.armTimeout(deadline());
+        }
         String hashHeader = cluster.config().hashHeader();
         host = cluster.select(hashHeader == null ? null : head.header(hashHeader), admission.subset());
         if (host == null) {
@@ -420,10 +428,12 @@ final class Exchange implements ResponseSink {
             return;
         }
         responseStarted = true;
+        attemptDeadline = Long.MAX_VALUE;
         releaseHead();
         if (rh.status == 101) {
             tunnel = true;
             deadline = Long.MAX_VALUE;
+            attemptDeadline = Long.MAX_VALUE;
             down.write(rh.content());
             downstream.startTunnel();
             return;
@@ -445,7 +455,8 @@ final class Exchange implements ResponseSink {
         }
         boolean gateway = code >= 502 && code <= 504;
         return admission.retries(Admission.RETRY_SERVER_ERROR)
-                || (gateway && admission.retries(Admission.RETRY_GATEWAY_ERROR));
+                || (gateway && admission.retries(Admission.RETRY_GATEWAY_ERROR))
+                || (code == 503 && admission.retries(Admission.RETRY_UNAVAILABLE));
     }
 
     @Override
@@ -473,13 +484,20 @@ final class Exchange implements ResponseSink {
         }
     }
 
-    /** When the request times out (System.nanoTime based); never for a tunnel. */
+    /**
+     * When the request or its current attempt times out, whichever comes first (System.nanoTime based); never for a
+     * tunnel.
+     */
     long deadline() {
-        return deadline;
+        return attemptDeadline - deadline < 0 ? attemptDeadline : deadline;
     }
 
     void onTimeout() {
         if (finished) {
+            return;
+        }
+        if (System.nanoTime() - deadline < 0) {
+            attemptTimedOut();
             return;
         }
         cluster.metrics().timeout.increment();
@@ -488,6 +506,22 @@ final class Exchange implements ResponseSink {
             abort();
         } else {
             hostDone(true);
+            localReply(504, SidecarErrors.UPSTREAM_TIMEOUT);
+        }
+    }
+
+    /**
+     * The attempt ran out its per-try timeout before any response head: with a rule naming {@code timeout}, a request
+     * that may be sent again (kept whole, idempotent or the rule names {@code reset}) goes to another pick; otherwise,
+     * or without attempts left, 504.
+     */
+    private void attemptTimedOut() {
+        cluster.metrics().timeout.increment();
+        attemptDeadline = Long.MAX_VALUE;
+        dropUpstream();
+        hostDone(true);
+        boolean again = admission.retries(Admission.RETRY_TIMEOUT) && replayable && retryable && requestDone;
+        if (!(again && retry())) {
             localReply(504, SidecarErrors.UPSTREAM_TIMEOUT);
         }
     }
