@@ -146,6 +146,27 @@ class GovernanceFiltersIntegrationTest {
     }
 
     @Test
+    void aBurstLetsThatManyCallsAboveTheRatePassAtOnce() {
+        start("");
+        apply(
+                RuleKind.RATE_LIMIT,
+                """
+                {"limits": [{"name": "all", "scope": "local", "qps": 1, "burst": 5}]}""");
+        int passed = 0;
+        for (int i = 0; i < 12; i++) {
+            Reply r = call("ingress", "/x", Map.of());
+            if (r.status() == 200) {
+                passed++;
+            } else {
+                assertThat(r.status()).isEqualTo(429);
+                assertThat(r.error()).isEqualTo("SIDECAR-0045");
+            }
+        }
+        // 1 + 5 at once, plus at most what refills at 1 a second while the 12 calls run
+        assertThat(passed).isBetween(6, 8);
+    }
+
+    @Test
     void adaptiveConcurrencyShedsTheExcessOfConcurrentCallsAtIngressAndCallsUnderItPass() {
         start("");
         apply(RuleKind.RATE_LIMIT, """

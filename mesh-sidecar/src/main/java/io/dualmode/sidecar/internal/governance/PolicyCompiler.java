@@ -241,9 +241,14 @@ public final class PolicyCompiler {
 
         private ServicePolicy.Guard limit(RateLimit l, List<FlowRule> flows) {
             String resource = owner + "|" + service + "|limit|" + l.name();
+            double qps = l.scope() == LimitScope.CLUSTER ? share(l.qps()) : l.qps();
+            if (l.burst() != null && l.burst() > 0) {
+                // Sentinel's QPS rule counts a sliding second and has no burst allowance: a token bucket instead
+                return new ServicePolicy.Guard(RequestMatcher.of(l.match()), resource, new BurstBucket(qps, l.burst()));
+            }
             FlowRule rule = new FlowRule(resource);
             rule.setGrade(RuleConstant.FLOW_GRADE_QPS);
-            rule.setCount(l.scope() == LimitScope.CLUSTER ? share(l.qps()) : l.qps());
+            rule.setCount(qps);
             flows.add(rule);
             return new ServicePolicy.Guard(RequestMatcher.of(l.match()), resource);
         }

@@ -147,6 +147,13 @@ public final class ServicePolicy {
     private Admission checkLimits(CallView call) {
         for (Guard g : limits) {
             if (g.match.matches(call)) {
+                if (g.bucket != null) {
+                    if (!g.bucket.tryAcquire()) {
+                        return Admission.reject(
+                                429, SidecarErrors.RATE_LIMITED, SidecarErrors.RATE_LIMITED.format(service));
+                    }
+                    continue;
+                }
                 try {
                     SphU.asyncEntry(g.resource, EntryType.IN).exit();
                 } catch (BlockException e) {
@@ -184,8 +191,15 @@ public final class ServicePolicy {
         return percent >= 100 || ThreadLocalRandom.current().nextDouble(100) < percent;
     }
 
-    /** A rate limit or a breaker: the calls it counts and its Sentinel resource. */
-    record Guard(RequestMatcher match, String resource) {}
+    /**
+     * A rate limit or a breaker: the calls it counts and its Sentinel resource; a rate limit with a burst is a token
+     * bucket of its own instead ({@code bucket}, else null).
+     */
+    record Guard(RequestMatcher match, String resource, BurstBucket bucket) {
+        Guard(RequestMatcher match, String resource) {
+            this(match, resource, null);
+        }
+    }
 
     /** A compiled fault. */
     record Fault(RequestMatcher match, long delayMillis, double delayPercent, int abortStatus, double abortPercent) {}
