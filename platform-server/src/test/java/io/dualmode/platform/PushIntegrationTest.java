@@ -214,6 +214,41 @@ class PushIntegrationTest {
     }
 
     @Test
+    void aRouteDelegatingToAnotherServiceBringsThatServicesRoutingToTheCaller() {
+        Map<?, ?> delegate = admin.put(
+                        "/api/v1/rules/routing/orders-canary",
+                        """
+                        {"subsets": [{"name": "v2", "labels": {"version": "2"}}],
+                         "routes": [{"name": "all", "destinations": [{"subset": "v2"}]}]}
+                        """,
+                        null)
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
+        long delegateVersion = ((Number) delegate.get("version")).longValue();
+        try {
+            long version = put(
+                    "routing",
+                    """
+                    {"routes": [{"name": "delegated", "delegateTo": "orders-canary"}]}
+                    """);
+            awaitVersion(web, RuleKind.ROUTING, version, Duration.ofSeconds(1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> web.governance()
+                    .versions()
+                    .containsKey(new ResourceKey(RuleKind.ROUTING, "orders-canary")));
+            for (int i = 0; i < 20; i++) {
+                assertThat(get(client, egress(), "orders", Map.of()).body()).isEqualTo("v2");
+            }
+        } finally {
+            admin.delete("/api/v1/rules/routing/orders-canary", delegateVersion)
+                    .expectStatus()
+                    .is2xxSuccessful();
+        }
+    }
+
+    @Test
     void aRuleTheSidecarCannotApplyIsNackedAndTheOldConfigKeepsServing() {
         long good =
                 put("fault-injection", """

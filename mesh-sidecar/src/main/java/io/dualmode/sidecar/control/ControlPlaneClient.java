@@ -53,6 +53,9 @@ public final class ControlPlaneClient implements AutoCloseable {
     private final String nodeId;
     private final Supplier<Map<String, String>> node;
     private final List<String> subscriptions;
+    /** Services subscribed to because a routing rule held delegates to them; kept for reconnects. */
+    private final java.util.Set<String> delegates = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final ExecutorService worker;
     private final ExecutorService modeWorker;
     private final ModeTarget modeTarget;
@@ -154,6 +157,7 @@ public final class ControlPlaneClient implements AutoCloseable {
                 log.warn(SidecarErrors.STATE_UNREADABLE.format(config.stateDir(), error.message()));
             } else if (!saved.isEmpty()) {
                 log.info("restored {} governance rules from {} ({})", saved.size(), config.stateDir(), digest());
+                newDelegates();
             }
         } catch (IOException | RuntimeException e) {
             log.warn(SidecarErrors.STATE_UNREADABLE.format(config.stateDir(), e.getMessage()));
@@ -246,8 +250,37 @@ public final class ControlPlaneClient implements AutoCloseable {
     private String first() {
         Map<String, Long> held = new HashMap<>();
         governance.versions().forEach((k, v) -> held.put(k.name(), v));
-        return encode(
-                new DiscoveryRequest(nodeId, facts(), subscriptions, List.of(), held, null, null, governance.digest()));
+        return encode(new DiscoveryRequest(
+                nodeId, facts(), allSubscriptions(), List.of(), held, null, null, governance.digest()));
+    }
+
+    private List<String> allSubscriptions() {
+        if (delegates.isEmpty()) {
+            return subscriptions;
+        }
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(subscriptions);
+        all.addAll(delegates);
+        return List.copyOf(all);
+    }
+
+    /**
+     * The services the routing rules in force delegate to ({@code routes[].delegateTo}) that are not subscribed yet:
+     * their routing rules decide those calls, so the sidecar subscribes to them with its ACK.
+     */
+    private List<String> newDelegates() {
+        List<String> added = new java.util.ArrayList<>();
+        governance.snapshot().byKey().forEach((key, resource) -> {
+            if (key.kind() != io.dualmode.governance.rule.RuleKind.ROUTING) {
+                return;
+            }
+            for (com.fasterxml.jackson.databind.JsonNode route : resource.body().path("routes")) {
+                String delegate = route.path("delegateTo").asText("");
+                if (!delegate.isEmpty() && !subscriptions.contains(delegate) && delegates.add(delegate)) {
+                    added.add(delegate);
+                }
+            }
+        });
+        return added;
     }
 
     /** On the worker thread: applies or rejects one response, saves, and answers. */
@@ -273,9 +306,14 @@ public final class ControlPlaneClient implements AutoCloseable {
         }
         responses.incrementAndGet();
         ErrorDetail error = governance.apply(response.resources(), response.removed());
+        List<String> subscribe = List.of();
         if (error == null) {
             acks.incrementAndGet();
             save();
+            subscribe = newDelegates();
+            if (!subscribe.isEmpty()) {
+                log.info("subscribing to {}: routing rules delegate to them", subscribe);
+            }
         } else {
             nacks.incrementAndGet();
             lastNack = error;
@@ -286,7 +324,7 @@ public final class ControlPlaneClient implements AutoCloseable {
                 encode(new DiscoveryRequest(
                         nodeId,
                         facts(),
-                        List.of(),
+                        subscribe,
                         List.of(),
                         Map.of(),
                         response.nonce(),
