@@ -73,7 +73,7 @@ class PushIntegrationTest {
                 stateDir.resolve("billing"),
                 "");
         client = PushFixture.client(loops);
-        await().atMost(Duration.ofSeconds(20)).until(() -> List.of(orders, web, billing).stream()
+        await().atMost(Duration.ofSeconds(60)).until(() -> List.of(orders, web, billing).stream()
                 .allMatch(s -> s.controlPlane().acks() == 1));
     }
 
