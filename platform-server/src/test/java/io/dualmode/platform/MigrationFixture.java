@@ -139,7 +139,16 @@ final class MigrationFixture {
         p.setProperty("namingLoadCacheAtStart", "false");
         p.setProperty("namingRequestTimeout", "10000");
         p.setProperty("JM.SNAPSHOT.PATH", cache.toString());
-        NamingService naming = NacosFactory.createNamingService(p);
+        // nacos-client finds its server list provider through the thread's context class loader, which earlier code in
+        // the JVM may have left as another loader ("No server list provider found"): use this module's
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(MigrationFixture.class.getClassLoader());
+        NamingService naming;
+        try {
+            naming = NacosFactory.createNamingService(p);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
         // On a loaded machine the client's first connection can take longer than its register call waits: wait for it.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "UP"
                 .equals(naming.getServerStatus()));

@@ -59,6 +59,9 @@ public final class ControlPlaneClient implements AutoCloseable {
     private final ExecutorService worker;
     private final ExecutorService modeWorker;
     private final ModeTarget modeTarget;
+    /** How long a new stream may go without any message from the control plane before it is opened again. */
+    static final Duration FIRST_RESPONSE_TIMEOUT = Duration.ofSeconds(15);
+
     private final LoopResources loops = LoopResources.create("dualmode-control-plane-io", 1, true);
     private final HttpClient http;
     private final AtomicLong responses = new AtomicLong();
@@ -66,6 +69,9 @@ public final class ControlPlaneClient implements AutoCloseable {
     private final AtomicLong nacks = new AtomicLong();
     private final AtomicLong connects = new AtomicLong();
     private volatile boolean connected;
+    /** Whether the current connection has received anything yet. */
+    private volatile boolean answered;
+
     private volatile boolean closed;
     private volatile ErrorDetail lastNack;
     private volatile Disposable connection;
@@ -199,7 +205,11 @@ public final class ControlPlaneClient implements AutoCloseable {
         if (closed) {
             return;
         }
-        connects.incrementAndGet();
+        long attempt = connects.incrementAndGet();
+        answered = false;
+        // A stream whose first request gets no response (a handshake or first exchange that stalls) is dropped and
+        // opened again, so the sidecar does not wait on it forever.
+        Mono.delay(FIRST_RESPONSE_TIMEOUT).subscribe(x -> firstResponseOverdue(attempt));
         Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer();
         connection = http.websocket(WebsocketClientSpec.builder()
                         .maxFramePayloadLength(MAX_FRAME)
@@ -223,7 +233,20 @@ public final class ControlPlaneClient implements AutoCloseable {
                 .subscribe(null, this::disconnected, () -> disconnected(null));
     }
 
+    private void firstResponseOverdue(long attempt) {
+        if (closed || answered || connects.get() != attempt) {
+            return;
+        }
+        Disposable c = connection;
+        if (c != null) {
+            c.dispose();
+        }
+        disconnected(new java.util.concurrent.TimeoutException(
+                "no response to the first request within " + FIRST_RESPONSE_TIMEOUT.toSeconds() + " s"));
+    }
+
     private void handOver(byte[] bytes, Sinks.Many<String> out) {
+        answered = true;
         try {
             worker.execute(() -> onResponse(bytes, out));
         } catch (java.util.concurrent.RejectedExecutionException e) {
