@@ -156,7 +156,7 @@ class MultiInstancePushIntegrationTest {
         assertThat(billing.controlPlane().responses()).isEqualTo(billingResponses);
         assertThat(billing.governance().versions()).isEmpty();
         // A shows the sidecar connected to B as B last published it.
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             for (Api api : List.of(onB, onA)) {
                 Map<String, Object> status = sidecarStatus(api, "web-1");
                 assertThat(status.get("upToDate")).isEqualTo(true);
@@ -186,7 +186,7 @@ class MultiInstancePushIntegrationTest {
                 get(client, orders.listenerAddress("ingress").getPort(), "orders", Map.of("x-dualmode-caller", "eve"));
         assertThat(denied.status()).isEqualTo(403);
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             for (Api api : List.of(onA, onB)) {
                 Map<String, Object> status = sidecarStatus(api, "orders-1");
                 assertThat(status.get("upToDate")).isEqualTo(true);
@@ -216,11 +216,15 @@ class MultiInstancePushIntegrationTest {
                 .until(() -> Objects.equals(sidecar.governance().versions().get(key), version));
     }
 
+    /** The status {@code api}'s instance shows for sidecar {@code name}; an assertion error (retried) until it does. */
     private static Map<String, Object> sidecarStatus(Api api, String name) {
-        return api.getList("/api/v1/push/sidecars").stream()
+        List<Map<String, Object>> shown = api.getList("/api/v1/push/sidecars").stream()
                 .filter(s -> s.get("principal").equals("sidecar:" + name))
-                .findFirst()
-                .orElseThrow();
+                .toList();
+        assertThat(shown)
+                .as("the sidecar %s in this instance's list (peers' statuses arrive every sync)", name)
+                .isNotEmpty();
+        return shown.get(0);
     }
 
     private String token(String name) {
