@@ -1,14 +1,27 @@
 package io.dualmode.platform;
 
+import static org.awaitility.Awaitility.await;
+
+import io.dualmode.governance.push.DiscoveryRequest;
+import io.dualmode.governance.push.DiscoveryResponse;
+import io.dualmode.governance.push.PushCodec;
+import io.dualmode.governance.push.PushMessage;
+import io.dualmode.governance.push.StreamReady;
 import io.dualmode.sidecar.Mode;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.config.ConfigLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
@@ -109,4 +122,61 @@ final class PushFixture {
     }
 
     record Reply(int status, String error, String body) {}
+
+    /**
+     * A push stream spoken by hand, as a sidecar of another make would speak it: waits for the control plane's
+     * {@link StreamReady}, then sends what the test gives it and collects the responses.
+     */
+    static final class RawStream implements AutoCloseable {
+
+        private final Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer();
+        private final Queue<DiscoveryResponse> responses = new ConcurrentLinkedQueue<>();
+        private final AtomicReference<StreamReady> ready = new AtomicReference<>();
+        private final Disposable connection;
+
+        private RawStream(LoopResources loops, int port, String token) {
+            connection = client(loops)
+                    .headers(h -> h.set("Authorization", "Bearer " + token))
+                    .websocket()
+                    .uri("ws://127.0.0.1:" + port + "/api/v1/push")
+                    .handle((i, o) -> o.sendString(out.asFlux())
+                            .then()
+                            .and(i.aggregateFrames().receive().asByteArray().doOnNext(this::received)))
+                    .subscribe();
+        }
+
+        /** Opens a stream to the platform on {@code port} and waits (bounded) for it to be ready. */
+        static RawStream open(LoopResources loops, int port, String token) {
+            RawStream stream = new RawStream(loops, port, token);
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> stream.ready.get() != null);
+            return stream;
+        }
+
+        private void received(byte[] frame) {
+            PushMessage message = PushCodec.decode(frame);
+            if (message instanceof StreamReady r) {
+                ready.set(r);
+            } else if (message instanceof DiscoveryResponse r) {
+                responses.add(r);
+            }
+        }
+
+        void send(DiscoveryRequest request) {
+            synchronized (out) {
+                out.tryEmitNext(new String(PushCodec.encode(request), StandardCharsets.UTF_8));
+            }
+        }
+
+        /** The responses received so far, oldest first. */
+        List<DiscoveryResponse> responses() {
+            return List.copyOf(responses);
+        }
+
+        @Override
+        public void close() {
+            connection.dispose();
+        }
+    }
 }

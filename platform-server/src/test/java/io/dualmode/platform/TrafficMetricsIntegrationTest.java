@@ -8,29 +8,23 @@ import static org.awaitility.Awaitility.await;
 import io.dualmode.governance.push.DiscoveryRequest;
 import io.dualmode.governance.push.DiscoveryResponse;
 import io.dualmode.governance.push.LoadReport;
-import io.dualmode.governance.push.PushCodec;
 import io.dualmode.platform.metrics.NodeTraffic;
 import io.dualmode.platform.metrics.SidecarTraffic;
 import io.dualmode.platform.metrics.TrafficMetrics;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.config.ConfigLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import reactor.core.Disposable;
-import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.LoopResources;
@@ -241,30 +235,15 @@ class TrafficMetricsIntegrationTest {
     void aMalformedReportIsDroppedWhileTheStreamKeepsAckingAndReporting() {
         SidecarTraffic traffic = platform.bean(SidecarTraffic.class);
         long rejectedBefore = traffic.rejected();
-        Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer();
-        Queue<DiscoveryResponse> in = new ConcurrentLinkedQueue<>();
-        String token = token("raw-1");
-        Disposable stream = PushFixture.client(loops)
-                .headers(h -> h.set("Authorization", "Bearer " + token))
-                .websocket()
-                .uri("ws://127.0.0.1:" + platform.port() + "/api/v1/push")
-                .handle((i, o) -> o.sendString(out.asFlux())
-                        .then()
-                        .and(i.aggregateFrames()
-                                .receive()
-                                .asByteArray()
-                                .doOnNext(b -> in.add((DiscoveryResponse) PushCodec.decode(b)))))
-                .subscribe();
-        try {
-            send(
-                    out,
-                    new DiscoveryRequest(
-                            "raw-1", Map.of("application", "raw"), List.of("raw-svc"), null, null, null, null, null));
-            await().atMost(Duration.ofSeconds(10)).until(() -> in.size() == 1);
-            send(out, ack(in.peek()));
+        try (PushFixture.RawStream stream = PushFixture.RawStream.open(loops, platform.port(), token("raw-1"))) {
+            stream.send(new DiscoveryRequest(
+                    "raw-1", Map.of("application", "raw"), List.of("raw-svc"), null, null, null, null, null));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> stream.responses().size() == 1);
+            stream.send(ack(stream.responses().get(0)));
 
-            send(out, report(new LoadReport.Entry(LoadReport.INGRESS, "raw-svc", 3, 5, List.of(1L))));
-            send(out, report(new LoadReport.Entry(LoadReport.INGRESS, "raw-svc", 4, 1, buckets(0, 0, 4))));
+            stream.send(report(new LoadReport.Entry(LoadReport.INGRESS, "raw-svc", 3, 5, List.of(1L))));
+            stream.send(report(new LoadReport.Entry(LoadReport.INGRESS, "raw-svc", 4, 1, buckets(0, 0, 4))));
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(traffic.ingress("raw-1", MINUTE))
                     .isEqualTo(new NodeTraffic(4, 1, 4.97)));
@@ -277,8 +256,9 @@ class TrafficMetricsIntegrationTest {
                             null)
                     .expectStatus()
                     .isOk();
-            await().atMost(Duration.ofSeconds(10)).until(() -> in.size() == 2);
-            send(out, ack(new ArrayList<>(in).get(1)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> stream.responses().size() == 2);
+            stream.send(ack(stream.responses().get(1)));
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(admin.getList("/api/v1/push/sidecars").stream()
                                     .filter(st -> st.get("principal").equals("sidecar:raw-1"))
@@ -286,13 +266,7 @@ class TrafficMetricsIntegrationTest {
                                     .orElseThrow())
                             .containsEntry("acks", 2)
                             .containsEntry("nacks", 0));
-        } finally {
-            stream.dispose();
         }
-    }
-
-    private static void send(Sinks.Many<String> out, DiscoveryRequest request) {
-        out.tryEmitNext(new String(PushCodec.encode(request), StandardCharsets.UTF_8));
     }
 
     private static DiscoveryRequest ack(DiscoveryResponse response) {

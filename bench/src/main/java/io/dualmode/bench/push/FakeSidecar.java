@@ -6,6 +6,7 @@ import io.dualmode.governance.push.PushCodec;
 import io.dualmode.governance.push.PushMessage;
 import io.dualmode.governance.push.Resource;
 import io.dualmode.governance.push.ResourceKey;
+import io.dualmode.governance.push.StreamReady;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -46,15 +47,7 @@ final class FakeSidecar {
         return http.websocket()
                 .uri(url)
                 .handle((in, o) -> {
-                    send(new DiscoveryRequest(
-                            "bench-" + id,
-                            Map.of("application", "bench"),
-                            services,
-                            List.of(),
-                            Map.of(),
-                            null,
-                            null,
-                            null));
+                    // the first request goes out when the control plane's StreamReady arrives (onResponse)
                     Mono<Void> rx = in.aggregateFrames(16 << 20)
                             .receive()
                             .asByteArray()
@@ -69,6 +62,11 @@ final class FakeSidecar {
     private void onResponse(byte[] bytes) {
         long now = System.nanoTime();
         PushMessage m = PushCodec.decode(bytes);
+        if (m instanceof StreamReady) {
+            send(new DiscoveryRequest(
+                    "bench-" + id, Map.of("application", "bench"), services, List.of(), Map.of(), null, null, null));
+            return;
+        }
         if (!(m instanceof DiscoveryResponse r)) {
             return;
         }

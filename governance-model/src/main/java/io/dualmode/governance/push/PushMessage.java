@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * type} says which it is. The conversation on one long-lived stream:
  *
  * <ol>
- *   <li>The sidecar opens the stream and sends a {@link DiscoveryRequest} naming itself, the services it subscribes
+ *   <li>The sidecar opens the stream; the control plane sends {@link StreamReady} once its end reads the stream.
+ *   <li>The sidecar then sends a {@link DiscoveryRequest} naming itself, the services it subscribes
  *       to and the versions it already holds (restored from disk), with no {@code responseNonce}.
  *   <li>The control plane answers with a {@link DiscoveryResponse} carrying every subscribed resource the sidecar
  *       lacks or holds at an older version, the keys of resources it holds that no longer exist, and a fresh nonce.
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = DiscoveryRequest.class, name = "request"),
     @JsonSubTypes.Type(value = DiscoveryResponse.class, name = "response"),
-    @JsonSubTypes.Type(value = ModeDirective.class, name = "mode")
+    @JsonSubTypes.Type(value = ModeDirective.class, name = "mode"),
+    @JsonSubTypes.Type(value = StreamReady.class, name = "ready")
 })
-public sealed interface PushMessage permits DiscoveryRequest, DiscoveryResponse, ModeDirective {}
+public sealed interface PushMessage permits DiscoveryRequest, DiscoveryResponse, ModeDirective, StreamReady {}

@@ -70,6 +70,13 @@ class PushCodecTest {
     }
 
     @Test
+    void streamReadyIsTheTypeReadyAndRoundTrips() {
+        byte[] json = PushCodec.encode(new StreamReady("s-1"));
+        assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"ready\",\"stream\":\"s-1\"}");
+        assertThat(PushCodec.decode(json)).isEqualTo(new StreamReady("s-1"));
+    }
+
+    @Test
     void modeDirectiveRoundTripsAndRejectsAnUnknownModeOrVersion() {
         byte[] json = PushCodec.encode(new ModeDirective("mesh", 3));
         assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"type\":\"mode\"");

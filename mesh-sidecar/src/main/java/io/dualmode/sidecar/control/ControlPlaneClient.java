@@ -8,6 +8,7 @@ import io.dualmode.governance.push.ModeDirective;
 import io.dualmode.governance.push.PushCodec;
 import io.dualmode.governance.push.PushMessage;
 import io.dualmode.governance.push.Resource;
+import io.dualmode.governance.push.StreamReady;
 import io.dualmode.sidecar.config.ControlPlaneConfig;
 import io.dualmode.sidecar.config.SidecarErrors;
 import java.io.IOException;
@@ -35,7 +36,9 @@ import reactor.netty.resources.LoopResources;
  * Keeps the push stream to the control plane open and applies what arrives. Frames are read on the event loop and
  * handed to one worker thread, which validates and applies each response whole (or rejects it whole), saves the
  * rules to the state directory, and answers with an ACK or NACK carrying the digest of the rules in force. While
- * the control plane is away the last good rules keep serving and the client reconnects with a doubling delay.
+ * the control plane is away the last good rules keep serving and the client reconnects with a doubling delay. The
+ * first request goes out when the control plane's {@link StreamReady} arrives, never straight after the handshake;
+ * a stream with no response to it within {@link #FIRST_RESPONSE_TIMEOUT} is dropped and opened again.
  *
  * <p>A {@link ModeDirective} is applied on a thread of its own (a switch waits out the registry overlap, and rules
  * must not queue behind it), saved to {@code mode.json} in the state directory, and answered by reporting the node
@@ -59,7 +62,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     private final ExecutorService worker;
     private final ExecutorService modeWorker;
     private final ModeTarget modeTarget;
-    /** How long a new stream may go without any message from the control plane before it is opened again. */
+    /** How long a new stream may go without a response to its first request before it is opened again. */
     static final Duration FIRST_RESPONSE_TIMEOUT = Duration.ofSeconds(15);
 
     private final LoopResources loops = LoopResources.create("dualmode-control-plane-io", 1, true);
@@ -69,7 +72,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     private final AtomicLong nacks = new AtomicLong();
     private final AtomicLong connects = new AtomicLong();
     private volatile boolean connected;
-    /** Whether the current connection has received anything yet. */
+    /** Whether the current connection has received the response to its first request. */
     private volatile boolean answered;
 
     private volatile boolean closed;
@@ -217,10 +220,8 @@ public final class ControlPlaneClient implements AutoCloseable {
                         .build())
                 .uri(config.url())
                 .handle((in, o) -> {
-                    connected = true;
-                    stream = out;
+                    // The first request waits for the control plane's StreamReady (see onResponse).
                     delay = config.reconnectDelay();
-                    send(out, first());
                     Mono<Void> receive = in.aggregateFrames(MAX_FRAME)
                             .receive()
                             .asByteArray()
@@ -246,7 +247,6 @@ public final class ControlPlaneClient implements AutoCloseable {
     }
 
     private void handOver(byte[] bytes, Sinks.Many<String> out) {
-        answered = true;
         try {
             worker.execute(() -> onResponse(bytes, out));
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -315,6 +315,13 @@ public final class ControlPlaneClient implements AutoCloseable {
             log.warn("ignoring a push message: {}", e.getMessage());
             return;
         }
+        if (message instanceof StreamReady ready) {
+            log.debug("control plane stream {} ready", ready.stream());
+            send(out, first());
+            stream = out;
+            connected = true;
+            return;
+        }
         if (message instanceof ModeDirective directive) {
             try {
                 modeWorker.execute(() -> applyMode(directive, true));
@@ -328,6 +335,7 @@ public final class ControlPlaneClient implements AutoCloseable {
             return;
         }
         responses.incrementAndGet();
+        answered = true;
         ErrorDetail error = governance.apply(response.resources(), response.removed());
         List<String> subscribe = List.of();
         if (error == null) {

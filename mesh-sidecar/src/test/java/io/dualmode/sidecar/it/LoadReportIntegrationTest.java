@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.dualmode.governance.push.DiscoveryRequest;
 import io.dualmode.governance.push.LoadReport;
 import io.dualmode.governance.push.PushCodec;
+import io.dualmode.governance.push.StreamReady;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ControlPlaneConfig;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
@@ -147,7 +149,10 @@ class LoadReportIntegrationTest {
                         .asString(StandardCharsets.UTF_8)
                         .doOnNext(text -> received.add(
                                 (DiscoveryRequest) PushCodec.decode(text.getBytes(StandardCharsets.UTF_8))))
-                        .then()))
+                        .then()
+                        // like the control plane: the sidecar's first request waits for this
+                        .and(out.sendString(Mono.just(
+                                new String(PushCodec.encode(new StreamReady("stand-in")), StandardCharsets.UTF_8))))))
                 .bindNow();
         ListenerConfig dubbo = ListenerConfig.builder()
                 .name("egress-dubbo")

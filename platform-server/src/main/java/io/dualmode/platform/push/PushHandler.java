@@ -16,6 +16,11 @@ import reactor.core.publisher.Mono;
 /**
  * One sidecar's WebSocket: text frames carrying {@link PushCodec} JSON, requests in, responses out. A frame that
  * is not a request closes the stream with status 1007 and the GOV code in the reason.
+ *
+ * <p>The first frame out is {@link io.dualmode.governance.push.StreamReady}, sent once the inbound side is
+ * subscribed; a sidecar sends nothing before it. Frames a client sent the instant the handshake completed were seen
+ * to be lost before this handler subscribed to the inbound side (about one stream in ten on a busy machine, with no
+ * error on either side), so the stream's first exchange waits for the server.
  */
 final class PushHandler implements WebSocketHandler {
 
@@ -40,6 +45,7 @@ final class PushHandler implements WebSocketHandler {
         Mono<Void> out = session.send(stream.outbound()
                 .map(m -> session.textMessage(new String(PushCodec.encode(m), StandardCharsets.UTF_8))));
         Mono<Void> in = session.receive()
+                .doOnSubscribe(s -> stream.ready())
                 .map(PushHandler::bytes)
                 .doOnNext(bytes -> request(stream, bytes))
                 .then()

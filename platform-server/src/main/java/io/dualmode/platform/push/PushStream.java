@@ -6,6 +6,7 @@ import io.dualmode.governance.push.ModeDirective;
 import io.dualmode.governance.push.PushMessage;
 import io.dualmode.governance.push.Resource;
 import io.dualmode.governance.push.ResourceKey;
+import io.dualmode.governance.push.StreamReady;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +52,11 @@ final class PushStream {
 
     Flux<PushMessage> outbound() {
         return out.asFlux();
+    }
+
+    /** Tells the sidecar the stream is read from now on (the first message out). */
+    synchronized void ready() {
+        out.tryEmitNext(new StreamReady(id));
     }
 
     synchronized boolean started() {
