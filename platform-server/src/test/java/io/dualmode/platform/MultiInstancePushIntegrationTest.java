@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.dualmode.governance.push.ResourceKey;
 import io.dualmode.governance.rule.RuleKind;
 import io.dualmode.platform.PushFixture.Reply;
+import io.dualmode.platform.metrics.ServiceTraffic;
+import io.dualmode.platform.metrics.SidecarTraffic;
 import io.dualmode.sidecar.Sidecar;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -217,6 +219,36 @@ class MultiInstancePushIntegrationTest {
     }
 
     /** The status {@code api}'s instance shows for sidecar {@code name}; an assertion error (retried) until it does. */
+    @Test
+    void eachInstanceSeesTheTrafficOfTheSidecarsConnectedToTheOther() {
+        Duration minute = Duration.ofMinutes(1);
+        SidecarTraffic seenOnA = a.bean(SidecarTraffic.class);
+        SidecarTraffic seenOnB = b.bean(SidecarTraffic.class);
+        long egressBefore = seenOnA.egressTo("orders", minute).requests();
+        long ingressBefore = ordersIngress(seenOnB, minute);
+        for (int i = 0; i < 20; i++) {
+            assertThat(get(client, egress(), "orders", Map.of()).status()).isEqualTo(200);
+        }
+        // web's egress is reported on its stream to B only, orders' ingress on its stream to A only (every 5 s);
+        // each instance ends up with the same figures
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            long egress = seenOnB.egressTo("orders", minute).requests();
+            assertThat(egress).isGreaterThanOrEqualTo(egressBefore + 20);
+            assertThat(seenOnA.egressTo("orders", minute).requests()).isEqualTo(egress);
+            long ingress = ordersIngress(seenOnA, minute);
+            // the caller's cluster also holds the v2 backend, reached without the orders sidecar
+            assertThat(ingress).isGreaterThan(ingressBefore);
+            assertThat(ordersIngress(seenOnB, minute)).isEqualTo(ingress);
+        });
+    }
+
+    private static long ordersIngress(SidecarTraffic traffic, Duration window) {
+        return traffic.services(window).stream()
+                .filter(t -> t.service().equals("orders"))
+                .mapToLong(ServiceTraffic::requests)
+                .sum();
+    }
+
     private static Map<String, Object> sidecarStatus(Api api, String name) {
         List<Map<String, Object>> shown = api.getList("/api/v1/push/sidecars").stream()
                 .filter(s -> s.get("principal").equals("sidecar:" + name))

@@ -31,6 +31,9 @@ public final class SidecarTraffic implements TrafficMetrics {
     /** How long a node's data is kept after its last report. */
     static final Duration RETENTION = MAX_WINDOW.plusMinutes(1);
 
+    /** The most reports waiting to be shared with the other platform instances. */
+    static final int MAX_OUTBOX = 100_000;
+
     /** The most (direction, service) pairs kept per node; a report naming more is cut there. */
     static final int MAX_SERVICES_PER_NODE = 1000;
 
@@ -40,6 +43,13 @@ public final class SidecarTraffic implements TrafficMetrics {
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong lastSweep = new AtomicLong();
+    /** Reports taken from this instance's streams, not yet shared with the other platform instances. */
+    private final java.util.Queue<Received> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private final java.util.concurrent.atomic.AtomicInteger outboxSize =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong outboxDropped = new AtomicLong();
+    private volatile boolean sharing;
 
     public SidecarTraffic() {
         this(Clock.systemUTC());
@@ -67,9 +77,59 @@ public final class SidecarTraffic implements TrafficMetrics {
             return false;
         }
         long now = clock.millis();
+        take(nodeId, application, report, now);
+        if (sharing) {
+            if (outboxSize.incrementAndGet() > MAX_OUTBOX) {
+                // the database has been away for a while: the other instances miss these, this one keeps them
+                outboxSize.decrementAndGet();
+                outboxDropped.incrementAndGet();
+            } else {
+                outbox.add(new Received(nodeId, application, now, report));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A report another platform instance received at {@code receivedAt} (its clock), shared through the database. It
+     * counts in the second it was received, or in this node's newest second when that is later.
+     */
+    public void replay(Received received) {
+        if (received.nodeId() == null
+                || received.report() == null
+                || !received.report().problems().isEmpty()) {
+            return;
+        }
+        take(received.nodeId(), received.application(), received.report(), Math.min(received.at(), clock.millis()));
+    }
+
+    /** From now on, reports taken are also queued for the other platform instances ({@link #drainShared()}). */
+    public void share() {
+        sharing = true;
+    }
+
+    /** The reports taken since the last call, oldest first, for the other platform instances. */
+    public List<Received> drainShared() {
+        List<Received> out = new ArrayList<>();
+        Received r;
+        while ((r = outbox.poll()) != null) {
+            outboxSize.decrementAndGet();
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** Reports not shared with the other platform instances because too many were waiting. */
+    public long sharedDropped() {
+        return outboxDropped.get();
+    }
+
+    private void take(String nodeId, String application, LoadReport report, long now) {
         Node node = nodes.computeIfAbsent(nodeId, id -> new Node());
-        node.application = application;
-        node.lastReport = now;
+        if (application != null) {
+            node.application = application;
+        }
+        node.lastReport = Math.max(node.lastReport, now);
         for (LoadReport.Entry e : report.entries()) {
             Ring ring = node.ring(new Key(e.direction(), e.service()));
             if (ring != null && e.requests() > 0) {
@@ -77,7 +137,6 @@ public final class SidecarTraffic implements TrafficMetrics {
             }
         }
         sweep(now);
-        return true;
     }
 
     /** Reports dropped because they were not well-formed. */
@@ -217,6 +276,9 @@ public final class SidecarTraffic implements TrafficMetrics {
     }
 
     private record Key(String direction, String service) {}
+
+    /** A report as one platform instance received it, for sharing with the others. */
+    public record Received(String nodeId, String application, long at, LoadReport report) {}
 
     /** A window's total and its steps for charts. */
     private static final class Series {

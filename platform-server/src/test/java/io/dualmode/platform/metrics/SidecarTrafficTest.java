@@ -33,6 +33,28 @@ class SidecarTrafficTest {
     }
 
     @Test
+    void sharedReportsAreDrainedOnceAndAPeersReportCountsAsIfTakenHere() {
+        traffic.report("a", "web", report(entry(LoadReport.INGRESS, "web", 1, 0, 2, 1)));
+        assertThat(traffic.drainShared())
+                .as("nothing is queued before sharing starts")
+                .isEmpty();
+        traffic.share();
+        LoadReport mine = report(entry(LoadReport.INGRESS, "web", 10, 1, 2, 10));
+        traffic.report("a", "web", mine);
+        List<SidecarTraffic.Received> shared = traffic.drainShared();
+        assertThat(shared).containsExactly(new SidecarTraffic.Received("a", "web", clock.millis(), mine));
+        assertThat(traffic.drainShared()).isEmpty();
+
+        SidecarTraffic peer = new SidecarTraffic(clock);
+        shared.forEach(peer::replay);
+        peer.replay(new SidecarTraffic.Received(null, "web", clock.millis(), mine));
+        peer.replay(
+                new SidecarTraffic.Received("b", "web", clock.millis(), report(entry("sideways", "web", 5, 0, 2, 5))));
+        assertThat(peer.ingress("a", Duration.ofSeconds(10))).isEqualTo(new NodeTraffic(10, 1, 4.97));
+        assertThat(peer.knows("b")).as("a malformed shared report is ignored").isFalse();
+    }
+
+    @Test
     void egressToAServiceAddsUpEveryConsumerAndNothingElse() {
         traffic.report("web-1", "web", report(entry(LoadReport.EGRESS, "orders", 10, 1, 2, 10)));
         traffic.report("web-2", "web", report(entry(LoadReport.EGRESS, "orders", 30, 3, 2, 30)));
