@@ -3,6 +3,7 @@ package io.dualmode.sidecar.it;
 import static io.dualmode.sidecar.it.SidecarFixture.cluster;
 import static io.dualmode.sidecar.it.SidecarFixture.config;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alipay.remoting.AsyncContext;
 import com.alipay.remoting.BizContext;
@@ -10,12 +11,20 @@ import com.alipay.remoting.ConnectionEventType;
 import com.alipay.remoting.rpc.RpcClient;
 import com.alipay.remoting.rpc.RpcResponseFuture;
 import com.alipay.remoting.rpc.RpcServer;
+import com.alipay.remoting.rpc.exception.InvokeTimeoutException;
 import com.alipay.remoting.rpc.protocol.AsyncUserProcessor;
+import io.dualmode.governance.rule.RuleKind;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ListenerConfig;
+import io.dualmode.sidecar.internal.metrics.SidecarMetrics.ClusterMetrics;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -32,7 +41,8 @@ import org.junit.jupiter.api.Timeout;
 class BoltRpcProxyIntegrationTest {
     private final ScheduledExecutorService latency = Executors.newScheduledThreadPool(2);
     private final AtomicInteger upstreamConnections = new AtomicInteger();
-    private final List<AsyncContext> held = new ArrayList<>();
+    private final List<Held> held = new ArrayList<>();
+    private final RpcFixture rpc = new RpcFixture();
     private final List<com.alipay.remoting.Connection> connections =
             java.util.Collections.synchronizedList(new ArrayList<>());
     private RpcServer server;
@@ -51,6 +61,7 @@ class BoltRpcProxyIntegrationTest {
             server.shutdown();
         }
         latency.shutdownNow();
+        rpc.close();
     }
 
     @Test
@@ -104,11 +115,116 @@ class BoltRpcProxyIntegrationTest {
         }
     }
 
+    @Test
+    void aCallTheServerDoesNotAnswerWithinTheRuleTimeoutIsABoltTimeoutAndItsLateResponseReachesNobody()
+            throws Exception {
+        startServer(true);
+        String address = startSidecar(Endpoint.of("127.0.0.1", server.port()));
+        rpc.apply(sidecar, RuleKind.TIMEOUT_RETRY, "echo", "{\"requestTimeoutMillis\": 500}");
+
+        // the client's own timeout is 20 s: the sidecar's TIMEOUT status is what ends the call
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.invokeSync(address, "late", 20_000))
+                .isInstanceOf(InvokeTimeoutException.class)
+                .hasMessageContaining("responseCommand TIMEOUT");
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(450), Duration.ofSeconds(10));
+        assertThat(metrics().timeout.count()).isEqualTo(1);
+        assertThat(metrics().rqActive.get())
+                .as("the timed-out call is no longer pending")
+                .isZero();
+
+        // the next call, on the same connections, is in flight when the late answer comes: it gets its own
+        rpc.apply(sidecar, RuleKind.TIMEOUT_RETRY, "echo", "{\"requestTimeoutMillis\": 20000}");
+        RpcResponseFuture next = client.invokeWithFuture(address, "next", 20_000);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> heldCount() == 2);
+        assertThat(held(0).request()).isEqualTo("late");
+        held(0).ctx().sendResponse("echo:late");
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> metrics().lateResponse.count() == 1);
+        assertThat(next.isDone()).as("the late answer went to nobody").isFalse();
+        held(1).ctx().sendResponse("echo:" + held(1).request());
+        assertThat(next.get(20_000)).isEqualTo("echo:next");
+        assertThat(metrics().rqActive.get()).isZero();
+        assertThat(upstreamConnections.get())
+                .as("the timeout closed no connection")
+                .isBetween(1, 2);
+    }
+
+    @Test
+    void theTimeoutInTheBoltHeaderBoundsTheCallAndTheServerIsToldWhatIsLeftOfIt() throws Exception {
+        startServer(true);
+        startSidecar(Endpoint.of("127.0.0.1", server.port()));
+        InetSocketAddress egress = sidecar.listenerAddress("egress-bolt");
+
+        // a raw Bolt call (no client-side timer) with 300 ms in its header; the cluster's request timeout is 15 s
+        try (Socket socket = new Socket(egress.getAddress(), egress.getPort())) {
+            socket.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            writeStringCall(socket, 41, 300, "raw");
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] fixed = new byte[20];
+            in.readFully(fixed);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            java.nio.ByteBuffer reply = java.nio.ByteBuffer.wrap(fixed);
+            assertThat(reply.get(1)).as("a response").isZero();
+            assertThat(reply.getInt(5)).as("the caller's request id").isEqualTo(41);
+            assertThat(reply.getShort(10)).as("Bolt's TIMEOUT status").isEqualTo((short) 0x07);
+            assertThat(took).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+        }
+        assertThat(heldCount()).isEqualTo(1);
+        assertThat(held(0).request()).isEqualTo("raw");
+        assertThat(held(0).clientTimeout())
+                .as("the server sees what is left of 300 ms")
+                .isBetween(1, 300);
+        assertThat(metrics().timeout.count()).isEqualTo(1);
+        assertThat(metrics().rqActive.get()).isZero();
+    }
+
+    /**
+     * Writes a Bolt v1 request as the Bolt client frames {@code invokeSync(address, text, timeout)}: class {@code
+     * java.lang.String}, no header, the text as a Hessian 2 compact string (under 32 ASCII characters).
+     */
+    private static void writeStringCall(Socket socket, int id, int timeoutMillis, String text) throws IOException {
+        byte[] clazz = String.class.getName().getBytes(StandardCharsets.US_ASCII);
+        byte[] content = new byte[text.length() + 1];
+        content[0] = (byte) text.length();
+        System.arraycopy(text.getBytes(StandardCharsets.US_ASCII), 0, content, 1, text.length());
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeByte(1); // proto v1
+        out.writeByte(1); // request
+        out.writeShort(1); // RPC request
+        out.writeByte(1); // ver2
+        out.writeInt(id);
+        out.writeByte(1); // hessian2
+        out.writeInt(timeoutMillis);
+        out.writeShort(clazz.length);
+        out.writeShort(0);
+        out.writeInt(content.length);
+        out.write(clazz);
+        out.write(content);
+        out.flush();
+    }
+
+    private ClusterMetrics metrics() {
+        return sidecar.clusters().cluster("echo").metrics();
+    }
+
+    private Held held(int i) {
+        synchronized (held) {
+            return held.get(i);
+        }
+    }
+
     private int heldCount() {
         synchronized (held) {
             return held.size();
         }
     }
+
+    /** A request the server keeps unanswered, with the timeout its header carried when it arrived. */
+    private record Held(String request, int clientTimeout, AsyncContext ctx) {}
 
     private void startServer(boolean hold) throws IOException {
         server = new RpcServer("127.0.0.1", RpcFixture.freePort(), false);
@@ -121,7 +237,7 @@ class BoltRpcProxyIntegrationTest {
             public void handleRequest(BizContext biz, AsyncContext ctx, String request) {
                 if (hold) {
                     synchronized (held) {
-                        held.add(ctx);
+                        held.add(new Held(request, biz.getClientTimeout(), ctx));
                     }
                     return;
                 }

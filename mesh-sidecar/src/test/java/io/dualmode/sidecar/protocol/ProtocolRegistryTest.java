@@ -48,7 +48,7 @@ class ProtocolRegistryTest {
     void everyBuiltInPluginDeclaresItsPolicy() {
         ProtocolRegistry registry = ProtocolRegistry.load();
         assertThat(registry.get("dubbo").stability()).isEqualTo(Stability.STABLE);
-        assertThat(registry.get("bolt").stability()).isEqualTo(Stability.BETA);
+        assertThat(registry.get("bolt").stability()).isEqualTo(Stability.STABLE);
         assertThat(registry.get("dubbo").safeForUntrustedTraffic()).isTrue();
         assertThat(registry.get("bolt").safeForUntrustedTraffic()).isTrue();
         assertThat(registry.get("tinyrpc").stability()).isEqualTo(Stability.BETA);

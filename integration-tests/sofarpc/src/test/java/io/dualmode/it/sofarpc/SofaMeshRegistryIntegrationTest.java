@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualmode.governance.push.Resource;
+import io.dualmode.governance.push.ResourceKey;
+import io.dualmode.governance.rule.RuleKind;
+import io.dualmode.governance.validation.GovernanceJson;
 import io.dualmode.it.sofarpc.app.EchoService;
 import io.dualmode.it.sofarpc.app.SofaConsumerMain;
 import io.dualmode.it.sofarpc.app.SofaProviderMain;
@@ -23,6 +27,8 @@ import io.dualmode.sidecar.agent.MeshAgent;
 import io.dualmode.sidecar.agent.SidecarDataPlane;
 import io.dualmode.sidecar.config.ConfigLoader;
 import io.dualmode.sidecar.config.SidecarConfig;
+import io.dualmode.sidecar.internal.metrics.SidecarMetrics.ClusterMetrics;
+import io.dualmode.sidecar.internal.transport.Router;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,7 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An unmodified SOFARPC 5.13 provider and consumer, each in its own JVM, configured with SOFARPC's own {@code mesh}
  * registry ({@code http://host:port}) — no Nacos and nothing of ours in the applications — each pointed at its own
- * sidecar (a real {@link Sidecar} and {@link MeshAgent} in this JVM) that relays to the registry.
+ * sidecar (a real {@link Sidecar} and {@link MeshAgent} in this JVM) that relays to the registry. Calls to a provider
+ * slower than the call's timeout end in SOFARPC's own timeout exception and leave nothing pending in the sidecars.
  *
  * <p>SOFARPC's mesh registry sends every call to port 12220 of its API host, a constant of the client: the consumer's
  * sidecar therefore gets a 127.x.y.z address of its own, chosen at random with 12220 free on it, so runs never
@@ -87,8 +94,8 @@ final class SofaMeshRegistryIntegrationTest {
     }
 
     @Test
-    void consumerAndProviderOnSofaMeshRegistryCallThroughBothSidecarsAndUnpublishDeregisters(@TempDir Path home)
-            throws Exception {
+    void consumerAndProviderOnSofaMeshRegistryCallThroughBothSidecarsTimeOutCleanlyAndUnpublishDeregisters(
+            @TempDir Path home) throws Exception {
         String token = Tokens.fresh("mesh");
         String providerApp = token + "-provider";
         ServiceKey service = new ServiceKey("sofa-rpc", null, EchoService.class.getName() + ":" + token + ":DEFAULT");
@@ -144,6 +151,9 @@ final class SofaMeshRegistryIntegrationTest {
         assertThat(requests(providerSidecar, "ingress-bolt") - ingressBefore).isEqualTo(5);
         assertThat(requests(consumerSidecar, "ingress-bolt")).isZero();
 
+        slowProviderCallsTimeOutAtTheConsumerAndLeaveNothingBehind(
+                consumer, consumerSidecar, providerSidecar, service, reply);
+
         // A normal stop unpublishes: the registry forgets the instance, and the egress answers in Bolt, naming it.
         assertThat(provider.stop()).isZero();
         await().atMost(WAIT).until(() -> registry.naming().instances(service).isEmpty());
@@ -155,6 +165,78 @@ final class SofaMeshRegistryIntegrationTest {
         assertThatThrownBy(() -> consumer.request("call gone", CALL))
                 .isInstanceOf(ChildJvmException.class)
                 .hasMessageContaining("no healthy upstream for service " + service.name());
+    }
+
+    /**
+     * A provider slower than the call's timeout, through both sidecars: SOFARPC's own timeout exception within bounded
+     * time, nothing left pending in either sidecar, the provider's late answer dropped where it arrives after its call
+     * ended, and the consumer's connection to its sidecar still serving, with the right answers.
+     *
+     * <p>First the consumer's own timeout (1 s for this call, which SOFARPC puts in the Bolt header): both sidecars
+     * hold the call to it and give it up, and the provider's sidecar drops the answer the provider sends at 3 s. Then
+     * a timeout rule on the consumer's sidecar (500 ms) shorter than the consumer's 5 s: the sidecar's Bolt TIMEOUT
+     * reply is what ends the call, and SOFARPC surfaces it as its timeout exception.
+     */
+    private void slowProviderCallsTimeOutAtTheConsumerAndLeaveNothingBehind(
+            ChildJvm consumer, Sidecar consumerSidecar, Sidecar providerSidecar, ServiceKey service, String reply)
+            throws Exception {
+        ClusterMetrics egress =
+                consumerSidecar.clusters().cluster(service.name()).metrics();
+        ClusterMetrics inbound = providerSidecar
+                .clusters()
+                .cluster(Router.INBOUND_PREFIX + service.name())
+                .metrics();
+        long connections = stat(consumerSidecar, "sidecar.downstream.cx.total.listener=egress-bolt.count");
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> consumer.request("slow 1000 3000 late", CALL))
+                .isInstanceOf(ChildJvmException.class)
+                .hasMessageContaining("SofaTimeOutException");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+        await().atMost(WAIT).until(() -> egress.timeout.count() == 1 && inbound.timeout.count() == 1);
+        assertThat(egress.rqActive.get())
+                .as("pending at the consumer's sidecar")
+                .isZero();
+        assertThat(inbound.rqActive.get())
+                .as("pending at the provider's sidecar")
+                .isZero();
+        await().atMost(WAIT).until(() -> inbound.lateResponse.count() == 1);
+        assertThat(consumer.request("call after", CALL)).isEqualTo(reply + "after");
+        // (the provider's sidecar's own TIMEOUT reply may reach the consumer's after that one gave the call up: late)
+        double egressLate = egress.lateResponse.count();
+
+        apply(consumerSidecar, service.name(), "{\"requestTimeoutMillis\": 500}");
+        start = System.nanoTime();
+        assertThatThrownBy(() -> consumer.request("slow 0 3000 ruled", CALL))
+                .isInstanceOf(ChildJvmException.class)
+                .hasMessageContaining("SofaTimeOutException")
+                .hasMessageContaining("responseCommand TIMEOUT");
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("the sidecar's reply, not the consumer's 5 s")
+                .isLessThan(Duration.ofMillis(2500));
+        assertThat(egress.timeout.count()).isEqualTo(2);
+        assertThat(consumerSidecar
+                        .governance()
+                        .apply(List.of(), List.of(new ResourceKey(RuleKind.TIMEOUT_RETRY, service.name()))))
+                .isNull();
+        await().atMost(WAIT).until(() -> egress.lateResponse.count() == egressLate + 1);
+        assertThat(inbound.lateResponse.count())
+                .as("the provider's sidecar passed the answer on")
+                .isEqualTo(1);
+        assertThat(egress.rqActive.get()).isZero();
+        assertThat(inbound.rqActive.get()).isZero();
+        assertThat(consumer.request("slow 0 10 quick", CALL)).isEqualTo(reply + "quick");
+        assertThat(stat(consumerSidecar, "sidecar.downstream.cx.total.listener=egress-bolt.count"))
+                .as("every call on the consumer's one connection")
+                .isEqualTo(connections);
+    }
+
+    private static void apply(Sidecar sidecar, String service, String timeoutRetryRule) throws IOException {
+        Resource rule = new Resource(
+                new ResourceKey(RuleKind.TIMEOUT_RETRY, service),
+                1,
+                GovernanceJson.mapper().readTree(timeoutRetryRule));
+        assertThat(sidecar.governance().apply(List.of(rule), List.of())).isNull();
     }
 
     private Sidecar sidecar() {
@@ -179,14 +261,18 @@ final class SofaMeshRegistryIntegrationTest {
 
     /** Requests the listener has taken, from the sidecar's admin {@code /stats}. */
     private long requests(Sidecar sidecar, String listener) throws Exception {
+        return stat(sidecar, "sidecar.downstream.rq.total.listener=" + listener + ".count");
+    }
+
+    /** One value of the sidecar's admin {@code /stats}, 0 when the meter does not exist. */
+    private long stat(Sidecar sidecar, String key) throws Exception {
         InetSocketAddress admin = sidecar.adminAddress();
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort() + "/stats"))
                         .timeout(Duration.ofSeconds(5))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        JsonNode count =
-                JSON.readTree(response.body()).get("sidecar.downstream.rq.total.listener=" + listener + ".count");
+        JsonNode count = JSON.readTree(response.body()).get(key);
         return count == null ? 0 : count.asLong();
     }
 

@@ -78,6 +78,12 @@ public final class SidecarMetrics {
         public final Counter connectFail;
         public final Counter reset;
         public final Counter timeout;
+        /**
+         * RPC responses that came after their call had ended (timed out, or failed over to another host): dropped,
+         * never delivered to any caller.
+         */
+        public final Counter lateResponse;
+
         public final Counter retry;
         public final Counter retryOverflow;
         /** Copies of calls sent to a mirror subset (routing rule {@code mirror}). */
@@ -110,6 +116,7 @@ public final class SidecarMetrics {
             connectFail = counter(r, "sidecar.upstream.cx.connect_fail", cluster);
             reset = counter(r, "sidecar.upstream.rq.reset", cluster);
             timeout = counter(r, "sidecar.upstream.rq.timeout", cluster);
+            lateResponse = counter(r, "sidecar.upstream.rq.late_response", cluster);
             retry = counter(r, "sidecar.upstream.rq.retry", cluster);
             retryOverflow = counter(r, "sidecar.upstream.rq.retry_overflow", cluster);
             mirror = counter(r, "sidecar.upstream.rq.mirror", cluster);

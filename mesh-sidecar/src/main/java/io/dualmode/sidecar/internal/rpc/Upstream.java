@@ -214,6 +214,11 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     private void respond(Frame response) {
         Call call = calls.remove(response.requestId());
         if (call == null) {
+            // the answer to a call that already ended (its caller got the timeout reply): it goes to nobody
+            if (!response.isHeartbeat()) {
+                cluster.metrics().lateResponse.increment();
+                log.debug("[{}] late response {} from {} dropped", channel.id(), response.requestId(), host.endpoint());
+            }
             response.release();
             return;
         }

@@ -30,12 +30,14 @@ public final class BoltProtocolPlugin implements ProtocolPlugin {
     }
 
     /**
-     * Beta until real SOFARPC 5.13 applications have been run through the sidecar with it; the frames are already checked
-     * against the real codec in tests.
+     * Stable: real SOFARPC 5.13 applications carry their traffic through the sidecar with it end to end
+     * (integration-tests/sofa-interop; a call the provider does not answer in time is SOFARPC's timeout at the
+     * consumer, with nothing left pending in the sidecars, integration-tests/sofarpc's SofaMeshRegistryIntegrationTest),
+     * and its frames are checked against the real codec in tests.
      */
     @Override
     public Stability stability() {
-        return Stability.BETA;
+        return Stability.STABLE;
     }
 
     @Override

@@ -19,4 +19,15 @@ final class EchoServiceImpl implements EchoService {
         return "app=" + application + " caller=" + (remote == null ? "?" : remote.getHostString()) + " message="
                 + message;
     }
+
+    @Override
+    public String echoAfter(String message, int delayMillis) {
+        try {
+            Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while holding the call", e);
+        }
+        return echo(message);
+    }
 }
