@@ -133,6 +133,10 @@ class BoltRpcProxyIntegrationTest {
         assertThat(metrics().rqActive.get())
                 .as("the timed-out call is no longer pending")
                 .isZero();
+        assertThat(heldCount()).isEqualTo(1);
+        assertThat(held(0).clientTimeout())
+                .as("the server is told the rule's 500 ms, not the client's 20 s")
+                .isBetween(1, 500);
 
         // the next call, on the same connections, is in flight when the late answer comes: it gets its own
         rpc.apply(sidecar, RuleKind.TIMEOUT_RETRY, "echo", "{\"requestTimeoutMillis\": 20000}");

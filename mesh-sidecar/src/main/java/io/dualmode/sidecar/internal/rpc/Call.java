@@ -17,6 +17,8 @@ final class Call {
     final Admission admission;
     final Retry retry;
     ScheduledFuture<?> timer;
+    /** When {@link #timer} fires (System.nanoTime), 0 without a timer. */
+    long timerDeadlineNanos;
     /** A mirrored copy: its response is dropped and its failures only counted. */
     boolean mirror;
 

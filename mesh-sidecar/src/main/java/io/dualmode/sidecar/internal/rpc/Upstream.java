@@ -104,6 +104,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
                 timeout = attemptTimeoutMillis(retry, timeout, admission, now);
             }
             call.timer = channel.eventLoop().schedule(() -> timedOut(id), timeout, TimeUnit.MILLISECONDS);
+            call.timerDeadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(timeout);
         }
         plugin.rewriteRequestId(request, id);
         if (ready) {
@@ -124,11 +125,9 @@ final class Upstream extends ChannelInboundHandlerAdapter {
             Call call = new Call(downstream, request, System.nanoTime(), Admission.PASS, null);
             call.mirror = true;
             calls.put(id, call);
-            call.timer = channel.eventLoop()
-                    .schedule(
-                            () -> timedOut(id),
-                            cluster.config().requestTimeout().toMillis(),
-                            TimeUnit.MILLISECONDS);
+            long timeout = cluster.config().requestTimeout().toMillis();
+            call.timer = channel.eventLoop().schedule(() -> timedOut(id), timeout, TimeUnit.MILLISECONDS);
+            call.timerDeadlineNanos = call.startNanos + TimeUnit.MILLISECONDS.toNanos(timeout);
         }
         plugin.rewriteRequestId(request, id);
         if (ready) {
@@ -176,12 +175,21 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         return lastId;
     }
 
+    /**
+     * Writes a request, its timeout field (when the protocol has one) set to what is left of the call: the caller's
+     * timeout less the time already spent, or less when this attempt ends sooner (a shorter timeout rule, a per-try
+     * timeout), so the next hop and the provider do not wait longer than the call will.
+     */
     private void write(long id, Frame request) {
         Call call = calls.get(id);
         if (call != null && request.timeoutMillis() > 0) {
+            long now = System.nanoTime();
             long since = call.retry != null ? call.retry.startNanos : call.startNanos;
-            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
-            plugin.rewriteTimeout(request, (int) Math.max(1, request.timeoutMillis() - waited));
+            long left = request.timeoutMillis() - TimeUnit.NANOSECONDS.toMillis(now - since);
+            if (call.timerDeadlineNanos != 0) {
+                left = Math.min(left, TimeUnit.NANOSECONDS.toMillis(call.timerDeadlineNanos - now));
+            }
+            plugin.rewriteTimeout(request, (int) Math.max(1, left));
         }
         channel.writeAndFlush(request, channel.voidPromise());
     }
