@@ -4,14 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualmode.platform.config.PlatformProperties;
+import io.dualmode.platform.storage.DatabaseSync;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -42,58 +41,39 @@ final class PeerTraffic implements SmartInitializingSingleton, DisposableBean {
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final SidecarTraffic traffic;
-    private final long intervalMillis;
+    private final Duration interval;
     private final Clock clock = Clock.systemUTC();
     /** The last batch applied, by the instance that wrote it. */
     private final Map<String, Long> applied = new HashMap<>();
 
     private long seq;
     private long lastPurge;
-    private boolean failing;
-    private ScheduledExecutorService sync;
+    private DatabaseSync sync;
 
     PeerTraffic(JdbcClient jdbc, ObjectMapper json, SidecarTraffic traffic, PlatformProperties properties) {
         this.jdbc = jdbc;
         this.json = json;
         this.traffic = traffic;
-        this.intervalMillis = properties.syncInterval().toMillis();
+        this.interval = properties.syncInterval();
     }
 
     @Override
     public void afterSingletonsInstantiated() {
         traffic.share();
-        sync = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "platform-traffic-sync");
-            t.setDaemon(true);
-            return t;
-        });
-        sync.scheduleWithFixedDelay(
-                this::syncQuietly, intervalMillis, Math.max(1, intervalMillis), TimeUnit.MILLISECONDS);
+        sync = DatabaseSync.every(
+                interval,
+                "platform-traffic-sync",
+                this::syncOnce,
+                log,
+                "PLATFORM-0803 metrics: cannot share traffic reports through the database; other platform instances"
+                        + " miss this instance's sidecars' traffic (and this one theirs) until it works again",
+                "metrics: sharing traffic reports through the database works again");
     }
 
     @Override
     public void destroy() {
         if (sync != null) {
-            sync.shutdownNow();
-        }
-    }
-
-    private void syncQuietly() {
-        try {
-            syncOnce();
-            if (failing) {
-                failing = false;
-                log.info("metrics: sharing traffic reports through the database works again");
-            }
-        } catch (RuntimeException e) {
-            if (!failing) {
-                failing = true;
-                log.warn(
-                        "PLATFORM-0803 metrics: cannot share traffic reports through the database; other platform"
-                                + " instances miss this instance's sidecars' traffic (and this one theirs) until it"
-                                + " works again: {}",
-                        e.toString());
-            }
+            sync.close();
         }
     }
 

@@ -3,16 +3,15 @@ package io.dualmode.platform.push;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualmode.platform.config.PlatformProperties;
+import io.dualmode.platform.storage.DatabaseSync;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -39,8 +38,7 @@ final class PeerStatuses implements SmartInitializingSingleton, DisposableBean {
     private final long intervalMillis;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, String> written = new HashMap<>();
-    private boolean failing;
-    private ScheduledExecutorService sync;
+    private DatabaseSync sync;
 
     PeerStatuses(JdbcClient jdbc, ObjectMapper json, PushHub hub, PlatformProperties properties) {
         this.jdbc = jdbc;
@@ -51,13 +49,14 @@ final class PeerStatuses implements SmartInitializingSingleton, DisposableBean {
 
     @Override
     public void afterSingletonsInstantiated() {
-        sync = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "platform-sidecar-status-sync");
-            t.setDaemon(true);
-            return t;
-        });
-        sync.scheduleWithFixedDelay(
-                this::syncQuietly, intervalMillis, Math.max(1, intervalMillis), TimeUnit.MILLISECONDS);
+        sync = DatabaseSync.every(
+                Duration.ofMillis(intervalMillis),
+                "platform-sidecar-status-sync",
+                this::syncOnce,
+                log,
+                "PLATFORM-0802 push: cannot share sidecar statuses through the database; other platform instances do"
+                        + " not show this instance's sidecars until it works again",
+                "push: sharing sidecar statuses through the database works again");
     }
 
     @Override
@@ -65,15 +64,12 @@ final class PeerStatuses implements SmartInitializingSingleton, DisposableBean {
         if (sync == null) {
             return;
         }
-        sync.shutdownNow();
         try {
-            if (sync.awaitTermination(5, TimeUnit.SECONDS)) {
+            if (sync.stop(Duration.ofSeconds(5))) {
                 jdbc.sql("DELETE FROM sidecar_status WHERE platform_instance = ?")
                         .param(instance)
                         .update();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.debug("push: could not delete this instance's sidecar statuses: {}", e.toString());
         }
@@ -82,24 +78,6 @@ final class PeerStatuses implements SmartInitializingSingleton, DisposableBean {
     /** How old another instance's heartbeat may be before its sidecars are no longer shown. */
     long staleAfter() {
         return Math.max(3_000, 5 * intervalMillis);
-    }
-
-    private void syncQuietly() {
-        try {
-            syncOnce();
-            if (failing) {
-                failing = false;
-                log.info("push: sharing sidecar statuses through the database works again");
-            }
-        } catch (RuntimeException e) {
-            if (!failing) {
-                failing = true;
-                log.warn(
-                        "PLATFORM-0802 push: cannot share sidecar statuses through the database; other platform"
-                                + " instances do not show this instance's sidecars until it works again: {}",
-                        e.toString());
-            }
-        }
     }
 
     /** Publishes this instance's sidecars, reads the others'. */

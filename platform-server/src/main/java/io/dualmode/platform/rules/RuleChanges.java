@@ -3,12 +3,10 @@ package io.dualmode.platform.rules;
 import io.dualmode.governance.rule.RuleKind;
 import io.dualmode.platform.config.PlatformProperties;
 import io.dualmode.platform.storage.Blocking;
+import io.dualmode.platform.storage.DatabaseSync;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -37,8 +35,7 @@ public final class RuleChanges implements SmartInitializingSingleton, Disposable
     private final Blocking blocking;
     private final PlatformProperties properties;
     private long revision = -1;
-    private boolean failing;
-    private ScheduledExecutorService poller;
+    private DatabaseSync poller;
 
     RuleChanges(RuleRepository repository, Blocking blocking, PlatformProperties properties) {
         this.repository = repository;
@@ -61,19 +58,20 @@ public final class RuleChanges implements SmartInitializingSingleton, Disposable
 
     @Override
     public void afterSingletonsInstantiated() {
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "platform-rule-sync");
-            t.setDaemon(true);
-            return t;
-        });
-        long millis = properties.syncInterval().toMillis();
-        poller.scheduleWithFixedDelay(this::pollQuietly, millis, Math.max(1, millis), TimeUnit.MILLISECONDS);
+        poller = DatabaseSync.every(
+                properties.syncInterval(),
+                "platform-rule-sync",
+                this::poll,
+                log,
+                "PLATFORM-0801 rules: cannot poll the database for rule changes of other platform instances,"
+                        + " retrying every " + properties.syncInterval(),
+                "rules: polling the database for rule changes works again");
     }
 
     @Override
     public void destroy() {
         if (poller != null) {
-            poller.shutdownNow();
+            poller.close();
         }
     }
 
@@ -86,25 +84,6 @@ public final class RuleChanges implements SmartInitializingSingleton, Disposable
             emitted.merge(key(change), change.version(), Math::max);
             // no subscriber (the push hub not started or already stopped) is fine: the change is committed
             sink.tryEmitNext(change);
-        }
-    }
-
-    private void pollQuietly() {
-        try {
-            poll();
-            if (failing) {
-                failing = false;
-                log.info("rules: polling the database for rule changes works again");
-            }
-        } catch (RuntimeException e) {
-            if (!failing) {
-                failing = true;
-                log.warn(
-                        "PLATFORM-0801 rules: cannot poll the database for rule changes of other platform instances,"
-                                + " retrying every {}: {}",
-                        properties.syncInterval(),
-                        e.toString());
-            }
         }
     }
 
