@@ -149,6 +149,8 @@ final class SofaInteropIntegrationTest {
         if (sidecar != null) {
             p.put("dualmode.sidecar.admin-port", String.valueOf(sidecar.adminPort()));
             p.put("dualmode.sidecar.registry-port", String.valueOf(sidecar.registryPort()));
+            // the sidecar is ready before the application starts; a loaded CI machine can still be slow to answer
+            p.put("dualmode.sidecar.startup-timeout", "60s");
         }
         return p;
     }

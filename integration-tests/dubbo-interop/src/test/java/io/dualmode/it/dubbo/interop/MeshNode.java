@@ -70,7 +70,9 @@ final class MeshNode implements AutoCloseable {
                 "--dualmode.mode=mesh",
                 "--dualmode.sidecar.host=127.0.0.1",
                 "--dualmode.sidecar.registry-port=" + registryPort,
-                "--dualmode.sidecar.admin-port=" + adminPort);
+                "--dualmode.sidecar.admin-port=" + adminPort,
+                // the sidecar is ready before the application starts; a loaded CI machine can still be slow to answer
+                "--dualmode.sidecar.startup-timeout=60s");
     }
 
     /** The port of the listener {@code name}, e.g. one the agent opened on first use. */

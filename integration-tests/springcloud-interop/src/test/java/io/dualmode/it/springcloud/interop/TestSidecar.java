@@ -86,7 +86,9 @@ final class TestSidecar implements AutoCloseable {
         return List.of(
                 "--dualmode.mode=mesh",
                 "--dualmode.sidecar.registry-port=" + registryPort,
-                "--dualmode.sidecar.admin-port=" + adminPort);
+                "--dualmode.sidecar.admin-port=" + adminPort,
+                // the sidecar is ready before the application starts; a loaded CI machine can still be slow to answer
+                "--dualmode.sidecar.startup-timeout=60s");
     }
 
     String ingressHost() {
