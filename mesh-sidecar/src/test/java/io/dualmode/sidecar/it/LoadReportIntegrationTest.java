@@ -16,8 +16,6 @@ import io.dualmode.sidecar.config.ControlPlaneConfig;
 import io.dualmode.sidecar.config.ListenerConfig;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -216,8 +214,6 @@ class LoadReportIntegrationTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return RpcFixture.freePort();
     }
 }

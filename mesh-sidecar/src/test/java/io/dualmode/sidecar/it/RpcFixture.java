@@ -80,10 +80,21 @@ final class RpcFixture implements AutoCloseable {
     }
 
     /** A loopback port free right now, for servers that cannot be told to bind port 0 (Dubbo, SOFABolt). */
+    /**
+     * A TCP port free on 127.0.0.1 right now, below the kernel's ephemeral range (32768 and up), so no outgoing
+     * connection is given it as its local port before the test binds it (a port the kernel hands out from port 0 is in
+     * that range; seen taken so under load).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        for (int i = 0; i < 500; i++) {
+            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(11_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000..30999 on loopback");
     }
 
     @Override

@@ -387,8 +387,6 @@ class SofaMeshApiIntegrationTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return RpcFixture.freePort();
     }
 }

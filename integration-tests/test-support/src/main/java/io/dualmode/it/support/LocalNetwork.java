@@ -50,18 +50,24 @@ public final class LocalNetwork {
     }
 
     /**
-     * A TCP port free on 127.0.0.1 right now.
+     * A TCP port free on 127.0.0.1 right now, below the kernel's ephemeral range (32768 and up), so no outgoing
+     * connection is given it as its local port before the test binds it (a port the kernel hands out from port 0 is in
+     * that range; seen taken so under load).
      *
-     * @return the port
+     * @return the port, in 20000..30999 (so {@code port + 1000}, Nacos's gRPC offset, is below the range too)
      */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int i = 0; i < 500; i++) {
+            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(11_000);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port in 20000..30999 on " + LOOPBACK));
     }
 
     private static boolean isLoopback(String name) {
