@@ -242,6 +242,56 @@ class MultiInstancePushIntegrationTest {
         });
     }
 
+    @Test
+    void whileTheDatabaseIsAwayWritesAre503AndTheSidecarsKeepTheirRulesThenEverythingResumes() throws Exception {
+        String denyAll = """
+                {"defaultAction": "deny"}""";
+        String allowAll = """
+                {"defaultAction": "allow"}""";
+        String path = "/api/v1/rules/access-control/billing";
+        ResourceKey key = new ResourceKey(RuleKind.ACCESS_CONTROL, "billing");
+        int ingress = billing.listenerAddress("ingress").getPort();
+        long first = version(onA.put(path, denyAll, null));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Objects.equals(billing.governance().versions().get(key), first));
+        assertThat(get(client, ingress, "billing", Map.of()).status()).isEqualTo(403);
+
+        int port = database.getPort();
+        database.stop();
+        try {
+            for (Api api : List.of(onA, onB)) {
+                api.put(path, allowAll, first)
+                        .expectStatus()
+                        .isEqualTo(503)
+                        .expectBody()
+                        .jsonPath("$.code")
+                        .isEqualTo("PLATFORM-0502");
+            }
+            // the sidecar connected to B keeps the rule it holds
+            assertThat(get(client, ingress, "billing", Map.of()).status()).isEqualTo(403);
+        } finally {
+            database = Server.createTcpServer(
+                            "-tcpPort", String.valueOf(port), "-ifNotExists", "-baseDir", dbDir.toString())
+                    .start();
+        }
+
+        // back: the refused writes left nothing behind, and a write through A reaches the sidecar connected to B
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> onA.put(path, allowAll, first)
+                                .returnResult(Map.class)
+                                .getStatus()
+                                .value()
+                        == 200);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Objects.equals(billing.governance().versions().get(key), first + 1));
+        assertThat(get(client, ingress, "billing", Map.of()).status()).isEqualTo(200);
+        onA.delete(path, first + 1).expectStatus().is2xxSuccessful();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> billing.governance().versions().get(key) == null);
+    }
+
     private static long ordersIngress(SidecarTraffic traffic, Duration window) {
         return traffic.services(window).stream()
                 .filter(t -> t.service().equals("orders"))

@@ -35,6 +35,23 @@ final class ApiExceptionHandler {
                 "the change collided with a concurrent one and was not applied; read again and retry"));
     }
 
+    /**
+     * The database cannot be reached (no connection within the pool's timeout, a connection lost mid-way, a
+     * transaction that cannot begin): the request changed nothing; the sidecars keep serving the rules they hold.
+     */
+    @ExceptionHandler({
+        org.springframework.dao.DataAccessResourceFailureException.class,
+        org.springframework.dao.TransientDataAccessResourceException.class,
+        org.springframework.transaction.CannotCreateTransactionException.class
+    })
+    ResponseEntity<ErrorBody> databaseUnavailable(RuntimeException e) {
+        log.warn("{} the database cannot be reached: {}", PlatformError.DATABASE_UNAVAILABLE.code(), e.toString());
+        return answer(new ApiException(
+                PlatformError.DATABASE_UNAVAILABLE,
+                "the platform's database cannot be reached, so nothing was changed; the sidecars keep serving the"
+                        + " rules they hold; retry when it is back"));
+    }
+
     @ExceptionHandler(ServerWebInputException.class)
     ResponseEntity<ErrorBody> input(ServerWebInputException e) {
         if (e.getCause() instanceof DataBufferLimitException limit) {

@@ -46,6 +46,8 @@ public enum PlatformError {
     INVALID_QUERY("PLATFORM-0401", HttpStatus.BAD_REQUEST),
     /** The embedded registry is disabled, so the platform has no inventory to show. */
     REGISTRY_DISABLED("PLATFORM-0501", HttpStatus.SERVICE_UNAVAILABLE),
+    /** The platform's database cannot be reached: nothing was read or changed. */
+    DATABASE_UNAVAILABLE("PLATFORM-0502", HttpStatus.SERVICE_UNAVAILABLE),
     /** No registered instance has the address given. */
     INSTANCE_NOT_FOUND("PLATFORM-0601", HttpStatus.NOT_FOUND),
     /** The instance has no sidecar connected to the control plane, so its mode cannot be switched. */
