@@ -18,7 +18,8 @@
 #   bench/sidecar-dubbo-bench.sh              # 2 rounds
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-dubbo-bench.sh
 #
-# Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last build, THREADS (32), SIDECAR_JVM, NO_HAPROXY=1.
+# Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last build, THREADS (32), SIDECAR_JVM, NO_HAPROXY=1,
+# SIDECAR_JAR (the sidecar -all jar to run; default the one the build makes).
 # Output: bench/target/sidecar-dubbo-bench/ (results.tsv, results.md, logs).
 set -euo pipefail
 
@@ -28,7 +29,7 @@ ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-32}
 SIDECAR_JVM=${SIDECAR_JVM:-$(mesh-sidecar/bin/dualmode-sidecar --print-jvm-options)}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-JAR=mesh-sidecar/target/dualmode-mesh-sidecar-0.1.0-SNAPSHOT-all.jar
+JAR=${SIDECAR_JAR:-mesh-sidecar/target/dualmode-mesh-sidecar-0.1.0-SNAPSHOT-all.jar}
 OUT=$ROOT/bench/target/sidecar-dubbo-bench
 RUN=$OUT/run
 TPL=$ROOT/bench/sidecar

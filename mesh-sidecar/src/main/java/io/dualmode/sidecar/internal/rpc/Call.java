@@ -2,6 +2,8 @@ package io.dualmode.sidecar.internal.rpc;
 
 import io.dualmode.sidecar.internal.governance.Admission;
 import io.dualmode.sidecar.protocol.Frame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -27,13 +29,22 @@ final class Call {
         this.retry = retry;
         this.downstream = downstream;
         this.originalId = request.requestId();
-        int n = Math.min(request.content().readableBytes(), HEADER_COPY);
-        this.header = request.replace(request.content().copy(request.content().readerIndex(), n));
+        this.header = request.replace(headerCopy(request.content()));
         this.startNanos = startNanos;
     }
 
     /** How many leading bytes of a request are kept for error replies. */
     static final int HEADER_COPY = 64;
+
+    /**
+     * A copy of the first {@link #HEADER_COPY} bytes of {@code content} on the Java heap: a plain array is cheaper to
+     * take and to free than a buffer of the pooled allocator, and it holds nothing of the request's buffer.
+     */
+    static ByteBuf headerCopy(ByteBuf content) {
+        byte[] bytes = new byte[Math.min(content.readableBytes(), HEADER_COPY)];
+        content.getBytes(content.readerIndex(), bytes);
+        return Unpooled.wrappedBuffer(bytes);
+    }
 
     /**
      * Cancels the timer and frees the header copy; unless another attempt follows ({@code retried}), frees the

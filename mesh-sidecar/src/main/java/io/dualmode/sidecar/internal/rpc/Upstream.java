@@ -91,10 +91,11 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     void send(Channel downstream, Frame request, Admission admission, Retry retry) {
         long now = System.nanoTime();
         long id = nextId();
+        Call call = null;
         if (!request.expectsResponse()) {
             admission.complete(false);
         } else {
-            Call call = new Call(downstream, request, now, admission, retry);
+            call = new Call(downstream, request, now, admission, retry);
             calls.put(id, call);
             host.requestStarted();
             cluster.metrics().rqActive.incrementAndGet();
@@ -108,7 +109,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         }
         plugin.rewriteRequestId(request, id);
         if (ready) {
-            write(id, request);
+            write(call, request);
         } else {
             waiting.add(new Waiting(id, request));
         }
@@ -121,8 +122,9 @@ final class Upstream extends ChannelInboundHandlerAdapter {
      */
     void mirror(Channel downstream, Frame request) {
         long id = nextId();
+        Call call = null;
         if (request.expectsResponse()) {
-            Call call = new Call(downstream, request, System.nanoTime(), Admission.PASS, null);
+            call = new Call(downstream, request, System.nanoTime(), Admission.PASS, null);
             call.mirror = true;
             calls.put(id, call);
             long timeout = cluster.config().requestTimeout().toMillis();
@@ -131,7 +133,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         }
         plugin.rewriteRequestId(request, id);
         if (ready) {
-            write(id, request);
+            write(call, request);
         } else {
             waiting.add(new Waiting(id, request));
         }
@@ -180,8 +182,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
      * timeout less the time already spent, or less when this attempt ends sooner (a shorter timeout rule, a per-try
      * timeout), so the next hop and the provider do not wait longer than the call will.
      */
-    private void write(long id, Frame request) {
-        Call call = calls.get(id);
+    private void write(Call call, Frame request) {
         if (call != null && request.timeoutMillis() > 0) {
             long now = System.nanoTime();
             long since = call.retry != null ? call.retry.startNanos : call.startNanos;
@@ -196,7 +197,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
 
     private void flushWaiting() {
         for (Waiting w; (w = waiting.poll()) != null; ) {
-            write(w.id, w.request);
+            write(calls.get(w.id), w.request);
         }
     }
 
