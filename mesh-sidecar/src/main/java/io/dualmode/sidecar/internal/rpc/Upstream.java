@@ -95,7 +95,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         if (!request.expectsResponse()) {
             admission.complete(false);
         } else {
-            call = new Call(downstream, request, now, admission, retry);
+            call = new Call(this, id, downstream, request, now, admission, retry);
             calls.put(id, call);
             host.requestStarted();
             cluster.metrics().rqActive.incrementAndGet();
@@ -104,7 +104,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
             if (retry != null) {
                 timeout = attemptTimeoutMillis(retry, timeout, admission, now);
             }
-            call.timer = channel.eventLoop().schedule(() -> timedOut(id), timeout, TimeUnit.MILLISECONDS);
+            call.timer = channel.eventLoop().schedule(call, timeout, TimeUnit.MILLISECONDS);
             call.timerDeadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(timeout);
         }
         plugin.rewriteRequestId(request, id);
@@ -124,11 +124,11 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         long id = nextId();
         Call call = null;
         if (request.expectsResponse()) {
-            call = new Call(downstream, request, System.nanoTime(), Admission.PASS, null);
+            call = new Call(this, id, downstream, request, System.nanoTime(), Admission.PASS, null);
             call.mirror = true;
             calls.put(id, call);
             long timeout = cluster.config().requestTimeout().toMillis();
-            call.timer = channel.eventLoop().schedule(() -> timedOut(id), timeout, TimeUnit.MILLISECONDS);
+            call.timer = channel.eventLoop().schedule(call, timeout, TimeUnit.MILLISECONDS);
             call.timerDeadlineNanos = call.startNanos + TimeUnit.MILLISECONDS.toNanos(timeout);
         }
         plugin.rewriteRequestId(request, id);
@@ -248,7 +248,8 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         closeIfDrained();
     }
 
-    private void timedOut(long id) {
+    /** The timer of call {@code id} fired. */
+    void timedOut(long id) {
         Call call = calls.remove(id);
         if (call == null) {
             return;
@@ -291,8 +292,12 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         Channel down = call.downstream;
         if (down.isActive()) {
             context.listener().metrics().localReply(kind == ErrorKind.TIMEOUT ? 504 : 503);
-            down.writeAndFlush(
-                    plugin.encodeErrorResponse(call.header, kind, message, down.alloc()), down.voidPromise());
+            Frame header = call.header();
+            try {
+                down.writeAndFlush(plugin.encodeErrorResponse(header, kind, message, down.alloc()), down.voidPromise());
+            } finally {
+                header.release();
+            }
         }
         cluster.metrics().failed(call.startNanos);
         done(call, true, false);
