@@ -24,7 +24,10 @@ import java.util.stream.Collectors;
  * shared by every downstream connection of that loop.
  */
 public final class RpcListener extends ChannelInitializer<Channel> {
-    /** Idle time after which an upstream connection sends a heartbeat, well under Bolt's 90 s and Dubbo's 180 s. */
+    /**
+     * Time without reading after which an upstream connection sends a heartbeat, well under Bolt's 90 s and Dubbo's
+     * 180 s.
+     */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
 
     private final List<ProtocolPlugin> plugins;
