@@ -18,7 +18,8 @@
 #   bench/sidecar-dubbo-bench.sh              # 2 rounds
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-dubbo-bench.sh
 #
-# Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last build, THREADS (32), SIDECAR_JVM, NO_HAPROXY=1.
+# Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last build, THREADS (32), SIDECAR_JVM, NO_HAPROXY=1,
+# SIDECAR_JAR (the sidecar -all jar to run; default the one the build makes).
 # Output: bench/target/sidecar-dubbo-bench/ (results.tsv, results.md, logs).
 set -euo pipefail
 
@@ -28,7 +29,7 @@ ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-32}
 SIDECAR_JVM=${SIDECAR_JVM:-$(mesh-sidecar/bin/dualmode-sidecar --print-jvm-options)}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-JAR=mesh-sidecar/target/dualmode-mesh-sidecar-0.1.0-SNAPSHOT-all.jar
+JAR=${SIDECAR_JAR:-mesh-sidecar/target/dualmode-mesh-sidecar-0.1.0-SNAPSHOT-all.jar}
 OUT=$ROOT/bench/target/sidecar-dubbo-bench
 RUN=$OUT/run
 TPL=$ROOT/bench/sidecar
@@ -105,6 +106,16 @@ ensure_haproxy() { # haproxy from Debian when it is absent and apt-get is usable
     echo "haproxy is absent and cannot be installed here: running without it" >&2
   fi
 }
+loop_ticks() { # pids -> CPU ticks of their Netty event-loop threads only (named dualmode-sidecar-*), no JIT or GC
+  local sum=0 p t
+  for p in "$@"; do
+    for t in /proc/"$p"/task/*; do
+      [[ $(cat "$t/comm" 2>/dev/null) == dualmode-sidec* ]] || continue
+      sum=$((sum + $(sed 's/^.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')))
+    done
+  done
+  echo "$sum"
+}
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"; }
 bench() { # port threads warmup measure -> "requests rps p50 p99 errors" (Dubbo's own logging also goes to stdout)
   java -Xmx256m "${DUBBO_JVM[@]}" -cp "$CP" io.dualmode.bench.dubbo.DubboBench client "127.0.0.1:$1" "$2" "$3" "$4" \
@@ -165,14 +176,21 @@ for r in $(seq "$ROUNDS"); do
   for p in "${PATHS[@]}"; do
     # shellcheck disable=SC2086
     t0=$(ticks ${PROC[$p]})
+    # shellcheck disable=SC2086
+    l0=$(loop_ticks ${PROC[$p]})
     read -r n rps _ _ errors < <(bench "${PORT[$p]}" "$THREADS" 3 10)
     # shellcheck disable=SC2086
     t1=$(ticks ${PROC[$p]})
+    # shellcheck disable=SC2086
+    l1=$(loop_ticks ${PROC[$p]})
     record "$r" "$p" rps "$rps"
     record "$r" "$p" errors "$errors"
     # ticks cover the 3 s warm-up too: divide by the requests of all 13 s, estimated from the measured rate
     [[ -n ${PROC[$p]} ]] && record "$r" "$p" cpu_us_sat \
       "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / (n * 13 / 10)}')"
+    # the same for the event-loop threads alone: the proxying itself, without the JIT compiling or the GC
+    [[ $p == sidecar-* ]] && record "$r" "$p" loop_us_sat \
+      "$(awk -v d=$((l1 - l0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / (n * 13 / 10)}')"
     read -r _ _ p50 p99 lerrors < <(bench "${PORT[$p]}" 1 2 8)
     record "$r" "$p" p50_us "$p50"
     record "$r" "$p" p99_us "$p99"

@@ -8,7 +8,7 @@ import java.time.Duration;
 /**
  * What every connection of one RPC listener shares.
  *
- * @param heartbeatInterval how long an upstream connection may stay silent before a heartbeat is sent
+ * @param heartbeatInterval how long an upstream connection may read nothing before it sends a heartbeat
  */
 record RpcContext(ListenerRuntime listener, RouteTable routes, Duration heartbeatInterval) {
 

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,10 @@ import java.util.stream.Collectors;
  * shared by every downstream connection of that loop.
  */
 public final class RpcListener extends ChannelInitializer<Channel> {
-    /** Idle time after which an upstream connection sends a heartbeat, well under Bolt's 90 s and Dubbo's 180 s. */
+    /**
+     * Time without reading after which an upstream connection sends a heartbeat, well under Bolt's 90 s and Dubbo's
+     * 180 s.
+     */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
 
     private final List<ProtocolPlugin> plugins;
@@ -56,12 +60,24 @@ public final class RpcListener extends ChannelInitializer<Channel> {
         l.proxy().track(ch);
         ch.closeFuture().addListener(f -> l.metrics().cxActive.decrementAndGet());
         ChannelPipeline p = ch.pipeline();
+        p.addLast("flush", flushConsolidation());
         if (plugins.size() == 1) {
             install(p, null, plugins.get(0));
         } else {
             p.addLast(
                     "detect", new ProtocolDetectionHandler(plugins, (ctx, plugin) -> install(p, ctx, plugin), metrics));
         }
+    }
+
+    /**
+     * Turns the flushes of a connection into one per event-loop iteration: while the connection is reading, its
+     * replies go out when the read completes; otherwise (responses written while the upstream connection reads,
+     * requests written while a downstream connection reads) the first flush schedules one on the event loop, which
+     * runs after the loop has handled every ready connection. Many calls then share one {@code write} system call.
+     * Closing the connection flushes what is pending.
+     */
+    static FlushConsolidationHandler flushConsolidation() {
+        return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
     }
 
     private void install(ChannelPipeline p, ChannelHandlerContext detector, ProtocolPlugin plugin) {

@@ -91,10 +91,11 @@ final class Upstream extends ChannelInboundHandlerAdapter {
     void send(Channel downstream, Frame request, Admission admission, Retry retry) {
         long now = System.nanoTime();
         long id = nextId();
+        Call call = null;
         if (!request.expectsResponse()) {
             admission.complete(false);
         } else {
-            Call call = new Call(downstream, request, now, admission, retry);
+            call = new Call(this, id, downstream, request, now, admission, retry);
             calls.put(id, call);
             host.requestStarted();
             cluster.metrics().rqActive.incrementAndGet();
@@ -103,12 +104,12 @@ final class Upstream extends ChannelInboundHandlerAdapter {
             if (retry != null) {
                 timeout = attemptTimeoutMillis(retry, timeout, admission, now);
             }
-            call.timer = channel.eventLoop().schedule(() -> timedOut(id), timeout, TimeUnit.MILLISECONDS);
+            call.timer = channel.eventLoop().schedule(call, timeout, TimeUnit.MILLISECONDS);
             call.timerDeadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(timeout);
         }
         plugin.rewriteRequestId(request, id);
         if (ready) {
-            write(id, request);
+            write(call, request);
         } else {
             waiting.add(new Waiting(id, request));
         }
@@ -121,17 +122,18 @@ final class Upstream extends ChannelInboundHandlerAdapter {
      */
     void mirror(Channel downstream, Frame request) {
         long id = nextId();
+        Call call = null;
         if (request.expectsResponse()) {
-            Call call = new Call(downstream, request, System.nanoTime(), Admission.PASS, null);
+            call = new Call(this, id, downstream, request, System.nanoTime(), Admission.PASS, null);
             call.mirror = true;
             calls.put(id, call);
             long timeout = cluster.config().requestTimeout().toMillis();
-            call.timer = channel.eventLoop().schedule(() -> timedOut(id), timeout, TimeUnit.MILLISECONDS);
+            call.timer = channel.eventLoop().schedule(call, timeout, TimeUnit.MILLISECONDS);
             call.timerDeadlineNanos = call.startNanos + TimeUnit.MILLISECONDS.toNanos(timeout);
         }
         plugin.rewriteRequestId(request, id);
         if (ready) {
-            write(id, request);
+            write(call, request);
         } else {
             waiting.add(new Waiting(id, request));
         }
@@ -180,8 +182,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
      * timeout less the time already spent, or less when this attempt ends sooner (a shorter timeout rule, a per-try
      * timeout), so the next hop and the provider do not wait longer than the call will.
      */
-    private void write(long id, Frame request) {
-        Call call = calls.get(id);
+    private void write(Call call, Frame request) {
         if (call != null && request.timeoutMillis() > 0) {
             long now = System.nanoTime();
             long since = call.retry != null ? call.retry.startNanos : call.startNanos;
@@ -196,7 +197,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
 
     private void flushWaiting() {
         for (Waiting w; (w = waiting.poll()) != null; ) {
-            write(w.id, w.request);
+            write(calls.get(w.id), w.request);
         }
     }
 
@@ -247,7 +248,8 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         closeIfDrained();
     }
 
-    private void timedOut(long id) {
+    /** The timer of call {@code id} fired. */
+    void timedOut(long id) {
         Call call = calls.remove(id);
         if (call == null) {
             return;
@@ -290,8 +292,12 @@ final class Upstream extends ChannelInboundHandlerAdapter {
         Channel down = call.downstream;
         if (down.isActive()) {
             context.listener().metrics().localReply(kind == ErrorKind.TIMEOUT ? 504 : 503);
-            down.writeAndFlush(
-                    plugin.encodeErrorResponse(call.header, kind, message, down.alloc()), down.voidPromise());
+            Frame header = call.header();
+            try {
+                down.writeAndFlush(plugin.encodeErrorResponse(header, kind, message, down.alloc()), down.voidPromise());
+            } finally {
+                header.release();
+            }
         }
         cluster.metrics().failed(call.startNanos);
         done(call, true, false);

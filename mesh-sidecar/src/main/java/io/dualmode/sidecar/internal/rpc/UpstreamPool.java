@@ -69,7 +69,10 @@ final class UpstreamPool {
                     @Override
                     protected void initChannel(Channel c) {
                         c.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0, heartbeat, TimeUnit.MILLISECONDS))
+                                .addLast("flush", RpcListener.flushConsolidation())
+                                // reader idle only: watching writes too would give every request write a promise
+                                // and a listener; a connection that reads nothing for the interval sends a heartbeat
+                                .addLast("idle", new IdleStateHandler(heartbeat, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("frames", new FrameDecoder(plugin, metrics))
                                 .addLast("encoder", FrameEncoder.INSTANCE)
                                 .addLast("upstream", up);
