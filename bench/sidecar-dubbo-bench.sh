@@ -12,7 +12,8 @@
 #   - saturation: 32 client threads, 3 s warm-up then 10 s: req/s, and the proxy's CPU (user+sys of its processes from
 #     /proc/<pid>/stat) per request;
 #   - latency: 1 client thread, 2 s warm-up then 8 s: p50/p99 (reported as added over direct).
-# The sidecars run with the launch script's JVM options and one event loop, after 15 s of load to warm the JIT.
+# The sidecars run with the launch script's JVM options and one event loop, after 15 s of load through two hops
+# and WARMUP_1HOP (15) s through one hop to warm the JIT.
 # Everything is started by this script, recorded by pid and killed by pid on exit. About 3 minutes for 2 rounds.
 #
 #   bench/sidecar-dubbo-bench.sh              # 2 rounds
@@ -165,6 +166,11 @@ fi
 wait "$WARM_PID"
 read -r _ _ _ _ warm_errors <"$RUN/warmup.txt"
 [[ $warm_errors == 0 ]] || { echo "warm-up through two sidecars had $warm_errors errors; logs in $RUN" >&2; exit 1; }
+# then the one-hop listener for as long, so the JIT has settled on both paths before anything is measured
+echo "== JIT warm-up of the one-hop path, ${WARMUP_1HOP:-15} s"
+bench "$SIDECAR_PORT" 8 0 "${WARMUP_1HOP:-15}" >"$RUN/warmup-1hop.txt"
+read -r _ _ _ _ warm_errors <"$RUN/warmup-1hop.txt"
+[[ $warm_errors == 0 ]] || { echo "warm-up through one sidecar had $warm_errors errors; logs in $RUN" >&2; exit 1; }
 
 declare -A PORT=([direct]=$BACKEND_PORT [sidecar-1hop]=$SIDECAR_PORT [sidecar-2hop]=$MESH_PORT [haproxy-tcp]=$HAPROXY_PORT)
 declare -A PROC=([direct]="" [sidecar-1hop]="$SIDECAR_A_PID" [sidecar-2hop]="$SIDECAR_A_PID $SIDECAR_B_PID"
