@@ -45,11 +45,7 @@ final class ApiExceptionHandler {
         org.springframework.transaction.CannotCreateTransactionException.class
     })
     ResponseEntity<ErrorBody> databaseUnavailable(RuntimeException e) {
-        log.warn("{} the database cannot be reached: {}", PlatformError.DATABASE_UNAVAILABLE.code(), e.toString());
-        return answer(new ApiException(
-                PlatformError.DATABASE_UNAVAILABLE,
-                "the platform's database cannot be reached, so nothing was changed; the sidecars keep serving the"
-                        + " rules they hold; retry when it is back"));
+        return answer(DatabaseDownHandler.unavailable(e));
     }
 
     @ExceptionHandler(ServerWebInputException.class)

@@ -44,17 +44,22 @@ final class DatabaseDownHandler implements WebExceptionHandler {
         return false;
     }
 
+    /** The answer to a request that failed because the database cannot be reached; logs it once. */
+    static ApiException unavailable(Throwable e) {
+        log.warn("{} the database cannot be reached: {}", PlatformError.DATABASE_UNAVAILABLE.code(), e.toString());
+        return new ApiException(
+                PlatformError.DATABASE_UNAVAILABLE,
+                "the platform's database cannot be reached, so nothing was read or changed; the sidecars keep serving"
+                        + " the rules they hold; retry when it is back");
+    }
+
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable e) {
         ServerHttpResponse response = exchange.getResponse();
         if (!databaseDown(e) || response.isCommitted()) {
             return Mono.error(e);
         }
-        log.warn("{} the database cannot be reached: {}", PlatformError.DATABASE_UNAVAILABLE.code(), e.toString());
-        ApiException error = new ApiException(
-                PlatformError.DATABASE_UNAVAILABLE,
-                "the platform's database cannot be reached, so nothing was read or changed; the sidecars keep serving"
-                        + " the rules they hold; retry when it is back");
+        ApiException error = unavailable(e);
         response.setStatusCode(error.error().status());
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         try {
