@@ -9,6 +9,7 @@ import io.dualmode.sidecar.protocol.Stability;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -156,8 +157,10 @@ public final class BoltProtocolPlugin implements ProtocolPlugin {
 
     /**
      * Inserts the entry at the front of the header map and grows headerLen; the class and content are not copied
-     * (the frame becomes a composite of slices of the original and the new entry). Frames with a CRC32 (which
-     * covers the whole frame) and maps that would outgrow headerLen's signed 16 bits are left unchanged.
+     * (the frame becomes a composite of slices of the original and the new entry). The entry is a direct buffer, so
+     * the composite stays direct and the native transport writes it with one {@code writev} instead of copying the
+     * whole frame into a new direct buffer first. Frames with a CRC32 (which covers the whole frame) and maps that
+     * would outgrow headerLen's signed 16 bits are left unchanged.
      */
     @Override
     public Frame withHeader(Frame request, String name, String value) {
@@ -167,18 +170,19 @@ public final class BoltProtocolPlugin implements ProtocolPlugin {
         if (!request.isRequest() || request.isHeartbeat() || BoltLayout.hasCrc(bytes, start)) {
             return request;
         }
-        byte[] entry = entry(name, value);
+        ByteBuf entry = entry(name, value);
+        int entryLength = entry.readableBytes();
         int lengths = start + BoltLayout.lengthsOffset(version, true);
         int classLength = bytes.getShort(lengths);
         int headerLength = bytes.getShort(lengths + 2);
-        if (headerLength + entry.length > Short.MAX_VALUE) {
+        if (headerLength + entryLength > Short.MAX_VALUE) {
             return request;
         }
-        bytes.setShort(lengths + 2, headerLength + entry.length);
+        bytes.setShort(lengths + 2, headerLength + entryLength);
         int headerStart = BoltLayout.fixedLength(version, true) + classLength;
         ByteBuf joined = Unpooled.wrappedBuffer(
                 bytes.retainedSlice(start, headerStart),
-                Unpooled.wrappedBuffer(entry),
+                entry.retainedDuplicate(),
                 bytes.retainedSlice(start + headerStart, bytes.readableBytes() - headerStart));
         Frame out = request.replace(joined);
         request.release();
@@ -187,17 +191,24 @@ public final class BoltProtocolPlugin implements ProtocolPlugin {
 
     private volatile CachedEntry cached;
 
-    /** The encoded entry, cached for the identity a sidecar keeps writing. */
-    private byte[] entry(String name, String value) {
+    /**
+     * The encoded entry, cached for the identity a sidecar keeps writing: a direct buffer over JDK-managed memory
+     * (the garbage collector frees it once no frame refers to it any more), of which each frame takes a retained
+     * duplicate; the cache's own reference keeps it from ever being released.
+     */
+    private ByteBuf entry(String name, String value) {
         CachedEntry c = cached;
         if (c == null || !c.name.equals(name) || !c.value.equals(value)) {
-            c = new CachedEntry(name, value, BoltHeaders.entry(name, value));
+            byte[] bytes = BoltHeaders.entry(name, value);
+            ByteBuffer direct =
+                    ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+            c = new CachedEntry(name, value, Unpooled.wrappedBuffer(direct));
             cached = c;
         }
         return c.bytes;
     }
 
-    private record CachedEntry(String name, String value, byte[] bytes) {}
+    private record CachedEntry(String name, String value, ByteBuf bytes) {}
 
     /** The reply {@link #encodeErrorResponse} gives BAD_REQUEST, for calls; {@code null} for other frames. */
     @Override

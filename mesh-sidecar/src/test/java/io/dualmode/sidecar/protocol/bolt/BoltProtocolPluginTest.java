@@ -41,6 +41,32 @@ class BoltProtocolPluginTest {
     }
 
     @Test
+    void insertsAHeaderEntryWithoutCopyingTheFrameOrMakingItHeapBacked() {
+        for (int i = 0; i < 2; i++) { // the second time from the cached entry
+            try (CodecHarness codec = new CodecHarness(BOLT)) {
+                ByteBuf heap =
+                        BoltBytes.request("probe.HelloService:1.0", "hello").build();
+                ByteBuf direct = ALLOC.directBuffer(heap.readableBytes()).writeBytes(heap);
+                heap.release();
+                Frame request = codec.write(direct).single();
+                ByteBuf original = request.content();
+                int length = original.readableBytes();
+                Frame with = BOLT.withHeader(request.retain(), "x-caller", "orders");
+                assertThat(with.content().isDirect())
+                        .as("a heap component would make the native transport copy the whole frame")
+                        .isTrue();
+                assertThat(with.content().readableBytes()).isGreaterThan(length);
+                assertThat(BOLT.header(with, "x-caller")).isEqualTo("orders");
+                assertThat(with.routingKey()).isEqualTo(request.routingKey());
+                with.release();
+                assertThat(original.refCnt())
+                        .as("only the harness's reference is left")
+                        .isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void decodesTheObservedFixedPart() {
         BoltBytes request = BoltBytes.request("probe.HelloService:1.0", "hello");
         request.timeoutOrStatus = 1500;
