@@ -238,15 +238,16 @@ for r in $(seq "$ROUNDS"); do
       "at $RATE req/s: $frps req/s, p50 $f50 us, p99 $f99 us, max $fmax us, errors $ferrors"
     # a path that cannot keep up with RATE queues, and its latencies measure the queue, not the path
     if awk -v a="$frps" -v r="$RATE" 'BEGIN {exit !(a < 0.95 * r)}'; then
-      echo "WARNING: round $r $p achieved $frps req/s, below 95% of RATE=$RATE: its fixed-rate latencies measure a queue" >&2
+      echo "WARNING: round $r $p achieved $frps req/s, below 95% of RATE=$RATE:" \
+        "its fixed-rate latencies measure a queue" >&2
     fi
   done
 done
 
 # medians over rounds
 {
-  echo "| path | req/s (32 threads) | x direct | proxy CPU µs/req | per hop | p50 µs (1 thread) | x direct | p99 µs | x direct" \
-    "| p50 µs at $RATE/s | p99 µs | p50 added per hop | p99 added per hop | proxy CPU µs/req at $RATE/s |"
+  echo "| path | req/s (32 threads) | x direct | proxy CPU µs/req | per hop | p50 µs (1 thread) | x direct | p99 µs" \
+    "| x direct | p50 µs at $RATE/s | p99 µs | p50 added per hop | p99 added per hop | proxy CPU µs/req at $RATE/s |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   awk -F'\t' -v rate="$RATE" '
     function median(key,   n, i, j, t, a) {
@@ -271,7 +272,8 @@ done
           rps / d_rps, cpu, perhop, p50, p50 / d50, p99, p99 / d99, f50, f99, fa50, fa99, fcpu
         achieved = achieved sprintf("%s%s %.0f", i > 1 ? ", " : "", p, median(p "|fixed_rps"))
       }
-      printf "\nFixed rate (open loop, latency measured from when each call was due): %d req/s asked; achieved (median): %s.\n", rate, achieved
+      printf "\nFixed rate (open loop, latency measured from when each call was due): %d req/s asked;", rate
+      printf " achieved (median): %s.\n", achieved
     }' "$RESULTS"
 } >"$OUT/results.md"
 cat "$OUT/results.md"

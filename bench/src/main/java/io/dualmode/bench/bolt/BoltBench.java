@@ -16,9 +16,9 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * A Bolt echo backend and a closed-loop and an open-loop (fixed-rate) Bolt load generator on the real SOFA Bolt remoting
- * ({@code com.alipay.sofa:bolt}, the one SOFARPC 5.13 uses), for {@code bench/sidecar-bolt-bench.sh}. Every client
- * thread shares the one connection Bolt keeps per address, as SOFARPC does.
+ * A Bolt echo backend and a closed-loop and an open-loop (fixed-rate) Bolt load generator on the real SOFA Bolt
+ * remoting ({@code com.alipay.sofa:bolt}, the one SOFARPC 5.13 uses), for {@code bench/sidecar-bolt-bench.sh}. Every
+ * client thread shares the one connection Bolt keeps per address, as SOFARPC does.
  *
  * <pre>
  *   BoltBench server PORT                                  # echo byte[] requests until killed

@@ -17,11 +17,12 @@ import org.apache.dubbo.config.ServiceConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 
 /**
- * A Dubbo echo backend and a closed-loop and an open-loop (fixed-rate) Dubbo load generator on real Dubbo 3.3 ({@code dubbo} protocol, hessian2), for
- * {@code bench/sidecar-dubbo-bench.sh}. No registry: the client calls the address it is given, as a mesh consumer calls
- * the egress its sidecar hands it; every client thread shares the one connection Dubbo keeps per address (its default,
- * {@code shareconnections=1}). Run both with {@code -Ddubbo.network.interface.ignored=<every non-loopback interface>},
- * or Dubbo swaps 127.0.0.1 for the machine's address ({@code shared/protocols/dubbo.md} §8).
+ * A Dubbo echo backend and a closed-loop and an open-loop (fixed-rate) Dubbo load generator on real Dubbo 3.3
+ * ({@code dubbo} protocol, hessian2), for {@code bench/sidecar-dubbo-bench.sh}. No registry: the client calls the
+ * address it is given, as a mesh consumer calls the egress its sidecar hands it; every client thread shares the one
+ * connection Dubbo keeps per address (its default, {@code shareconnections=1}). Run both with
+ * {@code -Ddubbo.network.interface.ignored=<every non-loopback interface>}, or Dubbo swaps 127.0.0.1 for the machine's
+ * address ({@code shared/protocols/dubbo.md} §8).
  *
  * <pre>
  *   DubboBench server PORT                                  # echo byte[] calls until killed
