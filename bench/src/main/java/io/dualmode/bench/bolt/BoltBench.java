@@ -2,6 +2,7 @@ package io.dualmode.bench.bolt;
 
 import com.alipay.remoting.BizContext;
 import com.alipay.remoting.InvokeCallback;
+import com.alipay.remoting.config.Configs;
 import com.alipay.remoting.rpc.RpcClient;
 import com.alipay.remoting.rpc.RpcServer;
 import com.alipay.remoting.rpc.protocol.SyncUserProcessor;
@@ -130,6 +131,13 @@ public final class BoltBench {
      */
     private static void rate(String address, int rps, int warmupSeconds, int measureSeconds)
             throws InterruptedException {
+        // Bolt refuses a call outright ("maybe write overflow") while the connection's outbound buffer is above its
+        // high
+        // watermark, 64 KiB by default: 64 calls. After a stall the pacing thread sends all the late calls at once, and
+        // refusing them would drop exactly the slowest calls from the latencies: let them queue instead (16 MiB, over
+        // 3 s of calls at 5000/s). Bolt reads these when the client starts.
+        System.setProperty(Configs.NETTY_BUFFER_LOW_WATERMARK, Integer.toString(8 << 20));
+        System.setProperty(Configs.NETTY_BUFFER_HIGH_WATERMARK, Integer.toString(16 << 20));
         RpcClient client = new RpcClient();
         client.startup();
         byte[] payload = new byte[PAYLOAD];
@@ -144,6 +152,7 @@ public final class BoltBench {
             client.invokeSync(address, payload, TIMEOUT_MS);
         } catch (Exception e) {
             errors.incrementAndGet();
+            System.err.println("first error: " + e);
         }
         long start = System.nanoTime() + 10_000_000L;
         long warmEnd = start + warmupSeconds * 1_000_000_000L;
@@ -161,7 +170,9 @@ public final class BoltBench {
                 public void onResponse(Object reply) {
                     long done = System.nanoTime();
                     if (!(reply instanceof byte[] bytes) || bytes.length != payload.length) {
-                        errors.incrementAndGet();
+                        if (errors.getAndIncrement() == 0) {
+                            System.err.println("first error: a wrong reply");
+                        }
                     } else {
                         if (counted) {
                             latencies.recordValue(Math.min(done - due, 60_000_000_000L));
@@ -189,7 +200,9 @@ public final class BoltBench {
             try {
                 client.invokeWithCallback(address, payload, callback, TIMEOUT_MS);
             } catch (Exception e) {
-                errors.incrementAndGet();
+                if (errors.getAndIncrement() == 0) {
+                    System.err.println("first error: " + e);
+                }
                 outstanding.countDown();
             }
         }
