@@ -19,7 +19,7 @@
 #     saturation rate on a 2-core machine); a path that achieves less than 95% of RATE is reported.
 # The sidecars run with the launch script's JVM options and one event loop, after WARMUP_2HOP (15) s of load through
 # two hops and WARMUP_1HOP (15) s through one hop to warm the JIT.
-# Everything is started by this script, recorded by pid and killed by pid on exit. About 3 minutes for 2 rounds.
+# Everything is started by this script, recorded by pid and killed by pid on exit. About 6 minutes for 2 rounds.
 #
 #   bench/sidecar-bolt-bench.sh              # 2 rounds
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-bolt-bench.sh
