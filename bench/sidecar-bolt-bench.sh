@@ -25,8 +25,8 @@
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-bolt-bench.sh
 #
 # Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last build, THREADS (32), RATE (5000), WARMUP_2HOP (15),
-# WARMUP_1HOP (15), SIDECAR_JVM, NO_HAPROXY=1, SIDECAR_JAR (the sidecar -all jar to run; default the one the build
-# makes).
+# WARMUP_1HOP (15), SIDECAR_JVM, RATE_CLIENT_JVM (the fixed-rate client's JVM options: a large pre-touched young
+# generation), NO_HAPROXY=1, SIDECAR_JAR (the sidecar -all jar to run; default the one the build makes).
 # The Bolt client and server log at WARN (dualmode-bench-logback.xml): logback's default, DEBUG to stdout, logs a line
 # per request on the two cores the proxies are measured on.
 # Output: bench/target/sidecar-bolt-bench/ (results.tsv, results.md, logs).
@@ -37,6 +37,7 @@ ROOT=$PWD
 ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-32}
 RATE=${RATE:-5000}
+RATE_CLIENT_JVM=${RATE_CLIENT_JVM:--XX:+UseSerialGC -Xms1g -Xmx1g -Xmn768m -XX:+AlwaysPreTouch -XX:MetaspaceSize=128m}
 WARMUP_2HOP=${WARMUP_2HOP:-15}
 WARMUP_1HOP=${WARMUP_1HOP:-15}
 SIDECAR_JVM=${SIDECAR_JVM:-$(mesh-sidecar/bin/dualmode-sidecar --print-jvm-options)}
@@ -133,7 +134,13 @@ bench() { # port threads warmup measure -> "requests rps p50 p99 errors" (Bolt's
     | tee -a "$RUN/client.log" | awk '$1 == "RESULT" {print $2, $3, $4, $5, $6}'
 }
 bench_rate() { # port rps warmup measure -> "requests rps p50 p99 errors p999 max lag_p50 lag_max" (open loop)
-  java -Xmx256m "$LOG" -cp "$CP" io.dualmode.bench.bolt.BoltBench rate "127.0.0.1:$1" "$2" "$3" "$4" 2>>"$RUN/client.log" \
+  # the client's own pauses land in every path's fixed-rate latencies (with the defaults: a young collection of 13-40 ms
+  # about every second): RATE_CLIENT_JVM gives it a young generation big enough for one collection in ~20 s at most,
+  # touched before the run, and metaspace big enough that loading the RPC classes does not force a full collection
+  # (145 ms, seen in the measure window)
+  # shellcheck disable=SC2086
+  java $RATE_CLIENT_JVM "$LOG" -cp "$CP" io.dualmode.bench.bolt.BoltBench rate "127.0.0.1:$1" "$2" "$3" "$4" \
+    2>>"$RUN/client.log" \
     | tee -a "$RUN/client.log" | awk '$1 == "RESULT" {print $2, $3, $4, $5, $6, $7, $8, $9, $10}'
 }
 
