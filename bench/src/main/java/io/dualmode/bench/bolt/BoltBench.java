@@ -135,10 +135,9 @@ public final class BoltBench {
     private static void rate(String address, int rps, int warmupSeconds, int measureSeconds)
             throws InterruptedException {
         // Bolt refuses a call outright ("maybe write overflow") while the connection's outbound buffer is above its
-        // high
-        // watermark, 64 KiB by default: 64 calls. After a stall the pacing thread sends all the late calls at once, and
-        // refusing them would drop exactly the slowest calls from the latencies: let them queue instead (16 MiB, over
-        // 3 s of calls at 5000/s). Bolt reads these when the client starts.
+        // high watermark, 64 KiB by default: 64 calls. After a stall the pacing thread sends all the late calls at
+        // once, and refusing them would drop exactly the slowest calls from the latencies: let them queue instead
+        // (16 MiB, over 3 s of calls at 5000/s). Bolt reads these when the client starts.
         System.setProperty(Configs.NETTY_BUFFER_LOW_WATERMARK, Integer.toString(8 << 20));
         System.setProperty(Configs.NETTY_BUFFER_HIGH_WATERMARK, Integer.toString(16 << 20));
         RpcClient client = new RpcClient();
