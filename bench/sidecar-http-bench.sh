@@ -12,20 +12,27 @@
 #   - memory: proxy VmRSS while wrk holds 1,000 connections (-c1000, 4 s);
 #   - HTTP/2: h2load -c10 -m10, 2 s warm-up then 8 s, direct (nginx h2c) vs the sidecar's h2 listener vs haproxy h2
 #     vs nghttpx (when installed): req/s and proxy CPU per request.
-# The sidecars run with a sidecar-sized JVM and one event loop and get 15 s of load to warm the JIT first.
-# Everything is started by this script, recorded by pid and killed by pid on exit. About 6-7 minutes for 2 rounds.
+# The sidecars run with a sidecar-sized JVM and one event loop and get 15 s of load through every listener, then
+# WARMUP_1HOP (60) s through the one-hop and WARMUP_2HOP (30) s through the two-hop listener, to warm the JIT first.
+# The sidecar paths also record the CPU of the event-loop threads alone per request (loop_us_sat).
+# Everything is started by this script, recorded by pid and killed by pid on exit. About 8-9 minutes for 2 rounds.
 #
 #   bench/sidecar-http-bench.sh              # 2 rounds
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-http-bench.sh
 #
 # Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last sidecar jar, SIDECAR_JAR to run another jar (implies
 # SKIP_BUILD; the jar is copied first so a rebuild during the run cannot touch it), RATE_CLIENTS (10) x RATE_PER_CLIENT (500)
-# for the fixed rate, SIDECAR_JVM (the JVM options below). Output: bench/target/sidecar-http-bench/.
+# for the fixed rate, SIDECAR_JVM (the JVM options below), WARMUP_1HOP (60), WARMUP_2HOP (30).
+# Output: bench/target/sidecar-http-bench/.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 ROUNDS=${ROUNDS:-2}
+WARMUP_1HOP=${WARMUP_1HOP:-60}
+WARMUP_2HOP=${WARMUP_2HOP:-30}
 RATE_CLIENTS=${RATE_CLIENTS:-10}
 RATE_PER_CLIENT=${RATE_PER_CLIENT:-500}
 # The sidecar JVM options the launch script uses, unless SIDECAR_JVM says otherwise.
@@ -110,14 +117,6 @@ wait_http() { # url [h2]
 
 # pid and its children (nginx and nghttpx: master + worker)
 family() { echo "$1" $(pgrep -P "$1" || true); }
-ticks() { # user+sys clock ticks of the processes given
-  local sum=0 p
-  for p in "$@"; do
-    [[ -r /proc/$p/stat ]] || continue
-    sum=$((sum + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
-  done
-  echo "$sum"
-}
 rss_kb() {
   local sum=0 p
   for p in "$@"; do sum=$((sum + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done
@@ -166,8 +165,11 @@ echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -ve
 echo "pids: backend $(family "$BACKEND_PID") nginx $NGINX_PIDS haproxy $HAPROXY_PID nghttpx ${NGHTTPX_PIDS:-none} sidecar A $SIDECAR_A_PID B $SIDECAR_B_PID"
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)" >"$OUT/load.txt"
 
-# JIT warm-up of both sidecars (every listener) for 15 s
-echo "== JIT warm-up, 15 s"
+# JIT warm-up of both sidecars (every listener) for 15 s, then of the one-hop and two-hop paths alone under the load
+# they are measured with: with one C2 compiler thread the sidecar keeps compiling for about a minute of load, and a
+# JIT still at work costs CPU in the measured windows and leaves the hot path in less optimised code (measured: 1.6x
+# nginx's CPU per request after 15 s of warm-up, level with nginx after a few minutes)
+echo "== JIT warm-up, 15 s + ${WARMUP_1HOP}s + ${WARMUP_2HOP}s"
 wrk -t1 -c25 -d15s "http://127.0.0.1:$SIDECAR_PORT/" >/dev/null &
 W1=$!
 wrk -t1 -c25 -d15s "http://127.0.0.1:$MESH_PORT/" >/dev/null &
@@ -175,6 +177,8 @@ W2=$!
 h2load -c5 -m10 -D 15 "http://127.0.0.1:$SIDECAR_H2_PORT/" >/dev/null &
 W3=$!
 wait "$W1" "$W2" "$W3"
+wrk -t1 -c50 -d"${WARMUP_1HOP}s" "http://127.0.0.1:$SIDECAR_PORT/" >/dev/null
+wrk -t1 -c50 -d"${WARMUP_2HOP}s" "http://127.0.0.1:$MESH_PORT/" >/dev/null
 
 declare -A URL=([direct]="http://127.0.0.1:$BACKEND_PORT/" [sidecar-1hop]="http://127.0.0.1:$SIDECAR_PORT/"
   [sidecar-2hop]="http://127.0.0.1:$MESH_PORT/" [nginx]="http://127.0.0.1:$NGINX_PORT/"
@@ -184,17 +188,23 @@ declare -A PROC=([direct]="" [sidecar-1hop]="$SIDECAR_A_PID" [sidecar-2hop]="$SI
 PATHS=(direct sidecar-1hop sidecar-2hop nginx haproxy)
 
 saturation() { # round path
-  local r=$1 p=$2 f="$OUT/wrk-$1-$2.txt" t0 t1 n
+  local r=$1 p=$2 f="$OUT/wrk-$1-$2.txt" t0 t1 l0 l1 n
   # shellcheck disable=SC2086
   wrk -t1 -c50 -d2s "${URL[$p]}" >/dev/null
   t0=$(ticks ${PROC[$p]})
+  # shellcheck disable=SC2086
+  l0=$(loop_ticks ${PROC[$p]})
   wrk -t1 -c50 -d10s --latency "${URL[$p]}" >"$f"
   # shellcheck disable=SC2086
   t1=$(ticks ${PROC[$p]})
+  # shellcheck disable=SC2086
+  l1=$(loop_ticks ${PROC[$p]})
   n=$(awk '/requests in/ {print $1}' "$f")
   record "$r" "$p" rps "$(awk '/^Requests\/sec/ {print $2}' "$f")"
   record "$r" "$p" errors "$(awk '/Non-2xx|Socket errors/ {e = e $0 "; "} END {print e ? e : "none"}' "$f")"
   [[ -n ${PROC[$p]} ]] && record "$r" "$p" cpu_us_sat "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / n}')"
+  # the sidecar's event-loop threads alone: the proxying, without the JIT compiling or the GC
+  [[ $p == sidecar-* ]] && record "$r" "$p" loop_us_sat "$(awk -v d=$((l1 - l0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / n}')"
   return 0
 }
 
