@@ -11,14 +11,13 @@
 #     /proc/<pid>/stat) per request;
 #   - latency: 1 client thread, 2 s warm-up then 8 s: p50/p99 (reported as added over direct);
 #   - fixed rate: RATE (1000) req/s, open loop (one pacing thread sends each call when it is due, whether or not
-#     the earlier ones have been answered), 2 s warm-up then 10 s: p50/p99 measured from each call's due time, so a
-#     stall delays every call due during it instead of hiding (coordinated omission), reported as added over direct per
-#     hop; and the proxy's CPU per request at that rate. This is the measurement the "added p99 per hop at a fixed
-#     moderate rate" target means: the 1-thread latency above has at most one call in flight, the saturation run
-#     measures queueing. RATE must stay well below what direct achieves: on a 2-core machine that runs the client,
-#     the backend and the proxies, 3,000-5,000 req/s keep the cores busy enough that the scheduler's stalls (10-20 ms)
-#     set every path's p99, direct's included, so the default is 1,000; a path that achieves less than 95% of RATE is
-#     reported.
+#     the earlier ones have been answered), RATE_WARMUP (5) s warm-up then 10 s: p50/p99 measured from each call's
+#     due time, so a stall delays every call due during it instead of hiding (coordinated omission), reported as added
+#     over direct per hop; and the proxy's CPU per request at that rate. This is the measurement the "added p99 per
+#     hop at a fixed moderate rate" target means: the 1-thread latency above has at most one call in flight, the
+#     saturation run measures queueing. RATE must stay well below what direct achieves (1,000 req/s is under a tenth
+#     of it on a 2-core machine that runs the client, the backend and the proxies); a path that achieves less than
+#     95% of RATE is reported.
 # The sidecars run with the launch script's JVM options and one event loop, after WARMUP_2HOP (15) s of load through
 # two hops and WARMUP_1HOP (30) s through one hop to warm the JIT.
 # Everything is started by this script, recorded by pid and killed by pid on exit. About 6 minutes for 2 rounds.
@@ -27,9 +26,9 @@
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-bolt-bench.sh
 #
 # Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last build, THREADS (32), RATE (1000), WARMUP_2HOP (15),
-# WARMUP_1HOP (30), SIDECAR_JVM, RATE_CLIENT_JVM (the fixed-rate client's JVM options: a large pre-touched young
-# generation), BACKEND_JVM (the backend's; the same by default, so neither JVM's collections land in the fixed-rate
-# latencies), NO_HAPROXY=1, SIDECAR_JAR (the sidecar -all jar to run; default the one the build makes).
+# WARMUP_1HOP (30), RATE_WARMUP (5), SIDECAR_JVM, RATE_CLIENT_JVM (the fixed-rate client's JVM options: a large
+# pre-touched young generation, C1 only), BACKEND_JVM (the backend's: the same heap, so neither JVM's collections land
+# in the fixed-rate latencies), NO_HAPROXY=1, SIDECAR_JAR (the sidecar -all jar to run; default the one the build makes).
 # The Bolt client and server log at WARN (dualmode-bench-logback.xml): logback's default, DEBUG to stdout, logs a line
 # per request on the two cores the proxies are measured on.
 # Output: bench/target/sidecar-bolt-bench/ (results.tsv, results.md, logs).
@@ -42,8 +41,11 @@ source "$ROOT/bench/lib.sh"
 ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-32}
 RATE=${RATE:-1000}
-RATE_CLIENT_JVM=${RATE_CLIENT_JVM:--XX:+UseSerialGC -Xms1g -Xmx1g -Xmn768m -XX:+AlwaysPreTouch -XX:MetaspaceSize=128m}
-BACKEND_JVM=${BACKEND_JVM:-$RATE_CLIENT_JVM}
+# the fixed-rate client is a fresh JVM per run: C1 only, so its JIT settles within the warm-up instead of compiling
+# (and stalling its pacing thread for 20-50 ms on two cores) inside the measured window; at RATE it needs no C2
+RATE_CLIENT_JVM=${RATE_CLIENT_JVM:--XX:+UseSerialGC -Xms1g -Xmx1g -Xmn768m -XX:+AlwaysPreTouch -XX:MetaspaceSize=128m -XX:TieredStopAtLevel=1}
+BACKEND_JVM=${BACKEND_JVM:--XX:+UseSerialGC -Xms1g -Xmx1g -Xmn768m -XX:+AlwaysPreTouch -XX:MetaspaceSize=128m}
+RATE_WARMUP=${RATE_WARMUP:-5}
 WARMUP_2HOP=${WARMUP_2HOP:-15}
 WARMUP_1HOP=${WARMUP_1HOP:-30}
 SIDECAR_JVM=${SIDECAR_JVM:-$(mesh-sidecar/bin/dualmode-sidecar --print-jvm-options)}
@@ -197,7 +199,7 @@ for r in $(seq "$ROUNDS"); do
     record "$r" "$p" lat_errors "$lerrors"
     # shellcheck disable=SC2086
     t0=$(ticks ${PROC[$p]})
-    read -r fn frps f50 f99 ferrors f999 fmax flag50 flagmax < <(bench_rate "${PORT[$p]}" "$RATE" 2 10)
+    read -r fn frps f50 f99 ferrors f999 fmax flag50 flagmax < <(bench_rate "${PORT[$p]}" "$RATE" "$RATE_WARMUP" 10)
     # shellcheck disable=SC2086
     t1=$(ticks ${PROC[$p]})
     record "$r" "$p" fixed_rps "$frps"
@@ -209,9 +211,9 @@ for r in $(seq "$ROUNDS"); do
     record "$r" "$p" send_lag_p50_us "$flag50"
     record "$r" "$p" send_lag_max_us "$flagmax"
     record "$r" "$p" fixed_errors "$ferrors"
-    # as for saturation: the ticks cover the 2 s warm-up too, so divide by the requests of all 12 s
+    # as for saturation: the ticks cover the warm-up too, so divide by the requests of warm-up and window
     [[ -n ${PROC[$p]} ]] && record "$r" "$p" cpu_us_fixed \
-      "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$fn" 'BEGIN {printf "%.2f", d * 1e6 / hz / (n * 12 / 10)}')"
+      "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$fn" -v rw="$RATE_WARMUP" 'BEGIN {printf "%.2f", d * 1e6 / hz / (n * (10 + rw) / 10)}')"
     echo "round $r $p: $rps req/s, p50 $p50 us, p99 $p99 us, errors $errors/$lerrors;" \
       "at $RATE req/s: $frps req/s, p50 $f50 us, p99 $f99 us, max $fmax us, errors $ferrors"
     # a path that cannot keep up with RATE queues, and its latencies measure the queue, not the path
