@@ -6,9 +6,7 @@ import io.dualmode.it.support.LocalNetwork;
 import io.dualmode.registry.RegistryServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +39,7 @@ final class MeshNode implements AutoCloseable {
     private final String name;
     private final String registry;
     private final String ingressHost;
-    private final int registryPort = freePortPair();
+    private final int registryPort = LocalNetwork.freePortPair(RegistryServer.GRPC_PORT_OFFSET);
     private final int adminPort = LocalNetwork.freePort();
     private final int egressPort = LocalNetwork.freePort();
     private final int ingressPort = LocalNetwork.freePort();
@@ -116,12 +114,23 @@ final class MeshNode implements AutoCloseable {
     /** Whether the sidecar answers {@code /ready} with 200; fails at once if it has exited. */
     boolean ready() {
         if (!process.isAlive()) {
-            throw new IllegalStateException(name + " exited; see " + log);
+            throw new IllegalStateException(name + " exited " + process.exitValue() + "; see " + log + tail());
         }
         try {
             return get("/ready").statusCode() == 200;
         } catch (UncheckedIOException e) {
             return false;
+        }
+    }
+
+    /** The last lines of the sidecar's output, for a failure message. */
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return "\n--- last lines ---\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -215,26 +224,6 @@ final class MeshNode implements AutoCloseable {
             process.destroyForcibly();
         } finally {
             LIVE.remove(process);
-        }
-    }
-
-    /** A port free on 127.0.0.1 whose +1000 (the local endpoint's gRPC port) is free too. */
-    private static int freePortPair() {
-        for (int i = 0; i < 50; i++) {
-            int port = LocalNetwork.freePort();
-            if (port + RegistryServer.GRPC_PORT_OFFSET < 65536 && free(port + RegistryServer.GRPC_PORT_OFFSET)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free port pair on 127.0.0.1");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -26,10 +26,7 @@ final class RegistryProcess implements AutoCloseable {
     }
 
     static RegistryProcess start(Path dir) {
-        int port = LocalNetwork.freePort();
-        while (!freeForGrpc(port)) {
-            port = LocalNetwork.freePort();
-        }
+        int port = LocalNetwork.freePortPair(1000);
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m",
@@ -87,17 +84,5 @@ final class RegistryProcess implements AutoCloseable {
     @Override
     public void close() {
         kill();
-    }
-
-    private static boolean freeForGrpc(int port) {
-        if (port + 1000 > 65535) {
-            return false;
-        }
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(LocalNetwork.LOOPBACK, port + 1000), 200);
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
     }
 }

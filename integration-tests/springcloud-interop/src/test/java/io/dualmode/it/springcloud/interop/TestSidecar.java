@@ -10,9 +10,6 @@ import io.dualmode.sidecar.agent.SidecarDataPlane;
 import io.dualmode.sidecar.config.ConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +42,7 @@ final class TestSidecar implements AutoCloseable {
         this.name = name;
         this.ingressHost = ingressHost;
         this.registry = registry;
-        this.registryPort = freePortPair();
+        this.registryPort = LocalNetwork.freePortPair(1000);
         this.adminPort = LocalNetwork.freePort();
     }
 
@@ -144,26 +141,6 @@ final class TestSidecar implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A port free on 127.0.0.1 whose +1000 is free too (the local registry endpoint's gRPC port). */
-    private static int freePortPair() {
-        for (int i = 0; i < 50; i++) {
-            int port = LocalNetwork.freePort();
-            if (port + 1000 < 65_536 && free(port + 1000)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free port pair");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }
