@@ -1,16 +1,8 @@
 package io.dualmode.bench.dubbo;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.dualmode.bench.rpc.RpcLoad;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.apache.dubbo.config.ApplicationConfig;
 import org.apache.dubbo.config.MetricsConfig;
 import org.apache.dubbo.config.ProtocolConfig;
@@ -34,17 +26,9 @@ import org.apache.dubbo.config.bootstrap.DubboBootstrap;
  *                                                           #         p999_us max_us lag_p50_us lag_max_us
  * </pre>
  *
- * <p>{@code rate}: see {@link #rate}. {@code requests} are the calls due in the measure window that succeeded (the
- * latencies' count), {@code rps} the successful completions inside the window per second (below RPS when the path or
- * this client falls behind), {@code errors} the failed calls of the whole run (a timeout is one), and {@code lag_*} how
- * late the pacing thread sent its calls (its own share of the latencies).
+ * <p>The loops and their output: {@link RpcLoad}.
  */
 public final class DubboBench {
-
-    private static final int PAYLOAD = 1024;
-    private static final int TIMEOUT_MS = 5000;
-    /** Calls of the fixed-rate mode before its clock starts; outside its counts, a few % of its run's requests. */
-    private static final int WARM_CALLS = 500;
 
     private DubboBench() {}
 
@@ -92,7 +76,7 @@ public final class DubboBench {
         ReferenceConfig<Echo> reference = new ReferenceConfig<>();
         reference.setInterface(Echo.class);
         reference.setUrl("dubbo://" + address + "/" + Echo.class.getName());
-        reference.setTimeout(TIMEOUT_MS);
+        reference.setTimeout(RpcLoad.TIMEOUT_MS);
         reference.setRetries(0);
         reference.setCheck(false);
         return reference;
@@ -116,36 +100,8 @@ public final class DubboBench {
         ReferenceConfig<Echo> reference = reference(address);
         DubboBootstrap bootstrap = start(reference);
         Echo echo = reference.get();
-        byte[] payload = new byte[PAYLOAD];
-        AtomicLong errors = new AtomicLong();
-        long warmEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
-        long end = warmEnd + measureSeconds * 1_000_000_000L;
-        List<Histogram> histograms = new ArrayList<>();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Histogram h = new Histogram(60_000_000_000L, 3);
-            histograms.add(h);
-            Thread worker = new Thread(() -> loop(echo, payload, warmEnd, end, h, errors), "dubbo-bench-" + t);
-            workers.add(worker);
-            worker.start();
-        }
-        for (Thread w : workers) {
-            w.join();
-        }
-        Histogram all = new Histogram(60_000_000_000L, 3);
-        histograms.forEach(all::add);
-        System.out.printf(
-                "RESULT %d %.0f %.1f %.1f %d%n",
-                all.getTotalCount(),
-                all.getTotalCount() / (double) measureSeconds,
-                all.getValueAtPercentile(50) / 1000.0,
-                all.getValueAtPercentile(99) / 1000.0,
-                errors.get());
-        try {
-            bootstrap.stop();
-        } finally {
-            System.exit(0); // Dubbo leaves non-daemon threads behind
-        }
+        System.out.println(RpcLoad.closedLoop(echo::echo, "dubbo-bench", threads, warmupSeconds, measureSeconds));
+        stop(bootstrap);
     }
 
     /** A named class, not a lambda: Dubbo generates a wrapper for the implementation's class. */
@@ -161,102 +117,17 @@ public final class DubboBench {
         }
     }
 
-    private static void loop(Echo echo, byte[] payload, long warmEnd, long end, Histogram h, AtomicLong errors) {
-        for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
-            try {
-                byte[] reply = echo.echo(payload);
-                long done = System.nanoTime();
-                if (reply.length != payload.length) {
-                    errors.incrementAndGet();
-                } else if (now >= warmEnd && done <= end) {
-                    h.recordValue(done - now);
-                }
-            } catch (RuntimeException e) {
-                if (errors.getAndIncrement() == 0) {
-                    System.err.println("first error: " + e);
-                }
-            }
-        }
-    }
-
-    /**
-     * Open loop: one pacing thread sends call {@code i} at {@code start + i / rps} without waiting for the replies, and
-     * when it is late it sends at once, skipping nothing. A latency runs from the call's due time, not from when it was
-     * sent, to its reply: a stall of this client or of the path then shows in the latencies of every call it delayed,
-     * where a closed loop would just send fewer calls (coordinated omission). Only calls due in the measure window are
-     * recorded; the outstanding ones are awaited for up to the timeout.
-     */
+    /** {@link RpcLoad#openLoop} with {@link Echo#echoAsync}: Dubbo completes the future on its own thread. */
     private static void rate(String address, int rps, int warmupSeconds, int measureSeconds)
             throws InterruptedException {
         ReferenceConfig<Echo> reference = reference(address);
         DubboBootstrap bootstrap = start(reference);
         Echo echo = reference.get();
-        byte[] payload = new byte[PAYLOAD];
-        long total = (long) rps * (warmupSeconds + measureSeconds);
-        CountDownLatch outstanding = new CountDownLatch((int) total);
-        Recorder latencies = new Recorder(60_000_000_000L, 3); // futures complete on Dubbo's threads
-        Histogram lag = new Histogram(60_000_000_000L, 3); // the pacing thread's alone
-        AtomicLong errors = new AtomicLong();
-        AtomicLong inWindow = new AtomicLong();
-        // connect and load the asynchronous path before the clock starts: cold, its first calls take milliseconds each
-        // in this thread, and the backlog they leave would still be draining when the measure window opens
-        try {
-            for (int i = 0; i < WARM_CALLS; i++) {
-                echo.echoAsync(payload).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            }
-        } catch (RuntimeException | ExecutionException | TimeoutException e) {
-            errors.incrementAndGet();
-            System.err.println("first error: " + e);
-        }
-        long start = System.nanoTime() + 10_000_000L;
-        long warmEnd = start + warmupSeconds * 1_000_000_000L;
-        long end = warmEnd + measureSeconds * 1_000_000_000L;
-        for (long i = 0; i < total; i++) {
-            long due = start + i * 1_000_000_000L / rps;
-            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-            }
-            long sent = System.nanoTime();
-            lag.recordValue(Math.min(sent - due, lag.getHighestTrackableValue()));
-            boolean counted = due >= warmEnd;
-            CompletableFuture<byte[]> reply;
-            try {
-                reply = echo.echoAsync(payload);
-            } catch (RuntimeException e) {
-                reply = CompletableFuture.failedFuture(e);
-            }
-            reply.whenComplete((bytes, e) -> {
-                long done = System.nanoTime();
-                if (e != null || bytes == null || bytes.length != payload.length) {
-                    if (errors.getAndIncrement() == 0) {
-                        System.err.println("first error: " + (e != null ? e : "a wrong reply"));
-                    }
-                } else {
-                    if (counted) {
-                        latencies.recordValue(Math.min(done - due, 60_000_000_000L));
-                    }
-                    if (done >= warmEnd && done < end) {
-                        inWindow.incrementAndGet();
-                    }
-                }
-                outstanding.countDown();
-            });
-        }
-        if (!outstanding.await(TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS)) {
-            errors.addAndGet(outstanding.getCount()); // never answered, not even with a timeout
-        }
-        Histogram all = latencies.getIntervalHistogram();
-        System.out.printf(
-                "RESULT %d %.0f %.1f %.1f %d %.1f %.1f %.1f %.1f%n",
-                all.getTotalCount(),
-                inWindow.get() / (double) measureSeconds,
-                all.getValueAtPercentile(50) / 1000.0,
-                all.getValueAtPercentile(99) / 1000.0,
-                errors.get(),
-                all.getValueAtPercentile(99.9) / 1000.0,
-                all.getMaxValue() / 1000.0,
-                lag.getValueAtPercentile(50) / 1000.0,
-                lag.getMaxValue() / 1000.0);
+        System.out.println(RpcLoad.openLoop(echo::echoAsync, rps, warmupSeconds, measureSeconds));
+        stop(bootstrap);
+    }
+
+    private static void stop(DubboBootstrap bootstrap) {
         try {
             bootstrap.stop();
         } finally {

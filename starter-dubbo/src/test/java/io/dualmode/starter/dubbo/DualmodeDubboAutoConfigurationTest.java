@@ -41,6 +41,8 @@ class DualmodeDubboAutoConfigurationTest {
                     .isNull();
             assertThat(context.getEnvironment().getProperty("dubbo.application.register-mode"))
                     .isNull();
+            assertThat(context.getEnvironment().getProperty("dubbo.consumer.parameters.heartbeat"))
+                    .isNull();
         });
         runner.withPropertyValues(
                         "dualmode.registry.address=127.0.0.9:8848", "dubbo.registry.address=nacos://10.1.1.1:8848")
@@ -97,15 +99,26 @@ class DualmodeDubboAutoConfigurationTest {
                                 .isEqualTo("interface");
                         assertThat(env.getProperty("dubbo.application.service-discovery.migration"))
                                 .isEqualTo("FORCE_INTERFACE");
+                        // a restarted sidecar is reconnected within seconds, not Dubbo's default minute
+                        assertThat(env.getProperty("dubbo.consumer.parameters.heartbeat"))
+                                .isEqualTo("3000");
+                        assertThat(env.getProperty(
+                                        "dubbo.consumer.parameters.dubbo.application.least-reconnect-duration"))
+                                .isEqualTo("3000");
                     });
             runner.withPropertyValues(
                             "dualmode.mode=mesh",
                             "dualmode.sidecar.admin-port="
                                     + sidecar.adminAddress().getPort(),
-                            "dubbo.application.service-discovery.migration=APPLICATION_FIRST")
-                    .run(context -> assertThat(context.getEnvironment()
-                                    .getProperty("dubbo.application.service-discovery.migration"))
-                            .isEqualTo("APPLICATION_FIRST"));
+                            "dubbo.application.service-discovery.migration=APPLICATION_FIRST",
+                            "dubbo.consumer.parameters.heartbeat=20000")
+                    .run(context -> {
+                        var env = context.getEnvironment();
+                        assertThat(env.getProperty("dubbo.application.service-discovery.migration"))
+                                .isEqualTo("APPLICATION_FIRST");
+                        assertThat(env.getProperty("dubbo.consumer.parameters.heartbeat"))
+                                .isEqualTo("20000");
+                    });
         } finally {
             sidecar.close();
         }

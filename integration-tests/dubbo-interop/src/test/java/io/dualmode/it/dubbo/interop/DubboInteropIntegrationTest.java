@@ -229,7 +229,10 @@ final class DubboInteropIntegrationTest {
         assertThat(failed.error()).contains("Failed to invoke the method greet").contains("127.0.0.1");
 
         sidecar.start();
-        await().atMost(Duration.ofSeconds(120))
+        // the starter's mesh-mode reconnect interval (3 s) brings it back within seconds; Dubbo's default would take
+        // up to a minute
+        await("the mesh consumer calling again through its restarted sidecar")
+                .atMost(Duration.ofSeconds(25))
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(
                         () -> assertThat(consumer.call("sidecar-back").status()).isEqualTo(200));

@@ -1,0 +1,181 @@
+package io.dualmode.bench.rpc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The two ways the RPC benches load a path, independent of the framework that makes the call: a closed loop (threads
+ * calling back to back) and an open loop at a fixed rate. Both echo a {@value #PAYLOAD}-byte payload and count a reply
+ * of another length as an error. Each returns the line the bench scripts parse:
+ *
+ * <pre>
+ *   closed: RESULT requests rps p50_us p99_us errors
+ *   open:   RESULT requests rps p50_us p99_us errors p999_us max_us lag_p50_us lag_max_us
+ * </pre>
+ *
+ * <p>{@code requests} are the calls of the measure window that succeeded (the latencies' count); {@code errors} the
+ * failed calls of the whole run (a timeout is one). Open loop: {@code rps} is the successful completions inside the
+ * window per second (below the rate when the path or this client falls behind), {@code lag_*} how late the pacing
+ * thread sent its calls (its own share of the latencies).
+ */
+public final class RpcLoad {
+
+    /** Request and reply size. */
+    public static final int PAYLOAD = 1024;
+    /** Per-call timeout the frameworks are configured with; the open loop waits this long (+1 s) for stragglers. */
+    public static final int TIMEOUT_MS = 5000;
+    /** Calls of the open loop before its clock starts; outside its counts, a few % of its run's requests. */
+    private static final int WARM_CALLS = 500;
+
+    private static final long HIGHEST = 60_000_000_000L;
+
+    /** One blocking call: the reply. */
+    @FunctionalInterface
+    public interface SyncCall {
+        byte[] call(byte[] payload) throws Exception;
+    }
+
+    /** One asynchronous call: a future completed (on the framework's thread, with no hand-off) with the reply. */
+    @FunctionalInterface
+    public interface AsyncCall {
+        CompletableFuture<byte[]> call(byte[] payload);
+    }
+
+    private RpcLoad() {}
+
+    /** {@code threads} threads call back to back for {@code warmupSeconds + measureSeconds}; the second part counts. */
+    public static String closedLoop(SyncCall call, String name, int threads, int warmupSeconds, int measureSeconds)
+            throws InterruptedException {
+        byte[] payload = new byte[PAYLOAD];
+        AtomicLong errors = new AtomicLong();
+        long warmEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+        long end = warmEnd + measureSeconds * 1_000_000_000L;
+        List<Histogram> histograms = new ArrayList<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Histogram h = new Histogram(HIGHEST, 3);
+            histograms.add(h);
+            Thread worker = new Thread(() -> loop(call, payload, warmEnd, end, h, errors), name + "-" + t);
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        Histogram all = new Histogram(HIGHEST, 3);
+        histograms.forEach(all::add);
+        return String.format(
+                "RESULT %d %.0f %.1f %.1f %d",
+                all.getTotalCount(),
+                all.getTotalCount() / (double) measureSeconds,
+                all.getValueAtPercentile(50) / 1000.0,
+                all.getValueAtPercentile(99) / 1000.0,
+                errors.get());
+    }
+
+    private static void loop(SyncCall call, byte[] payload, long warmEnd, long end, Histogram h, AtomicLong errors) {
+        for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+            try {
+                byte[] reply = call.call(payload);
+                long done = System.nanoTime();
+                if (reply == null || reply.length != payload.length) {
+                    firstError(errors, "a wrong reply");
+                } else if (now >= warmEnd && done <= end) {
+                    h.recordValue(done - now);
+                }
+            } catch (Exception e) {
+                firstError(errors, e);
+            }
+        }
+    }
+
+    /**
+     * Open loop: one pacing thread sends call {@code i} at {@code start + i / rps} without waiting for the replies, and
+     * when it is late it sends at once, skipping nothing. A latency runs from the call's due time, not from when it was
+     * sent, to its reply: a stall of this client or of the path then shows in the latencies of every call it delayed,
+     * where a closed loop would just send fewer calls (coordinated omission). Only calls due in the measure window are
+     * recorded; the outstanding ones are awaited for up to the timeout. Before the clock starts, {@value #WARM_CALLS}
+     * calls one at a time connect and load the asynchronous path: cold, its first calls take milliseconds each in the
+     * pacing thread, and the backlog they would leave would still be draining when the measure window opens.
+     */
+    public static String openLoop(AsyncCall call, int rps, int warmupSeconds, int measureSeconds)
+            throws InterruptedException {
+        byte[] payload = new byte[PAYLOAD];
+        long total = (long) rps * (warmupSeconds + measureSeconds);
+        CountDownLatch outstanding = new CountDownLatch((int) total);
+        Recorder latencies = new Recorder(HIGHEST, 3); // replies complete on the framework's threads
+        Histogram lag = new Histogram(HIGHEST, 3); // the pacing thread's alone
+        AtomicLong errors = new AtomicLong();
+        AtomicLong inWindow = new AtomicLong();
+        try {
+            for (int i = 0; i < WARM_CALLS; i++) {
+                send(call, payload).get(TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS);
+            }
+        } catch (Exception e) {
+            firstError(errors, e);
+        }
+        long start = System.nanoTime() + 10_000_000L;
+        long warmEnd = start + warmupSeconds * 1_000_000_000L;
+        long end = warmEnd + measureSeconds * 1_000_000_000L;
+        for (long i = 0; i < total; i++) {
+            long due = start + i * 1_000_000_000L / rps;
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            lag.recordValue(Math.min(System.nanoTime() - due, HIGHEST));
+            boolean counted = due >= warmEnd;
+            send(call, payload).whenComplete((reply, e) -> {
+                long done = System.nanoTime();
+                if (e != null || reply == null || reply.length != payload.length) {
+                    firstError(errors, e != null ? e : "a wrong reply");
+                } else {
+                    if (counted) {
+                        latencies.recordValue(Math.min(done - due, HIGHEST));
+                    }
+                    if (done >= warmEnd && done < end) {
+                        inWindow.incrementAndGet();
+                    }
+                }
+                outstanding.countDown();
+            });
+        }
+        if (!outstanding.await(TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS)) {
+            errors.addAndGet(outstanding.getCount()); // never answered, not even with a timeout
+        }
+        Histogram all = latencies.getIntervalHistogram();
+        return String.format(
+                "RESULT %d %.0f %.1f %.1f %d %.1f %.1f %.1f %.1f",
+                all.getTotalCount(),
+                inWindow.get() / (double) measureSeconds,
+                all.getValueAtPercentile(50) / 1000.0,
+                all.getValueAtPercentile(99) / 1000.0,
+                errors.get(),
+                all.getValueAtPercentile(99.9) / 1000.0,
+                all.getMaxValue() / 1000.0,
+                lag.getValueAtPercentile(50) / 1000.0,
+                lag.getMaxValue() / 1000.0);
+    }
+
+    /** The call's future; a call that throws before it is sent is a failed future. */
+    private static CompletableFuture<byte[]> send(AsyncCall call, byte[] payload) {
+        try {
+            return call.call(payload);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Counts an error; the first one of a run is printed. */
+    private static void firstError(AtomicLong errors, Object what) {
+        if (errors.getAndIncrement() == 0) {
+            System.err.println("first error: " + what);
+        }
+    }
+}
