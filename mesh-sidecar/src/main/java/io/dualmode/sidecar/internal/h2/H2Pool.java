@@ -4,7 +4,6 @@ import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
 import io.dualmode.sidecar.internal.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -52,11 +51,7 @@ final class H2Pool {
 
     private H2Pool(EventLoop loop, Transport transport) {
         this.loop = loop;
-        this.bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+        this.bootstrap = transport.upstream(loop);
     }
 
     static H2Pool current(EventLoop loop, Transport transport) {

@@ -8,7 +8,6 @@ import io.dualmode.sidecar.protocol.FrameEncoder;
 import io.dualmode.sidecar.protocol.ProtocolMetrics;
 import io.dualmode.sidecar.protocol.ProtocolPlugin;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -53,16 +52,12 @@ final class UpstreamPool {
         connections.put(key, up);
         cluster.metrics().cxTotal.increment();
         long heartbeat = context.heartbeatInterval().toMillis();
-        Bootstrap bootstrap = new Bootstrap();
+        Bootstrap bootstrap = context.proxy().transport().upstream(loop);
         String source = sourceAddress();
         if (source != null) {
             bootstrap.localAddress(new InetSocketAddress(source, 0));
         }
         ChannelFuture connect = bootstrap
-                .group(loop)
-                .channel(context.proxy().transport().socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         cluster.config().connectTimeout().toMillis())
                 .handler(new ChannelInitializer<>() {

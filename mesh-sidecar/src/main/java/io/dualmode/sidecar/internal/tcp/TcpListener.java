@@ -3,8 +3,6 @@ package io.dualmode.sidecar.internal.tcp;
 import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -68,12 +66,10 @@ public final class TcpListener extends ChannelInitializer<Channel> {
             host.requestStarted();
             cluster.metrics().cxTotal.increment();
             Channel down = ctx.channel();
-            new Bootstrap()
-                    .group(down.eventLoop())
-                    .channel(listener.proxy().transport().socketChannel())
-                    .option(ChannelOption.TCP_NODELAY, true)
+            listener.proxy()
+                    .transport()
+                    .upstream(down.eventLoop())
                     .option(ChannelOption.AUTO_READ, false)
-                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                             cluster.config().connectTimeout().toMillis())
                     .handler(new Relay(down))

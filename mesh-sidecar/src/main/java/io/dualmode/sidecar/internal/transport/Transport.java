@@ -1,6 +1,10 @@
 package io.dualmode.sidecar.internal.transport;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -48,6 +52,18 @@ public final class Transport {
 
     public Class<? extends Channel> socketChannel() {
         return socketChannel;
+    }
+
+    /**
+     * A bootstrap for upstream connections made on {@code loop}: this transport's channel class, Nagle off, pooled
+     * buffers. Callers add their own handler and options (timeouts, auto-read).
+     */
+    public Bootstrap upstream(EventLoop loop) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(socketChannel)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
     }
 
     /** Whether the native epoll transport is in use. */

@@ -6,12 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.alibaba.nacos.api.NacosFactory;
 import com.alibaba.nacos.api.naming.NamingService;
 import com.alibaba.nacos.api.naming.pojo.Instance;
-import io.dualmode.it.support.Tokens;
-import io.dualmode.registry.RegistryServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,79 +38,28 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class DubboInteropIntegrationTest {
 
     private static final String GREETER = "io.dualmode.examples.dubbo.api.Greeter";
-    /** How long the child JVMs may take to start: longer with {@code -Ddualmode.it.start-seconds} on a crowded machine. */
-    private static final Duration START = Duration.ofSeconds(Long.getLong("dualmode.it.start-seconds", 240));
-
     private static final int CALLS = 5;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private RegistryServer registry;
-    private String token;
-    private MeshNode providerSidecar;
-    private ExampleApp sdkProvider;
-    private ExampleApp meshProvider;
-    private final Map<String, ExampleApp> consumers = new java.util.HashMap<>();
-    private final Map<String, MeshNode> consumerSidecars = new java.util.HashMap<>();
+    private DubboMatrix matrix;
 
     @BeforeAll
     void startEverything() throws Exception {
-        registry = RegistryServer.builder().host("127.0.0.1").port(0).build().start();
-        token = Tokens.fresh("dit");
-        Path home = Files.createTempDirectory("dubbo-interop");
-        providerSidecar = closing(new MeshNode(registry.address()));
-        sdkProvider = closing(ExampleApp.start(
-                "dubbo-provider", token + "-sdk-provider", group("sdk"), registry.address(), null, home));
-        meshProvider = closing(ExampleApp.start(
-                "dubbo-provider", token + "-mesh-provider", group("mesh"), registry.address(), providerSidecar, home));
-        for (String consumerMode : List.of("sdk", "mesh")) {
-            for (String providerMode : List.of("sdk", "mesh")) {
-                String key = consumerMode + "->" + providerMode;
-                MeshNode sidecar = null;
-                if (consumerMode.equals("mesh")) {
-                    sidecar = closing(new MeshNode(registry.address()));
-                    consumerSidecars.put(key, sidecar);
-                }
-                consumers.put(
-                        key,
-                        closing(ExampleApp.start(
-                                "dubbo-consumer",
-                                token + "-" + consumerMode + "-consumer-of-" + providerMode,
-                                group(providerMode),
-                                registry.address(),
-                                sidecar,
-                                home,
-                                // one consumer also calls on its own, as in the demo
-                                key.equals("sdk->sdk")
-                                        ? new String[] {"--dualmode.example.interval=1s"}
-                                        : new String[0])));
-            }
-        }
-        for (ExampleApp consumer : consumers.values()) {
-            await().atMost(START)
-                    .pollInterval(Duration.ofSeconds(1))
-                    .failFast(consumer.name + " exited; see " + consumer.log(), () -> !consumer.isAlive())
-                    .ignoreExceptions()
-                    .untilAsserted(
-                            () -> assertThat(consumer.call("warm-up").status()).isEqualTo(200));
-        }
+        // one consumer also calls on its own, as in the demo
+        matrix = new DubboMatrix(
+                "dit",
+                new String[0],
+                key -> key.equals("sdk->sdk") ? new String[] {"--dualmode.example.interval=1s"} : new String[0]);
     }
 
     @AfterAll
-    void stopEverything() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        if (registry != null) {
-            registry.close();
+    void stopEverything() {
+        if (matrix != null) {
+            matrix.close();
         }
     }
 
     static Stream<Arguments> matrix() {
-        return Stream.of(
-                Arguments.of("sdk", "sdk"),
-                Arguments.of("sdk", "mesh"),
-                Arguments.of("mesh", "sdk"),
-                Arguments.of("mesh", "mesh"));
+        return DubboMatrix.pairs();
     }
 
     @Order(1)
@@ -123,8 +67,8 @@ final class DubboInteropIntegrationTest {
     @MethodSource("matrix")
     void everyCallSucceedsOnTheExpectedPath(String consumerMode, String providerMode) throws Exception {
         String key = consumerMode + "->" + providerMode;
-        ExampleApp consumer = consumers.get(key);
-        ExampleApp provider = providerMode.equals("mesh") ? meshProvider : sdkProvider;
+        ExampleApp consumer = matrix.consumers.get(key);
+        ExampleApp provider = matrix.provider(providerMode);
         Map<String, Long> before = counters();
 
         for (int i = 0; i < CALLS; i++) {
@@ -139,10 +83,10 @@ final class DubboInteropIntegrationTest {
 
         Map<String, Long> expected = new java.util.HashMap<>(before);
         if (consumerMode.equals("mesh")) {
-            expected.merge(key + " egress", (long) CALLS, Long::sum);
+            expected.merge(key + " egress-dubbo", (long) CALLS, Long::sum);
         }
         if (providerMode.equals("mesh")) {
-            expected.merge("provider ingress", (long) CALLS, Long::sum);
+            expected.merge("provider ingress-dubbo", (long) CALLS, Long::sum);
         }
         assertThat(counters()).as("requests each sidecar listener saw").isEqualTo(expected);
     }
@@ -150,8 +94,8 @@ final class DubboInteropIntegrationTest {
     @Order(2)
     @Test
     void theConsumerCallsOnItsOwnWhenGivenAnInterval() {
-        ExampleApp consumer = consumers.get("sdk->sdk");
-        String line = "CALL ok " + consumer.name + "(sdk) -> hello periodic from " + sdkProvider.name;
+        ExampleApp consumer = matrix.consumers.get("sdk->sdk");
+        String line = "CALL ok " + consumer.name + "(sdk) -> hello periodic from " + matrix.sdkProvider.name;
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(consumer.output()).contains(line));
     }
@@ -159,39 +103,39 @@ final class DubboInteropIntegrationTest {
     @Order(2)
     @Test
     void whatIsRegisteredCarriesTheModeProtocolAndApplication() throws Exception {
-        NamingService naming = NacosFactory.createNamingService(registry.address());
+        NamingService naming = NacosFactory.createNamingService(matrix.registry.address());
         try {
             // SDK provider: interface-level and application-level, both with the starter's metadata
-            Instance sdkInterface = single(naming, "providers:" + GREETER + ":1.0.0:" + group("sdk"));
+            Instance sdkInterface = single(naming, "providers:" + GREETER + ":1.0.0:" + matrix.group("sdk"));
             assertThat(sdkInterface.getIp() + ":" + sdkInterface.getPort())
-                    .isEqualTo("127.0.0.1:" + sdkProvider.dubboPort);
+                    .isEqualTo("127.0.0.1:" + matrix.sdkProvider.dubboPort);
             assertThat(sdkInterface.getMetadata())
                     .containsEntry("dualmode.mode", "sdk")
                     .containsEntry("dualmode.protocol", "dubbo")
-                    .containsEntry("dualmode.application", sdkProvider.name);
-            Instance sdkApplication = single(naming, sdkProvider.name);
+                    .containsEntry("dualmode.application", matrix.sdkProvider.name);
+            Instance sdkApplication = single(naming, matrix.sdkProvider.name);
             assertThat(sdkApplication.getMetadata())
                     .containsEntry("dualmode.mode", "sdk")
                     .containsEntry("dualmode.protocol", "dubbo")
-                    .containsEntry("dualmode.application", sdkProvider.name);
+                    .containsEntry("dualmode.application", matrix.sdkProvider.name);
 
             // mesh provider: interface-level only, published as its sidecar's Dubbo ingress
-            Instance meshInterface = single(naming, "providers:" + GREETER + ":1.0.0:" + group("mesh"));
+            Instance meshInterface = single(naming, "providers:" + GREETER + ":1.0.0:" + matrix.group("mesh"));
             assertThat(meshInterface.getIp() + ":" + meshInterface.getPort())
-                    .isEqualTo("127.0.0.1:" + providerSidecar.ingress().getPort());
+                    .isEqualTo("127.0.0.1:" + matrix.providerSidecar.ingress().getPort());
             assertThat(meshInterface.getMetadata())
                     .containsEntry("dualmode.mode", "mesh")
                     .containsEntry("dualmode.protocol", "dubbo")
-                    .containsEntry("dualmode.application", meshProvider.name);
-            assertThat(naming.getAllInstances(meshProvider.name)).isEmpty();
+                    .containsEntry("dualmode.application", matrix.meshProvider.name);
+            assertThat(naming.getAllInstances(matrix.meshProvider.name)).isEmpty();
 
             // and the actuator endpoint says the same
-            for (ExampleApp provider : List.of(sdkProvider, meshProvider)) {
+            for (ExampleApp provider : List.of(matrix.sdkProvider, matrix.meshProvider)) {
                 var endpoint = provider.get("/actuator/dualmode");
                 assertThat(endpoint.path("mode").asText()).isEqualTo(provider.mode);
                 var registration = endpoint.path("registrations").get(0);
                 assertThat(registration.path("service").asText())
-                        .isEqualTo("providers:" + GREETER + ":1.0.0:" + group(provider.mode));
+                        .isEqualTo("providers:" + GREETER + ":1.0.0:" + matrix.group(provider.mode));
                 assertThat(registration.path("address").asText()).isEqualTo("127.0.0.1:" + provider.dubboPort);
                 assertThat(registration
                                 .path("metadata")
@@ -207,8 +151,8 @@ final class DubboInteropIntegrationTest {
     @Order(4)
     @Test
     void callsContinueFromCachedListsWhileTheRegistryIsDown() throws Exception {
-        registry.close();
-        for (Map.Entry<String, ExampleApp> e : consumers.entrySet()) {
+        matrix.registry.close();
+        for (Map.Entry<String, ExampleApp> e : matrix.consumers.entrySet()) {
             for (int i = 0; i < CALLS; i++) {
                 ExampleApp.Reply reply = e.getValue().call("registry-down-" + i);
                 assertThat(reply.status())
@@ -221,8 +165,8 @@ final class DubboInteropIntegrationTest {
     @Order(3)
     @Test
     void aMeshConsumerFailsClearlyWhileItsSidecarIsDownAndRecoversWhenItReturns() throws Exception {
-        ExampleApp consumer = consumers.get("mesh->sdk");
-        MeshNode sidecar = consumerSidecars.get("mesh->sdk");
+        ExampleApp consumer = matrix.consumers.get("mesh->sdk");
+        MeshNode sidecar = matrix.consumerSidecars.get("mesh->sdk");
         sidecar.stop();
         ExampleApp.Reply failed = consumer.call("sidecar-down");
         assertThat(failed.status()).isEqualTo(502);
@@ -237,33 +181,17 @@ final class DubboInteropIntegrationTest {
                 .untilAsserted(
                         () -> assertThat(consumer.call("sidecar-back").status()).isEqualTo(200));
         long before = sidecar.requests("egress-dubbo");
-        assertThat(consumer.call("through-the-new-sidecar").reply()).contains("from " + sdkProvider.name);
+        assertThat(consumer.call("through-the-new-sidecar").reply()).contains("from " + matrix.sdkProvider.name);
         assertThat(sidecar.requests("egress-dubbo")).isEqualTo(before + 1);
     }
 
     private Map<String, Long> counters() {
-        Map<String, Long> out = new java.util.HashMap<>();
-        consumerSidecars.forEach((key, sidecar) -> {
-            out.put(key + " egress", sidecar.requests("egress-dubbo"));
-            out.put(key + " ingress", sidecar.requests("ingress-dubbo"));
-        });
-        out.put("provider egress", providerSidecar.requests("egress-dubbo"));
-        out.put("provider ingress", providerSidecar.requests("ingress-dubbo"));
-        return out;
+        return matrix.counters(List.of("egress-dubbo", "ingress-dubbo"));
     }
 
     private static Instance single(NamingService naming, String service) throws Exception {
         List<Instance> instances = naming.getAllInstances(service);
         assertThat(instances).as(service).hasSize(1);
         return instances.get(0);
-    }
-
-    private String group(String providerMode) {
-        return token + "-" + providerMode;
-    }
-
-    private <T extends AutoCloseable> T closing(T closeable) {
-        closeables.add(closeable);
-        return closeable;
     }
 }
