@@ -260,22 +260,7 @@ class BoltGovernanceIntegrationTest {
 
     @Test
     void aRetryRuleResendsTheRequestToAnotherHostWhenTheFirstCannotBeReached() throws Exception {
-        int dead = RpcFixture.freePort();
-        restart(
-                """
-                workers: 1
-                admin: {port: -1}
-                drainTimeout: 1s
-                listeners:
-                  - {name: egress, direction: egress, protocol: bolt, address: 127.0.0.1, port: 0, cluster: orders}
-                clusters:
-                  - name: orders
-                    outlier: {consecutiveFailures: 0}
-                    endpoints:
-                      - {host: 127.0.0.1, port: %d}
-                      - {host: 127.0.0.1, port: %d}
-                """
-                        .formatted(dead, v1.port()));
+        restartWithADeadEndpointBesideV1();
         int failed = 0;
         for (int i = 0; i < 10; i++) {
             try {
@@ -300,21 +285,7 @@ class BoltGovernanceIntegrationTest {
 
     @Test
     void aRetryRulesBudgetAndBackOffPaceBoltRetries() throws Exception {
-        restart(
-                """
-                workers: 1
-                admin: {port: -1}
-                drainTimeout: 1s
-                listeners:
-                  - {name: egress, direction: egress, protocol: bolt, address: 127.0.0.1, port: 0, cluster: orders}
-                clusters:
-                  - name: orders
-                    outlier: {consecutiveFailures: 0}
-                    endpoints:
-                      - {host: 127.0.0.1, port: %d}
-                      - {host: 127.0.0.1, port: %d}
-                """
-                        .formatted(RpcFixture.freePort(), v1.port()));
+        restartWithADeadEndpointBesideV1();
         var metrics = sidecar.clusters().cluster("orders").metrics();
 
         // a budget of nothing: a call that meets the dead endpoint fails, its retry refused and counted
@@ -375,6 +346,28 @@ class BoltGovernanceIntegrationTest {
         }
         assertThat(cut).as("calls that met the dead endpoint").isPositive();
         assertThat(metrics.retry.count()).isEqualTo(retriesBefore);
+    }
+
+    /**
+     * Restarts the sidecar with one Bolt egress whose cluster {@code orders} holds a port nothing listens on and
+     * {@code v1}, outlier ejection off, so every other call meets the dead endpoint.
+     */
+    private void restartWithADeadEndpointBesideV1() throws IOException {
+        restart(
+                """
+                workers: 1
+                admin: {port: -1}
+                drainTimeout: 1s
+                listeners:
+                  - {name: egress, direction: egress, protocol: bolt, address: 127.0.0.1, port: 0, cluster: orders}
+                clusters:
+                  - name: orders
+                    outlier: {consecutiveFailures: 0}
+                    endpoints:
+                      - {host: 127.0.0.1, port: %d}
+                      - {host: 127.0.0.1, port: %d}
+                """
+                        .formatted(RpcFixture.freePort(), v1.port()));
     }
 
     private void restart(String yaml) {

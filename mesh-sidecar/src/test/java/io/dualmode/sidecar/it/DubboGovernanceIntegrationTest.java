@@ -14,6 +14,7 @@ import io.dualmode.sidecar.config.ConfigLoader;
 import io.dualmode.sidecar.config.ListenerConfig;
 import java.io.File;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -284,22 +285,7 @@ class DubboGovernanceIntegrationTest {
 
     @Test
     void aRetryRuleResendsTheCallToAnotherProviderWhenOneIsDead() throws IOException {
-        int dead = RpcFixture.freePort();
-        Sidecar retrying = Sidecar.create(ConfigLoader.parse(
-                        """
-                        workers: 1
-                        admin: {port: -1}
-                        drainTimeout: 1s
-                        listeners:
-                          - {name: out, direction: egress, protocol: dubbo, address: 127.0.0.1, port: 0, cluster: two}
-                        clusters:
-                          - name: two
-                            outlier: {consecutiveFailures: 0}
-                            endpoints: [{host: 127.0.0.1, port: %d}, {host: 127.0.0.1, port: %d}]
-                        """
-                                .formatted(dead, v1Port),
-                        "test"))
-                .start();
+        Sidecar retrying = withADeadProviderBesideV1();
         try {
             Echo echo = consumer("dm-gov-retry", retrying.listenerAddress("out").getPort());
             int failed = 0;
@@ -325,6 +311,109 @@ class DubboGovernanceIntegrationTest {
         } finally {
             retrying.close();
         }
+    }
+
+    @Test
+    void aRetryRulesBudgetAndBackOffPaceDubboRetries() throws IOException {
+        Sidecar retrying = withADeadProviderBesideV1();
+        try {
+            Echo echo =
+                    consumer("dm-gov-budget", retrying.listenerAddress("out").getPort());
+            var metrics = retrying.clusters().cluster("two").metrics();
+
+            // a budget of nothing: a call that meets the dead provider fails, its retry refused and counted
+            rpc.apply(
+                    retrying,
+                    RuleKind.TIMEOUT_RETRY,
+                    SERVICE,
+                    """
+                    {"requestTimeoutMillis": 5000,
+                     "retry": {"attempts": 2, "retryOn": ["connect-failure"],
+                               "budget": {"budgetPercent": 0, "minRetriesPerSecond": 0}}}""");
+            int failed = 0;
+            for (int i = 0; i < 20; i++) {
+                try {
+                    assertThat(echo.echo("b" + i)).isEqualTo("v1:b" + i);
+                } catch (RpcException e) {
+                    assertThat(e).hasMessageContaining("cannot connect");
+                    failed++;
+                }
+            }
+            assertThat(failed).as("calls that met the dead provider").isPositive();
+            assertThat(metrics.retryOverflow.count()).isEqualTo(failed);
+            assertThat(metrics.retry.count()).isZero();
+
+            // a back-off of 300 ms: every call succeeds, and one that was retried waited at least that long
+            rpc.apply(
+                    retrying,
+                    RuleKind.TIMEOUT_RETRY,
+                    SERVICE,
+                    """
+                    {"requestTimeoutMillis": 5000,
+                     "retry": {"attempts": 1, "retryOn": ["connect-failure"], "backoffMillis": 300,
+                               "budget": {"budgetPercent": 100}}}""");
+            int retried = 0;
+            for (int i = 0; i < 20 && retried < 2; i++) {
+                double before = metrics.retry.count();
+                long start = System.nanoTime();
+                assertThat(echo.echo("p" + i)).isEqualTo("v1:p" + i);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                if (metrics.retry.count() > before) {
+                    assertThat(took)
+                            .as("a retried call waits the back-off")
+                            .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+                    retried++;
+                }
+            }
+            assertThat(retried).as("calls retried after the back-off").isPositive();
+
+            // a back-off that would end past the call's deadline: no retry, the caller gets the failure at once
+            rpc.apply(
+                    retrying,
+                    RuleKind.TIMEOUT_RETRY,
+                    SERVICE,
+                    """
+                    {"requestTimeoutMillis": 200,
+                     "retry": {"attempts": 1, "retryOn": ["connect-failure"], "backoffMillis": 1000}}""");
+            double retriesBefore = metrics.retry.count();
+            int cut = 0;
+            for (int i = 0; i < 20; i++) {
+                long start = System.nanoTime();
+                try {
+                    assertThat(echo.echo("d" + i)).isEqualTo("v1:d" + i);
+                } catch (RpcException e) {
+                    assertThat(e).hasMessageContaining("cannot connect");
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
+                    cut++;
+                }
+            }
+            assertThat(cut).as("calls that met the dead provider").isPositive();
+            assertThat(metrics.retry.count()).isEqualTo(retriesBefore);
+        } finally {
+            retrying.close();
+        }
+    }
+
+    /**
+     * A second sidecar whose Dubbo egress {@code out} balances over cluster {@code two}: a port nothing listens on and
+     * provider v1, outlier ejection off, so every other call meets the dead provider.
+     */
+    private Sidecar withADeadProviderBesideV1() throws IOException {
+        return Sidecar.create(ConfigLoader.parse(
+                        """
+                        workers: 1
+                        admin: {port: -1}
+                        drainTimeout: 1s
+                        listeners:
+                          - {name: out, direction: egress, protocol: dubbo, address: 127.0.0.1, port: 0, cluster: two}
+                        clusters:
+                          - name: two
+                            outlier: {consecutiveFailures: 0}
+                            endpoints: [{host: 127.0.0.1, port: %d}, {host: 127.0.0.1, port: %d}]
+                        """
+                                .formatted(RpcFixture.freePort(), v1Port),
+                        "test"))
+                .start();
     }
 
     private void apply(RuleKind kind, String json) {

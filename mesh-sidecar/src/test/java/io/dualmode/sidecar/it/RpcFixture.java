@@ -27,6 +27,9 @@ import org.apache.dubbo.rpc.model.FrameworkModel;
  * governance rules applied to a sidecar. {@link #close()} destroys every application it started.
  */
 final class RpcFixture implements AutoCloseable {
+    /** Ports {@link #freePort()} has handed out in this JVM. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final List<DubboBootstrap> bootstraps = new ArrayList<>();
     private final List<FrameworkModel> models = new ArrayList<>();
     private long version;
@@ -79,17 +82,22 @@ final class RpcFixture implements AutoCloseable {
         }
     }
 
-    /** A loopback port free right now, for servers that cannot be told to bind port 0 (Dubbo, SOFABolt). */
     /**
-     * A TCP port free on 127.0.0.1 right now, below the kernel's ephemeral range (32768 and up), so no outgoing
-     * connection is given it as its local port before the test binds it (a port the kernel hands out from port 0 is in
-     * that range; seen taken so under load).
+     * A TCP port free on 127.0.0.1 right now, for servers that cannot be told to bind port 0 (Dubbo, SOFABolt): below
+     * the kernel's ephemeral range (32768 and up), so no outgoing connection is given it as its local port before the
+     * test binds it (a port the kernel hands out from port 0 is in that range; seen taken so under load), and never
+     * handed out twice in this JVM.
      */
     static int freePort() throws IOException {
         for (int i = 0; i < 500; i++) {
             int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(11_000);
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return port;
+                if (HANDED_OUT.add(port)) {
+                    return port;
+                }
             } catch (IOException taken) {
                 // try another
             }
