@@ -119,6 +119,15 @@ public final class SidecarMain implements Callable<Integer> {
     String meshApiNamespace;
 
     @Option(
+            names = "--mesh-api-liveness-interval",
+            defaultValue = "${env:DUALMODE_SIDECAR_MESH_API_LIVENESS_INTERVAL:-5s}",
+            description =
+                    "How often the application whose services the mesh API published is checked for accepting"
+                            + " connections; after 3 failures in a row its services are withdrawn until it answers again;"
+                            + " 0s turns the check off (env DUALMODE_SIDECAR_MESH_API_LIVENESS_INTERVAL, default ${DEFAULT-VALUE}).")
+    String meshApiLivenessInterval;
+
+    @Option(
             names = "--control-plane",
             defaultValue = "${env:DUALMODE_SIDECAR_CONTROL_PLANE}",
             description = "The control plane's push stream, e.g. ws://platform:8080/api/v1/push"
@@ -158,6 +167,7 @@ public final class SidecarMain implements Callable<Integer> {
             cfg = ConfigLoader.load(config, overrides());
             cfg = withControlPlane(cfg);
             switchOverlap();
+            meshApiLivenessInterval();
             if (initial == null) {
                 throw io.dualmode.sidecar.config.SidecarErrors.CONFIG_INVALID.exception(
                         "--mode must be mesh or sdk, got " + mode);
@@ -215,6 +225,7 @@ public final class SidecarMain implements Callable<Integer> {
                 .meshApiEgressPort(meshApiEgressPort == null ? MeshAgent.DEFAULT_MESH_EGRESS_PORT : meshApiEgressPort)
                 .meshApiApplication(meshApiApplicationHost(), meshApiApplicationPort())
                 .meshApiNamespace(meshApiNamespace == null ? MeshAgent.DEFAULT_SOFA_NAMESPACE : meshApiNamespace)
+                .meshApiLivenessInterval(meshApiLivenessInterval())
                 .build()
                 .start();
         sidecar.watchInstancesWith(agent::watchInstances);
@@ -241,6 +252,19 @@ public final class SidecarMain implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "SIDECAR-0003: --mesh-api-application must be host:port, got " + meshApiApplication);
         }
+    }
+
+    /** The parsed {@code --mesh-api-liveness-interval} (default 5 s); {@code SIDECAR-0003} when negative. */
+    Duration meshApiLivenessInterval() {
+        if (meshApiLivenessInterval == null || meshApiLivenessInterval.isBlank()) {
+            return MeshAgent.DEFAULT_MESH_API_LIVENESS_INTERVAL;
+        }
+        Duration d = Durations.parse(meshApiLivenessInterval.trim());
+        if (d.isNegative()) {
+            throw io.dualmode.sidecar.config.SidecarErrors.CONFIG_INVALID.exception(
+                    "--mesh-api-liveness-interval must not be negative, got " + meshApiLivenessInterval);
+        }
+        return d;
     }
 
     /** The parsed {@code --registry-switch-overlap} (default 2 s); {@code SIDECAR-0003} out of 0..60 s. */

@@ -55,6 +55,9 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
     /** SOFARPC's default Nacos namespace, where mesh API services are registered. */
     public static final String DEFAULT_SOFA_NAMESPACE = "sofa-rpc";
 
+    /** How often the application behind the SOFA mesh API is checked, unless the builder says otherwise. */
+    public static final Duration DEFAULT_MESH_API_LIVENESS_INTERVAL = Duration.ofSeconds(5);
+
     /** The largest {@link Builder#switchOverlap(Duration)}, in seconds. */
     public static final long MAX_OVERLAP_SECONDS = 60;
 
@@ -67,6 +70,7 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
     private final ExecutorService executor;
     private final ScheduledExecutorService timer;
     private final MeshApiRoutes meshApi;
+    private final SofaMeshApi sofaMeshApi;
     private DisposableServer http;
     private DisposableServer meshApiHttp;
 
@@ -99,17 +103,15 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         });
         SofaMeshApi.Settings sofa =
                 new SofaMeshApi.Settings(b.meshApiNamespace, b.meshApiApplication, b.localHost, b.meshApiEgressPort);
-        this.meshApi = new MeshApiRoutes(
-                new SofaMeshApi(
-                        publications,
-                        subscriptions,
-                        b.dataPlane,
-                        b.mode::get,
-                        payloads.json(),
-                        sofa,
-                        ns -> upstream.awaitConnected(ns, Duration.ofSeconds(10))),
-                executor,
-                b.meterRegistry);
+        this.sofaMeshApi = new SofaMeshApi(
+                publications,
+                subscriptions,
+                b.dataPlane,
+                b.mode::get,
+                payloads.json(),
+                sofa,
+                ns -> upstream.awaitConnected(ns, Duration.ofSeconds(10)));
+        this.meshApi = new MeshApiRoutes(sofaMeshApi, executor, b.meterRegistry);
     }
 
     /** A builder; {@code upstream} is the real registry's {@code serverAddr}. */
@@ -166,6 +168,12 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         }
         settings.mode.addListener(this);
         executor.execute(this::warmUpstream);
+        long liveness = settings.meshApiLivenessInterval.toMillis();
+        if (liveness > 0) {
+            // the check connects (blocking, up to a second): on the agent's workers, not the mode-switch timer
+            timer.scheduleWithFixedDelay(
+                    () -> executor.execute(sofaMeshApi::checkApplication), liveness, liveness, TimeUnit.MILLISECONDS);
+        }
         log.info(
                 "local registry endpoint on {} (gRPC {}), relaying to {}; mode switch overlap {} ms",
                 localAddress(),
@@ -297,6 +305,7 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         private InetSocketAddress meshApiApplication =
                 InetSocketAddress.createUnresolved("127.0.0.1", DEFAULT_SOFA_APPLICATION_PORT);
         private String meshApiNamespace = DEFAULT_SOFA_NAMESPACE;
+        private Duration meshApiLivenessInterval = DEFAULT_MESH_API_LIVENESS_INTERVAL;
 
         private Builder(String upstream, DataPlane dataPlane, ModeSwitch mode) {
             this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -375,6 +384,22 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
         /** The registry namespace of mesh API services; default {@code sofa-rpc}, SOFARPC's Nacos default. */
         public Builder meshApiNamespace(String namespace) {
             this.meshApiNamespace = Objects.requireNonNull(namespace, "namespace");
+            return this;
+        }
+
+        /**
+         * How often the sidecar checks that the application whose services the SOFA mesh API published still accepts
+         * connections at its published address. After {@value SofaMeshApi#LIVENESS_FAILURES} failed checks in a row its
+         * services are withdrawn from the registry (a killed application never calls {@code unpublish}), and published
+         * again when it accepts connections again. Default 5 s; {@code 0} turns the check off.
+         */
+        public Builder meshApiLivenessInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException(
+                        "SIDECAR-0003: the mesh API liveness interval must not be negative, got " + interval);
+            }
+            this.meshApiLivenessInterval = interval;
             return this;
         }
 

@@ -8,8 +8,11 @@ import io.dualmode.registry.naming.ServiceKey;
 import io.dualmode.sidecar.Mode;
 import io.dualmode.sidecar.agent.MeshApiInput.MeshApiException;
 import io.dualmode.sidecar.config.SidecarErrors;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +41,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /services/unsubscribe}, {@code /configs/application}: acknowledged.
  * </ul>
  *
+ * <p>The API has no connection whose end would say the application is gone, and a killed application never calls
+ * {@code unpublish}: {@link #checkApplication()}, run periodically, connects to the published addresses and after
+ * {@value #LIVENESS_FAILURES} failures in a row withdraws the application's services from the registry, keeping them;
+ * when the application accepts connections again they are published again, unless it publishes anew first (a
+ * restarted application), in which case only what it publishes from then on is.
+ *
  * <p>Every answer is JSON with {@code success} and {@code errorMessage}; a bad request is a 4xx whose message starts
  * with its {@code SIDECAR-02xx} code. The calls block on the registry: run them off the event loops.
  */
@@ -47,6 +56,11 @@ final class SofaMeshApi {
 
     /** The owner of what the mesh API publishes, among the Nacos connections' registrations. */
     static final String OWNER = "sofa-mesh-api";
+
+    /** Failed liveness checks in a row after which the application's services are withdrawn. */
+    static final int LIVENESS_FAILURES = 3;
+
+    private static final int LIVENESS_CONNECT_TIMEOUT_MS = 1000;
 
     static final String APPLICATION = "/configs/application";
     static final String PUBLISH = "/services/publish";
@@ -90,6 +104,12 @@ final class SofaMeshApi {
     private final Settings settings;
     private final Predicate<String> upstreamReady;
     private volatile String appName;
+    /** What the application has published and not unpublished, by registry key: the instance as it published it. */
+    private final Map<ServiceKey, Instance> published = new LinkedHashMap<>();
+    /** Liveness checks failed in a row; guarded by {@code this}, as are the two fields around it. */
+    private int livenessFailures;
+    /** Whether {@link #published} is withdrawn from the registry because the application stopped answering. */
+    private boolean withdrawn;
 
     SofaMeshApi(
             Publications publications,
@@ -159,14 +179,28 @@ final class SofaMeshApi {
         meta.put("dualmode.registrar", OWNER);
         Instance instance =
                 new Instance(null, app.getHostString(), port, 1.0, true, true, true, SOFA_CLUSTER, null, meta);
-        registryDo(PUBLISH, () -> publications.put(OWNER, key(service), List.of(instance)));
+        ServiceKey key = key(service);
+        synchronized (this) {
+            if (withdrawn) {
+                // the application is back and announces itself: what it published before is no longer its word
+                log.info("SOFA mesh API: the application publishes again after its services were withdrawn");
+                published.clear();
+                withdrawn = false;
+                livenessFailures = 0;
+            }
+            registryDo(PUBLISH, () -> publications.put(OWNER, key, List.of(instance)));
+            published.put(key, instance);
+        }
         return json.createObjectNode();
     }
 
     private ObjectNode unpublish(byte[] body) {
         SofaService service = service(MeshApiInput.parse(json, UNPUBLISH, body, UNPUBLISH_FIELDS), UNPUBLISH);
         ServiceKey key = key(service);
-        registryDo(UNPUBLISH, () -> publications.put(OWNER, key, List.of()));
+        synchronized (this) {
+            registryDo(UNPUBLISH, () -> publications.put(OWNER, key, List.of()));
+            published.remove(key);
+        }
         if (!publications.has(key)) {
             dataPlane.unexposeLocal(key.name(), BOLT);
         }
@@ -205,6 +239,63 @@ final class SofaMeshApi {
         // The upstream subscription stays: it feeds the egress, which other callers of the service share.
         service(MeshApiInput.parse(json, UNSUBSCRIBE, body, UNSUBSCRIBE_FIELDS), UNSUBSCRIBE);
         return json.createObjectNode();
+    }
+
+    /**
+     * One liveness check of the application behind the published services: whether any address it published accepts
+     * a TCP connection. Withdraws its services after {@value #LIVENESS_FAILURES} failures in a row and publishes them
+     * again once it answers. Blocks up to a second per address: run it off the event loops.
+     */
+    synchronized void checkApplication() {
+        if (published.isEmpty()) {
+            livenessFailures = 0;
+            withdrawn = false;
+            return;
+        }
+        List<InetSocketAddress> addresses = published.values().stream()
+                .map(i -> new InetSocketAddress(i.ip(), i.port()))
+                .distinct()
+                .toList();
+        if (addresses.stream().anyMatch(SofaMeshApi::accepts)) {
+            livenessFailures = 0;
+            if (withdrawn) {
+                log.info(
+                        "SOFA mesh API: the application at {} answers again; publishing its {} service(s) again",
+                        addresses,
+                        published.size());
+                published.forEach(
+                        (key, instance) -> registryQuietly(() -> publications.put(OWNER, key, List.of(instance))));
+                withdrawn = false;
+            }
+            return;
+        }
+        if (++livenessFailures >= LIVENESS_FAILURES && !withdrawn) {
+            log.warn(
+                    "SOFA mesh API: the application at {} has refused connections in {} checks in a row; withdrawing"
+                            + " its {} service(s) from the registry until it answers again",
+                    addresses,
+                    livenessFailures,
+                    published.size());
+            published.keySet().forEach(key -> registryQuietly(() -> publications.put(OWNER, key, List.of())));
+            withdrawn = true;
+        }
+    }
+
+    private static boolean accepts(InetSocketAddress address) {
+        try (Socket socket = new Socket()) {
+            socket.connect(address, LIVENESS_CONNECT_TIMEOUT_MS);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void registryQuietly(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("SOFA mesh API: the registry refused a liveness change: {}", e.toString());
+        }
     }
 
     /** The SOFA registry URL query SOFARPC parses from {@code datas}: protocol, version, serializer, target app. */

@@ -63,11 +63,14 @@ class SofaMeshApiIntegrationTest {
     private MeshAgent providerAgent;
     private MeshAgent consumerAgent;
     private int applicationPort;
+    private ServerSocket application;
 
     @BeforeEach
     void start() throws IOException {
         registry = RegistryServer.builder().host("127.0.0.1").port(0).build().start();
         applicationPort = freePort();
+        // the application's Bolt port, accepting as a live application's does: the sidecar checks it
+        application = listen(applicationPort);
         providerSidecar = sidecar();
         providerAgent = agent(
                 providerSidecar,
@@ -172,6 +175,42 @@ class SofaMeshApiIntegrationTest {
                     && now.get(0).port() == ingress.getPort()
                     && "mesh".equals(now.get(0).metadata().get("dualmode.mode"));
         });
+    }
+
+    @Test
+    void anApplicationThatStopsAcceptingIsWithdrawnAndPublishedAgainWhenItAccepts() throws Exception {
+        Sidecar sidecar = sidecar();
+        MeshAgent agent = agent(
+                sidecar,
+                PROVIDER_HOST,
+                MeshAgent.builder(registry.address(), new SidecarDataPlane(sidecar, PROVIDER_HOST), sidecar.mode())
+                        .meshApiApplication("127.0.0.1", applicationPort)
+                        .meshApiLivenessInterval(Duration.ofMillis(200)));
+        assertThat(post(agent, "/services/publish", publishBody())).isEqualTo(ok());
+        Instance published = awaitOne();
+        assertThat(published.port())
+                .isEqualTo(sidecar.listenerAddress("ingress-bolt").getPort());
+
+        // killed: it never calls unpublish, but it stops accepting connections
+        application.close();
+        await("the services of an application that refuses connections withdrawn")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> registry.naming().instances(registryKey).isEmpty());
+
+        // a pause, not a restart: when it accepts again, what it had published is published again
+        application = listen(applicationPort);
+        assertThat(awaitOne().port()).isEqualTo(published.port());
+
+        // withdrawn again, then a restarted application publishes afresh: its new word counts, once
+        application.close();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.naming().instances(registryKey).isEmpty());
+        application = listen(applicationPort);
+        assertThat(post(agent, "/services/publish", publishBody())).isEqualTo(ok());
+        assertThat(awaitOne().port()).isEqualTo(published.port());
+        assertThat(post(agent, "/services/unpublish", unpublishBody())).isEqualTo(ok());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.naming().instances(registryKey).isEmpty());
     }
 
     @Test
@@ -388,5 +427,13 @@ class SofaMeshApiIntegrationTest {
 
     private static int freePort() throws IOException {
         return RpcFixture.freePort();
+    }
+
+    private ServerSocket listen(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        closeables.add(socket);
+        return socket;
     }
 }

@@ -188,11 +188,17 @@ final class Upstream extends ChannelInboundHandlerAdapter {
             long since = call.retry != null ? call.retry.startNanos : call.startNanos;
             long left = request.timeoutMillis() - TimeUnit.NANOSECONDS.toMillis(now - since);
             if (call.timerDeadlineNanos != 0) {
-                left = Math.min(left, TimeUnit.NANOSECONDS.toMillis(call.timerDeadlineNanos - now));
+                // rounded up: the next hop's deadline must not fall before ours, or it, not the sidecar nearest the
+                // caller, would time the call out (a sub-millisecond race that rounding down made common)
+                left = Math.min(left, ceilMillis(call.timerDeadlineNanos - now));
             }
             plugin.rewriteTimeout(request, (int) Math.max(1, left));
         }
         channel.writeAndFlush(request, channel.voidPromise());
+    }
+
+    private static long ceilMillis(long nanos) {
+        return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
     }
 
     private void flushWaiting() {
