@@ -246,38 +246,46 @@ final class SofaMeshApi {
      * a TCP connection. Withdraws its services after {@value #LIVENESS_FAILURES} failures in a row and publishes them
      * again once it answers. Blocks up to a second per address: run it off the event loops.
      */
-    synchronized void checkApplication() {
-        if (published.isEmpty()) {
-            livenessFailures = 0;
-            withdrawn = false;
-            return;
-        }
-        List<InetSocketAddress> addresses = published.values().stream()
-                .map(i -> new InetSocketAddress(i.ip(), i.port()))
-                .distinct()
-                .toList();
-        if (addresses.stream().anyMatch(SofaMeshApi::accepts)) {
-            livenessFailures = 0;
-            if (withdrawn) {
-                log.info(
-                        "SOFA mesh API: the application at {} answers again; publishing its {} service(s) again",
-                        addresses,
-                        published.size());
-                published.forEach(
-                        (key, instance) -> registryQuietly(() -> publications.put(OWNER, key, List.of(instance))));
+    void checkApplication() {
+        List<InetSocketAddress> addresses;
+        synchronized (this) {
+            if (published.isEmpty()) {
+                livenessFailures = 0;
                 withdrawn = false;
+                return;
             }
-            return;
+            addresses = published.values().stream()
+                    .map(i -> new InetSocketAddress(i.ip(), i.port()))
+                    .distinct()
+                    .toList();
         }
-        if (++livenessFailures >= LIVENESS_FAILURES && !withdrawn) {
-            log.warn(
-                    "SOFA mesh API: the application at {} has refused connections in {} checks in a row; withdrawing"
-                            + " its {} service(s) from the registry until it answers again",
-                    addresses,
-                    livenessFailures,
-                    published.size());
-            published.keySet().forEach(key -> registryQuietly(() -> publications.put(OWNER, key, List.of())));
-            withdrawn = true;
+        // connect outside the lock: publish and unpublish calls do not wait for a slow or silent application
+        boolean alive = addresses.stream().anyMatch(SofaMeshApi::accepts);
+        synchronized (this) {
+            if (published.isEmpty()) {
+                return;
+            }
+            if (alive) {
+                livenessFailures = 0;
+                if (withdrawn) {
+                    log.info(
+                            "SOFA mesh API: the application at {} answers again; publishing its {} service(s) again",
+                            addresses,
+                            published.size());
+                    published.forEach(
+                            (key, instance) -> registryQuietly(() -> publications.put(OWNER, key, List.of(instance))));
+                    withdrawn = false;
+                }
+            } else if (++livenessFailures >= LIVENESS_FAILURES && !withdrawn) {
+                log.warn(
+                        "SOFA mesh API: the application at {} has refused connections in {} checks in a row;"
+                                + " withdrawing its {} service(s) from the registry until it answers again",
+                        addresses,
+                        livenessFailures,
+                        published.size());
+                published.keySet().forEach(key -> registryQuietly(() -> publications.put(OWNER, key, List.of())));
+                withdrawn = true;
+            }
         }
     }
 

@@ -16,7 +16,6 @@ import io.dualmode.governance.validation.GovernanceJson;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.config.ConfigLoader;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -286,66 +285,11 @@ class BoltGovernanceIntegrationTest {
     @Test
     void aRetryRulesBudgetAndBackOffPaceBoltRetries() throws Exception {
         restartWithADeadEndpointBesideV1();
-        var metrics = sidecar.clusters().cluster("orders").metrics();
-
-        // a budget of nothing: a call that meets the dead endpoint fails, its retry refused and counted
-        apply(
-                RuleKind.TIMEOUT_RETRY,
-                """
-                {"requestTimeoutMillis": 5000,
-                 "retry": {"attempts": 2, "retryOn": ["connect-failure"],
-                           "budget": {"budgetPercent": 0, "minRetriesPerSecond": 0}}}""");
-        int failed = 0;
-        for (int i = 0; i < 20; i++) {
-            String reply = call("egress", "b" + i);
-            if (!reply.equals("echo:v1:b" + i)) {
-                assertThat(reply).contains("cannot connect");
-                failed++;
-            }
-        }
-        assertThat(failed).as("calls that met the dead endpoint").isPositive();
-        assertThat(metrics.retryOverflow.count()).isEqualTo(failed);
-        assertThat(metrics.retry.count()).isZero();
-
-        // a back-off of 300 ms: every call succeeds, and one that was retried waited at least that long
-        apply(
-                RuleKind.TIMEOUT_RETRY,
-                """
-                {"requestTimeoutMillis": 5000,
-                 "retry": {"attempts": 1, "retryOn": ["connect-failure"], "backoffMillis": 300,
-                           "budget": {"budgetPercent": 100}}}""");
-        int retried = 0;
-        for (int i = 0; i < 20 && retried < 2; i++) {
-            double before = metrics.retry.count();
-            long start = System.nanoTime();
-            assertThat(call("egress", "p" + i)).isEqualTo("echo:v1:p" + i);
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            if (metrics.retry.count() > before) {
-                assertThat(took).as("a retried call waits the back-off").isGreaterThanOrEqualTo(Duration.ofMillis(300));
-                retried++;
-            }
-        }
-        assertThat(retried).as("calls retried after the back-off").isPositive();
-
-        // a back-off that would end past the call's deadline: no retry, the caller gets the failure at once
-        apply(
-                RuleKind.TIMEOUT_RETRY,
-                """
-                {"requestTimeoutMillis": 200,
-                 "retry": {"attempts": 1, "retryOn": ["connect-failure"], "backoffMillis": 1000}}""");
-        double retriesBefore = metrics.retry.count();
-        int cut = 0;
-        for (int i = 0; i < 20; i++) {
-            long start = System.nanoTime();
-            String reply = call("egress", "d" + i);
-            if (!reply.equals("echo:v1:d" + i)) {
-                assertThat(reply).contains("cannot connect");
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
-                cut++;
-            }
-        }
-        assertThat(cut).as("calls that met the dead endpoint").isPositive();
-        assertThat(metrics.retry.count()).isEqualTo(retriesBefore);
+        RetryPacingScenario.run(
+                text -> call("egress", text),
+                text -> "echo:v1:" + text,
+                json -> apply(RuleKind.TIMEOUT_RETRY, json),
+                sidecar.clusters().cluster("orders").metrics());
     }
 
     /**
