@@ -110,7 +110,8 @@ public final class MeshAgent implements AutoCloseable, ModeListener {
                 b.mode::get,
                 payloads.json(),
                 sofa,
-                ns -> upstream.awaitConnected(ns, Duration.ofSeconds(10)));
+                ns -> upstream.awaitConnected(ns, Duration.ofSeconds(10)),
+                b.meterRegistry);
         this.meshApi = new MeshApiRoutes(sofaMeshApi, executor, b.meterRegistry);
     }
 

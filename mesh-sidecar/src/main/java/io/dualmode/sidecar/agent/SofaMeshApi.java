@@ -8,6 +8,9 @@ import io.dualmode.registry.naming.ServiceKey;
 import io.dualmode.sidecar.Mode;
 import io.dualmode.sidecar.agent.MeshApiInput.MeshApiException;
 import io.dualmode.sidecar.config.SidecarErrors;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -106,10 +109,12 @@ final class SofaMeshApi {
     private volatile String appName;
     /** What the application has published and not unpublished, by registry key: the instance as it published it. */
     private final Map<ServiceKey, Instance> published = new LinkedHashMap<>();
-    /** Liveness checks failed in a row; guarded by {@code this}, as are the two fields around it. */
+    /** Liveness checks failed in a row; guarded by {@code this}, as are the fields around it (read freely). */
     private int livenessFailures;
     /** Whether {@link #published} is withdrawn from the registry because the application stopped answering. */
-    private boolean withdrawn;
+    private volatile boolean withdrawn;
+
+    private final Counter withdrawals;
 
     SofaMeshApi(
             Publications publications,
@@ -118,8 +123,16 @@ final class SofaMeshApi {
             Supplier<Mode> mode,
             ObjectMapper json,
             Settings settings,
-            Predicate<String> upstreamReady) {
+            Predicate<String> upstreamReady,
+            MeterRegistry meters) {
         this.publications = publications;
+        this.withdrawals = Counter.builder("sidecar.mesh_api.withdrawals")
+                .description("Times the application behind the SOFA mesh API stopped accepting connections and its"
+                        + " services were withdrawn from the registry")
+                .register(meters);
+        Gauge.builder("sidecar.mesh_api.withdrawn", this, api -> api.withdrawnNow() ? 1 : 0)
+                .description("1 while the application's services are withdrawn for want of an answer, else 0")
+                .register(meters);
         this.subscriptions = subscriptions;
         this.dataPlane = dataPlane;
         this.mode = mode;
@@ -277,16 +290,16 @@ final class SofaMeshApi {
                     withdrawn = false;
                 }
             } else if (++livenessFailures >= LIVENESS_FAILURES && !withdrawn) {
-                log.warn(
-                        "SOFA mesh API: the application at {} has refused connections in {} checks in a row;"
-                                + " withdrawing its {} service(s) from the registry until it answers again",
-                        addresses,
-                        livenessFailures,
-                        published.size());
+                log.warn(SidecarErrors.MESH_API_WITHDRAWN.format(addresses, livenessFailures, published.size()));
+                withdrawals.increment();
                 published.keySet().forEach(key -> registryQuietly(() -> publications.put(OWNER, key, List.of())));
                 withdrawn = true;
             }
         }
+    }
+
+    private boolean withdrawnNow() {
+        return withdrawn;
     }
 
     private static boolean accepts(InetSocketAddress address) {

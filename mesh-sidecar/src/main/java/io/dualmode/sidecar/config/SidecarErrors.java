@@ -46,6 +46,10 @@ public enum SidecarErrors {
     MESH_API_REGISTRY("SIDECAR-0210", "SOFA mesh API %s: the registry failed: %s"),
     MESH_API_EGRESS("SIDECAR-0211", "SOFA mesh API %s: cannot open the Bolt egress on %s: %s"),
     MESH_API_INTERNAL("SIDECAR-0213", "SOFA mesh API %s failed: %s"),
+    MESH_API_WITHDRAWN(
+            "SIDECAR-0214",
+            "SOFA mesh API: the application at %s refused connections in %d checks in a row; its %d service(s) are"
+                    + " withdrawn from the registry until it answers again"),
     MESH_API_NOT_FOUND(
             "SIDECAR-0212",
             "SOFA mesh API: no endpoint %s %s (POST /configs/application, /services/publish, /services/unpublish, /services/subscribe, /services/unsubscribe)");

@@ -14,6 +14,7 @@ import io.dualmode.sidecar.agent.MeshAgent;
 import io.dualmode.sidecar.agent.SidecarDataPlane;
 import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -183,13 +184,15 @@ class SofaMeshApiIntegrationTest {
 
     @Test
     void anApplicationThatStopsAcceptingIsWithdrawnAndPublishedAgainWhenItAccepts() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Sidecar sidecar = sidecar();
         MeshAgent agent = agent(
                 sidecar,
                 PROVIDER_HOST,
                 MeshAgent.builder(registry.address(), new SidecarDataPlane(sidecar, PROVIDER_HOST), sidecar.mode())
                         .meshApiApplication("127.0.0.1", applicationPort)
-                        .meshApiLivenessInterval(Duration.ofMillis(200)));
+                        .meshApiLivenessInterval(Duration.ofMillis(200))
+                        .meterRegistry(meters));
         assertThat(post(agent, "/services/publish", publishBody())).isEqualTo(ok());
         Instance published = awaitOne();
         assertThat(published.port())
@@ -200,10 +203,15 @@ class SofaMeshApiIntegrationTest {
         await("the services of an application that refuses connections withdrawn")
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> registry.naming().instances(registryKey).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> meters.get("sidecar.mesh_api.withdrawn").gauge().value() == 1);
+        assertThat(meters.get("sidecar.mesh_api.withdrawals").counter().count()).isEqualTo(1);
 
         // a pause, not a restart: when it accepts again, what it had published is published again
         application = listen(applicationPort);
         assertThat(awaitOne().port()).isEqualTo(published.port());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> meters.get("sidecar.mesh_api.withdrawn").gauge().value() == 0);
 
         // withdrawn again, then a restarted application publishes afresh: its new word counts, once
         application.close();
