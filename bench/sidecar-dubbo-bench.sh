@@ -14,23 +14,28 @@
 #   - latency: 1 client thread, 2 s warm-up then 8 s: p50/p99 (reported as added over direct);
 #   - fixed rate: RATE (1000) req/s, open loop (one pacing thread sends each call when it is due, whether or not
 #     the earlier ones have been answered), RATE_WARMUP (5) s warm-up then 10 s: p50/p99 measured from each call's
-#     due time, so a stall delays every call due during it instead of hiding (coordinated omission), reported as added
-#     over direct per hop; and the proxy's CPU per request at that rate. This is the measurement the "added p99 per
-#     hop at a fixed moderate rate" target means: the 1-thread latency above has at most one call in flight, the
+#     due time, so a stall delays every call due during it instead of hiding (coordinated omission); and the proxy's
+#     CPU per request at that rate. A proxied path runs beside direct in the same client (calls interleaved, each path
+#     at RATE), and its added p50/p99 per hop is against that direct, so a stall of the machine, the client or the
+#     backend lands in both alike; during the run the client, the backend and the path's proxies run SCHED_FIFO 1
+#     (JIT compiler threads excepted) beside one SCHED_IDLE busy loop per core (FIXED_RATE_RT, FIXED_RATE_SPIN: on by
+#     default as root; bench/lib.sh says why). This is the measurement the "added p99 per hop at a fixed moderate
+#     rate" target means: the 1-thread latency above has at most one call in flight, the
 #     saturation run measures queueing. RATE must stay well below what direct achieves (1,000 req/s is under a tenth
 #     of it on a 2-core machine that runs the client, the backend and the proxies); a path that achieves less than
 #     95% of RATE is reported.
 # The sidecars run with the launch script's JVM options and one event loop, after WARMUP_2HOP (15) s of load through
-# two hops and WARMUP_1HOP (30) s through one hop to warm the JIT.
+# two hops and WARMUP_1HOP (30) s through one hop, THREADS threads each, to warm the JIT.
 # Everything is started by this script, recorded by pid and killed by pid on exit. About 7 minutes for 2 rounds.
 #
 #   bench/sidecar-dubbo-bench.sh              # 2 rounds
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-dubbo-bench.sh
 #
 # Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last build, THREADS (32), RATE (1000), WARMUP_2HOP (15),
-# WARMUP_1HOP (30), RATE_WARMUP (5), SIDECAR_JVM, RATE_CLIENT_JVM (the fixed-rate client's JVM options: a large
+# WARMUP_1HOP (30), RATE_WARMUP (5), SIDECAR_JVM, RATE_CLIENT_JVM (the fixed-rate client's JVM options: a 2 GB
 # pre-touched young generation, C1 only), BACKEND_JVM (the backend's: the same heap, so neither JVM's collections land
-# in the fixed-rate latencies), NO_HAPROXY=1, SIDECAR_JAR (the sidecar -all jar to run; default the one the build makes).
+# in the fixed-rate latencies), FIXED_RATE_RT=0|1, FIXED_RATE_SPIN=0|1, NO_HAPROXY=1, SIDECAR_JAR (the sidecar -all
+# jar to run; default the one the build makes).
 # Output: bench/target/sidecar-dubbo-bench/ (results.tsv, results.md, logs).
 set -euo pipefail
 
@@ -43,8 +48,8 @@ THREADS=${THREADS:-32}
 RATE=${RATE:-1000}
 # the fixed-rate client is a fresh JVM per run: C1 only, so its JIT settles within the warm-up instead of compiling
 # (and stalling its pacing thread for 20-50 ms on two cores) inside the measured window; at RATE it needs no C2
-RATE_CLIENT_JVM=${RATE_CLIENT_JVM:--XX:+UseSerialGC -Xms1g -Xmx1g -Xmn768m -XX:+AlwaysPreTouch -XX:MetaspaceSize=128m -XX:TieredStopAtLevel=1}
-BACKEND_JVM=${BACKEND_JVM:--XX:+UseSerialGC -Xms1g -Xmx1g -Xmn768m -XX:+AlwaysPreTouch -XX:MetaspaceSize=128m}
+RATE_CLIENT_JVM=${RATE_CLIENT_JVM:--XX:+UseSerialGC -Xms2560m -Xmx2560m -Xmn2g -XX:+AlwaysPreTouch -XX:MetaspaceSize=128m -XX:TieredStopAtLevel=1}
+BACKEND_JVM=${BACKEND_JVM:--XX:+UseSerialGC -Xms2560m -Xmx2560m -Xmn2g -XX:+AlwaysPreTouch -XX:MetaspaceSize=128m}
 RATE_WARMUP=${RATE_WARMUP:-5}
 WARMUP_2HOP=${WARMUP_2HOP:-15}
 WARMUP_1HOP=${WARMUP_1HOP:-30}
@@ -67,6 +72,7 @@ SIDECAR_B_ADMIN=18492
 PIDS=()
 cleanup() {
   local p
+  idle_spinners off
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for _ in $(seq 30); do
     local alive=0
@@ -125,14 +131,17 @@ bench() { # port threads warmup measure -> "requests rps p50 p99 errors" (Dubbo'
     2>>"$RUN/client.log" \
     | tee -a "$RUN/client.log" | awk '$1 == "RESULT" {print $2, $3, $4, $5, $6}'
 }
-bench_rate() { # port rps warmup measure -> "requests rps p50 p99 errors p999 max lag_p50 lag_max" (open loop)
-  # the client's own pauses land in every path's fixed-rate latencies (with the defaults: a young collection of 13-40 ms
-  # about every second): RATE_CLIENT_JVM gives it a young generation big enough for one collection in ~20 s at most,
-  # touched before the run, and metaspace big enough that loading the RPC classes does not force a full collection
-  # (145 ms, seen in the measure window)
+bench_rate() { # port[,port] rps warmup measure -> per port "requests rps p50 p99 errors p999 max lag_p50 lag_max"
+  # the client's and the backend's own pauses land in every path's fixed-rate latencies alike: a Dubbo or SOFARPC
+  # client or server allocates tens of KB per call, and one young collection of a large young generation pauses it for
+  # 20-30 ms, the p99 of every path. So neither collects inside a run: RATE_CLIENT_JVM and BACKEND_JVM give each a
+  # young generation (1.6 GB eden, touched before the run) that holds a whole run's garbage at RATE=1000, the client
+  # empties its own with one full collection before its clock starts (RpcLoad.openLoop), rpc_rounds empties the
+  # backend's (jcmd GC.run) before each run, and metaspace is big enough that loading the RPC classes does not force a
+  # full collection (145 ms, seen in the measure window). The sidecars are left alone: their collections are theirs.
   # shellcheck disable=SC2086
-  java $RATE_CLIENT_JVM "${DUBBO_JVM[@]}" -cp "$CP" io.dualmode.bench.dubbo.DubboBench rate \
-    "127.0.0.1:$1" "$2" "$3" "$4" 2>>"$RUN/client.log" \
+  "${RT_CMD[@]}" java $RATE_CLIENT_JVM "${DUBBO_JVM[@]}" -cp "$CP" io.dualmode.bench.dubbo.DubboBench rate \
+    "127.0.0.1:${1//,/,127.0.0.1:}" "$2" "$3" "$4" 2>>"$RUN/client.log" \
     | tee -a "$RUN/client.log" | awk '$1 == "RESULT" {print $2, $3, $4, $5, $6, $7, $8, $9, $10}'
 }
 
@@ -160,9 +169,9 @@ for port in "$BACKEND_PORT" "$SIDECAR_PORT" "$MESH_PORT" "$INGRESS_PORT"; do wai
 [[ -n $HAPROXY_PID ]] && wait_port "$HAPROXY_PORT"
 
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)" >"$OUT/load.txt"
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); sidecar JVM: $SIDECAR_JVM"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); sidecar JVM: $SIDECAR_JVM; fixed-rate runs at real-time priority (FIXED_RATE_RT): $FIXED_RATE_RT, with idle spinners (FIXED_RATE_SPIN): $FIXED_RATE_SPIN"
 echo "== JIT warm-up of both sidecars, $WARMUP_2HOP s"
-bench "$MESH_PORT" 8 0 "$WARMUP_2HOP" >"$RUN/warmup.txt" &
+bench "$MESH_PORT" "$THREADS" 0 "$WARMUP_2HOP" >"$RUN/warmup.txt" &
 WARM_PID=$!; PIDS+=("$WARM_PID")
 # while it runs: the client's connections must be 127.0.0.1 <-> 127.0.0.1 (Dubbo swaps loopback for the host address
 # unless told not to)
@@ -181,7 +190,7 @@ read -r _ _ _ _ warm_errors <"$RUN/warmup.txt"
 [[ $warm_errors == 0 ]] || { echo "warm-up through two sidecars had $warm_errors errors; logs in $RUN" >&2; exit 1; }
 # then the one-hop listener for as long, so the JIT has settled on both paths before anything is measured
 echo "== JIT warm-up of the one-hop path, $WARMUP_1HOP s"
-bench "$SIDECAR_PORT" 8 0 "$WARMUP_1HOP" >"$RUN/warmup-1hop.txt"
+bench "$SIDECAR_PORT" "$THREADS" 0 "$WARMUP_1HOP" >"$RUN/warmup-1hop.txt"
 read -r _ _ _ _ warm_errors <"$RUN/warmup-1hop.txt"
 [[ $warm_errors == 0 ]] || { echo "warm-up through one sidecar had $warm_errors errors; logs in $RUN" >&2; exit 1; }
 

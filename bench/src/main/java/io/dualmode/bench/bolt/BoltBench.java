@@ -7,6 +7,8 @@ import com.alipay.remoting.rpc.RpcClient;
 import com.alipay.remoting.rpc.RpcServer;
 import com.alipay.remoting.rpc.protocol.SyncUserProcessor;
 import io.dualmode.bench.rpc.RpcLoad;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -19,8 +21,9 @@ import java.util.concurrent.Executor;
  * <pre>
  *   BoltBench server PORT                                  # echo byte[] requests until killed
  *   BoltBench client HOST:PORT THREADS WARMUP_S MEASURE_S   # prints: RESULT requests rps p50_us p99_us errors
- *   BoltBench rate HOST:PORT RPS WARMUP_S MEASURE_S         # prints: RESULT requests rps p50_us p99_us errors
+ *   BoltBench rate HOST:PORT[,...] RPS WARMUP_S MEASURE_S   # prints: RESULT requests rps p50_us p99_us errors
  *                                                          #         p999_us max_us lag_p50_us lag_max_us
+ *                                                          #         (a line per address, interleaved)
  * </pre>
  *
  * <p>The loops and their output: {@link RpcLoad}.
@@ -38,7 +41,7 @@ public final class BoltBench {
             rate(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
         } else {
             System.err.println("usage: BoltBench server PORT | client HOST:PORT THREADS WARMUP_S MEASURE_S"
-                    + " | rate HOST:PORT RPS WARMUP_S MEASURE_S");
+                    + " | rate HOST:PORT[,HOST:PORT...] RPS WARMUP_S MEASURE_S");
             System.exit(2);
         }
     }
@@ -75,8 +78,11 @@ public final class BoltBench {
         System.out.println(result);
     }
 
-    /** {@link RpcLoad#openLoop} with Bolt's callback API, the callback run on Bolt's own thread (no hand-off). */
-    private static void rate(String address, int rps, int warmupSeconds, int measureSeconds)
+    /**
+     * {@link RpcLoad#openLoop} with Bolt's callback API over one or more comma-separated addresses (paths run together,
+     * their calls interleaved), the callback run on Bolt's own thread (no hand-off).
+     */
+    private static void rate(String addresses, int rps, int warmupSeconds, int measureSeconds)
             throws InterruptedException {
         // Bolt refuses a call outright ("maybe write overflow") while the connection's outbound buffer is above its
         // high watermark, 64 KiB by default: 64 calls. After a stall the pacing thread sends all the late calls at
@@ -86,8 +92,11 @@ public final class BoltBench {
         System.setProperty(Configs.NETTY_BUFFER_HIGH_WATERMARK, Integer.toString(16 << 20));
         RpcClient client = new RpcClient();
         client.startup();
-        String result =
-                RpcLoad.openLoop(payload -> callback(client, address, payload), rps, warmupSeconds, measureSeconds);
+        List<RpcLoad.AsyncCall> calls = new ArrayList<>();
+        for (String address : addresses.split(",")) {
+            calls.add(payload -> callback(client, address, payload));
+        }
+        String result = RpcLoad.openLoop(calls, rps, warmupSeconds, measureSeconds);
         client.shutdown();
         System.out.println(result);
     }

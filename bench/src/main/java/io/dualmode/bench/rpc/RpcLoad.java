@@ -17,7 +17,7 @@ import org.HdrHistogram.Recorder;
  *
  * <pre>
  *   closed: RESULT requests rps p50_us p99_us errors
- *   open:   RESULT requests rps p50_us p99_us errors p999_us max_us lag_p50_us lag_max_us
+ *   open:   RESULT requests rps p50_us p99_us errors p999_us max_us lag_p50_us lag_max_us   (a line per path)
  * </pre>
  *
  * <p>{@code requests} are the calls of the measure window that succeeded (the latencies' count); {@code errors} the
@@ -103,64 +103,101 @@ public final class RpcLoad {
      * where a closed loop would just send fewer calls (coordinated omission). Only calls due in the measure window are
      * recorded; the outstanding ones are awaited for up to the timeout. Before the clock starts, {@value #WARM_CALLS}
      * calls one at a time connect and load the asynchronous path: cold, its first calls take milliseconds each in the
-     * pacing thread, and the backlog they would leave would still be draining when the measure window opens.
+     * pacing thread, and the backlog they would leave would still be draining when the measure window opens. Then one
+     * full collection empties the young generation, so that with the young generation the bench scripts give this
+     * client (sized for the whole run's garbage) no collection of its own pauses the pacing thread or the replies
+     * inside the run: a Dubbo or SOFARPC client allocates tens of KB per call, and one young collection of a large
+     * young generation pauses it for 20-30 ms, which would be the p99 of every path alike.
      */
     public static String openLoop(AsyncCall call, int rps, int warmupSeconds, int measureSeconds)
             throws InterruptedException {
+        return openLoop(List.of(call), rps, warmupSeconds, measureSeconds);
+    }
+
+    /**
+     * {@link #openLoop(AsyncCall, int, int, int)} over several paths at once, each at {@code rps}, their calls
+     * interleaved evenly (path {@code j}'s call {@code i} is due at {@code start + (i + j / n) / rps}); one RESULT line
+     * per path, in order. The bench scripts run each proxied path together with the direct one: a stall of this
+     * machine, of the pacing thread or of the shared backend then delays the calls of both alike, so the difference
+     * between their percentiles is the path's own, where two separate runs differ by whatever stalls each happened to
+     * meet (on a 2-core virtual machine, milliseconds at the p99).
+     */
+    public static String openLoop(List<AsyncCall> calls, int rps, int warmupSeconds, int measureSeconds)
+            throws InterruptedException {
         byte[] payload = new byte[PAYLOAD];
-        long total = (long) rps * (warmupSeconds + measureSeconds);
-        CountDownLatch outstanding = new CountDownLatch((int) total);
-        Recorder latencies = new Recorder(HIGHEST, 3); // replies complete on the framework's threads
+        int n = calls.size();
+        long perPath = (long) rps * (warmupSeconds + measureSeconds);
         Histogram lag = new Histogram(HIGHEST, 3); // the pacing thread's alone
-        AtomicLong errors = new AtomicLong();
-        AtomicLong inWindow = new AtomicLong();
-        try {
-            for (int i = 0; i < WARM_CALLS; i++) {
-                send(call, payload).get(TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS);
+        List<Recorder> latencies = new ArrayList<>(); // replies complete on the framework's threads
+        List<AtomicLong> errors = new ArrayList<>();
+        List<AtomicLong> inWindow = new ArrayList<>();
+        List<CountDownLatch> outstanding = new ArrayList<>();
+        for (AsyncCall call : calls) {
+            AtomicLong failed = new AtomicLong();
+            latencies.add(new Recorder(HIGHEST, 3));
+            errors.add(failed);
+            inWindow.add(new AtomicLong());
+            outstanding.add(new CountDownLatch((int) perPath));
+            try {
+                for (int i = 0; i < WARM_CALLS; i++) {
+                    send(call, payload).get(TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS);
+                }
+            } catch (Exception e) {
+                firstError(failed, e);
             }
-        } catch (Exception e) {
-            firstError(errors, e);
         }
+        System.gc();
         long start = System.nanoTime() + 10_000_000L;
         long warmEnd = start + warmupSeconds * 1_000_000_000L;
         long end = warmEnd + measureSeconds * 1_000_000_000L;
-        for (long i = 0; i < total; i++) {
-            long due = start + i * 1_000_000_000L / rps;
+        long perSecond = (long) rps * n;
+        for (long k = 0; k < perPath * n; k++) {
+            long due = start + k * 1_000_000_000L / perSecond;
             for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                 LockSupport.parkNanos(wait);
             }
             lag.recordValue(Math.min(System.nanoTime() - due, HIGHEST));
             boolean counted = due >= warmEnd;
-            send(call, payload).whenComplete((reply, e) -> {
+            int j = (int) (k % n);
+            Recorder latency = latencies.get(j);
+            AtomicLong failed = errors.get(j);
+            AtomicLong answered = inWindow.get(j);
+            CountDownLatch pending = outstanding.get(j);
+            send(calls.get(j), payload).whenComplete((reply, e) -> {
                 long done = System.nanoTime();
                 if (e != null || reply == null || reply.length != payload.length) {
-                    firstError(errors, e != null ? e : "a wrong reply");
+                    firstError(failed, e != null ? e : "a wrong reply");
                 } else {
                     if (counted) {
-                        latencies.recordValue(Math.min(done - due, HIGHEST));
+                        latency.recordValue(Math.min(done - due, HIGHEST));
                     }
                     if (done >= warmEnd && done < end) {
-                        inWindow.incrementAndGet();
+                        answered.incrementAndGet();
                     }
                 }
-                outstanding.countDown();
+                pending.countDown();
             });
         }
-        if (!outstanding.await(TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS)) {
-            errors.addAndGet(outstanding.getCount()); // never answered, not even with a timeout
+        long deadline = System.nanoTime() + (TIMEOUT_MS + 1000L) * 1_000_000L;
+        StringBuilder out = new StringBuilder();
+        for (int j = 0; j < n; j++) {
+            CountDownLatch pending = outstanding.get(j);
+            pending.await(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+            Histogram all = latencies.get(j).getIntervalHistogram();
+            out.append(j == 0 ? "" : "\n")
+                    .append(String.format(
+                            "RESULT %d %.0f %.1f %.1f %d %.1f %.1f %.1f %.1f",
+                            all.getTotalCount(),
+                            inWindow.get(j).get() / (double) measureSeconds,
+                            all.getValueAtPercentile(50) / 1000.0,
+                            all.getValueAtPercentile(99) / 1000.0,
+                            errors.get(j).get() + pending.getCount(), // + never answered, not even with a timeout
+                            all.getValueAtPercentile(99.9) / 1000.0,
+                            all.getMaxValue() / 1000.0,
+                            lag.getValueAtPercentile(50) / 1000.0,
+                            lag.getMaxValue() / 1000.0));
         }
-        Histogram all = latencies.getIntervalHistogram();
-        return String.format(
-                "RESULT %d %.0f %.1f %.1f %d %.1f %.1f %.1f %.1f",
-                all.getTotalCount(),
-                inWindow.get() / (double) measureSeconds,
-                all.getValueAtPercentile(50) / 1000.0,
-                all.getValueAtPercentile(99) / 1000.0,
-                errors.get(),
-                all.getValueAtPercentile(99.9) / 1000.0,
-                all.getMaxValue() / 1000.0,
-                lag.getValueAtPercentile(50) / 1000.0,
-                lag.getMaxValue() / 1000.0);
+        return out.toString();
     }
 
     /** The call's future; a call that throws before it is sent is a failed future. */
