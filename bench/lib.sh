@@ -117,6 +117,8 @@ rpc_rounds() {
         read -r fn frps f50 f99 ferrors f999 fmax flag50 flagmax < <(bench_rate "${PORT[$p]}" "$RATE" "$RATE_WARMUP" 10)
       else
         mapfile -t rate_lines < <(bench_rate "${PORT[direct]},${PORT[$p]}" "$RATE" "$RATE_WARMUP" 10)
+        [[ ${#rate_lines[@]} == 2 ]] || echo "WARNING: round $r $p: the fixed-rate client printed" \
+          "${#rate_lines[@]} of 2 results (see $RUN/client.log); its added latencies are not meaningful" >&2
         read -r _ _ d50 d99 _ <<<"${rate_lines[0]:-}"
         read -r fn frps f50 f99 ferrors f999 fmax flag50 flagmax <<<"${rate_lines[1]:-}"
         record "$r" "$p" beside_direct_p50_fixed_us "$d50"
