@@ -8,7 +8,11 @@
 #   - saturation: wrk -t1 -c50, 2 s warm-up then 10 s: req/s, and the proxy's CPU (user+sys of its processes from
 #     /proc/<pid>/stat) per request;
 #   - fixed rate: h2load --h1 -c10 --rps 500 (5,000 req/s) for 9 s: p50/p99 from h2load's per-request log without
-#     its first second, reported as added over direct; proxy CPU per request at that rate;
+#     its first second; proxy CPU per request at that rate. A proxied path runs beside direct: a second h2load loads
+#     direct at the same rate at the same time, and the path's added p50/p99 is against that direct, so a stall of the
+#     machine or the backend lands in both alike; during the run both h2loads, the backend and the path's proxies run
+#     SCHED_FIFO 1 beside one SCHED_IDLE busy loop per core (FIXED_RATE_RT, FIXED_RATE_SPIN: on by default as root;
+#     bench/lib.sh says why);
 #   - memory: proxy VmRSS while wrk holds 1,000 connections (-c1000, 4 s);
 #   - HTTP/2: h2load -c10 -m10, 2 s warm-up then 8 s, direct (nginx h2c) vs the sidecar's h2 listener vs haproxy h2
 #     vs nghttpx (when installed): req/s and proxy CPU per request.
@@ -22,7 +26,8 @@
 #
 # Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last sidecar jar, SIDECAR_JAR to run another jar (implies
 # SKIP_BUILD; the jar is copied first so a rebuild during the run cannot touch it), RATE_CLIENTS (10) x RATE_PER_CLIENT (500)
-# for the fixed rate, SIDECAR_JVM (the JVM options below), WARMUP_1HOP (60), WARMUP_2HOP (30).
+# for the fixed rate, SIDECAR_JVM (the JVM options below), WARMUP_1HOP (60), WARMUP_2HOP (30), FIXED_RATE_RT=0|1,
+# FIXED_RATE_SPIN=0|1.
 # Output: bench/target/sidecar-http-bench/.
 set -euo pipefail
 
@@ -63,6 +68,7 @@ ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 PIDS=()
 cleanup() {
   local p
+  idle_spinners off
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for _ in $(seq 30); do
     local alive=0
@@ -159,6 +165,7 @@ wait_http "http://127.0.0.1:$SIDECAR_H2_PORT/" h2
 [[ $(curl -fsS "http://127.0.0.1:$MESH_PORT/" | wc -c) == 1024 ]] || { echo "mesh path does not return 1 KiB" >&2; exit 1; }
 
 NGINX_PIDS=$(family "$NGINX_PID")
+BACKEND_PIDS=$(family "$BACKEND_PID")
 NGHTTPX_PIDS=
 [[ -n $NGHTTPX_PID ]] && NGHTTPX_PIDS=$(family "$NGHTTPX_PID")
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); sidecar JVM: $SIDECAR_JVM"
@@ -208,26 +215,58 @@ saturation() { # round path
   return 0
 }
 
+pct() { # h2load log -> "p50 p99" in us of its 200 responses, without the log's first second
+  sort -n "$1" | awk -F'\t' 'NR == 1 {t0 = $1} $1 >= t0 + 1000000 && $2 == 200 {print $3}' | sort -n >"$1.sorted"
+  local cnt
+  cnt=$(wc -l <"$1.sorted")
+  echo "$(sed -n "$(((cnt + 1) / 2))p" "$1.sorted") $(sed -n "$(((cnt * 99 + 99) / 100))p" "$1.sorted")"
+  rm -f "$1.sorted"
+}
+
 fixed_rate() { # round path
-  local r=$1 p=$2 log="$OUT/h2load-$1-$2.log" t0 t1 n
+  local r=$1 p=$2 log="$OUT/h2load-$1-$2.log" dlog="$OUT/h2load-$1-$2-direct.log" t0 t1 n hp dp= p50 p99 d50 d99
+  # during the run the load generators, the backend and the path's proxies run SCHED_FIFO 1 beside one SCHED_IDLE
+  # busy loop per core (bench/lib.sh says why; FIXED_RATE_RT, FIXED_RATE_SPIN)
+  # shellcheck disable=SC2086
+  rt_policy fifo $BACKEND_PIDS ${PROC[$p]}
+  idle_spinners on
   # shellcheck disable=SC2086
   t0=$(ticks ${PROC[$p]})
   # 9 s without h2load's --warm-up-time (whose requests it does not log), so the CPU ticks and the request count
-  # cover the same requests; the first second is dropped from the percentiles
-  h2load --h1 -t1 -c"$RATE_CLIENTS" --rps "$RATE_PER_CLIENT" -D 9 --log-file="$log" "${URL[$p]}" \
-    >"$OUT/h2load-$1-$2.txt"
+  # cover the same requests; the first second is dropped from the percentiles. A proxied path runs beside direct:
+  # a second h2load loads direct at the same rate at the same time, and the path's added latency is against that
+  # direct, which met the same stalls of this machine
+  "${RT_CMD[@]}" h2load --h1 -t1 -c"$RATE_CLIENTS" --rps "$RATE_PER_CLIENT" -D 9 --log-file="$log" "${URL[$p]}" \
+    >"$OUT/h2load-$1-$2.txt" &
+  hp=$!
+  if [[ $p != direct ]]; then
+    "${RT_CMD[@]}" h2load --h1 -t1 -c"$RATE_CLIENTS" --rps "$RATE_PER_CLIENT" -D 9 --log-file="$dlog" \
+      "${URL[direct]}" >"$OUT/h2load-$1-$2-direct.txt" &
+    dp=$!
+  fi
+  wait "$hp"
+  [[ -z $dp ]] || wait "$dp"
   # shellcheck disable=SC2086
   t1=$(ticks ${PROC[$p]})
+  idle_spinners off
+  # shellcheck disable=SC2086
+  rt_policy other $BACKEND_PIDS ${PROC[$p]}
   n=$(wc -l <"$log")
   record "$r" "$p" fixed_rps "$(awk '/^finished in/ {print $4}' "$OUT/h2load-$1-$2.txt")"
   record "$r" "$p" fixed_non200 "$(awk -F'\t' '$2 != 200' "$log" | wc -l)"
-  sort -n "$log" | awk -F'\t' 'NR == 1 {t0 = $1} $1 >= t0 + 1000000 && $2 == 200 {print $3}' | sort -n >"$log.sorted"
-  local cnt
-  cnt=$(wc -l <"$log.sorted")
-  record "$r" "$p" p50_us "$(sed -n "$(((cnt + 1) / 2))p" "$log.sorted")"
-  record "$r" "$p" p99_us "$(sed -n "$(((cnt * 99 + 99) / 100))p" "$log.sorted")"
+  read -r p50 p99 < <(pct "$log")
+  record "$r" "$p" p50_us "$p50"
+  record "$r" "$p" p99_us "$p99"
+  if [[ -n $dp ]]; then
+    read -r d50 d99 < <(pct "$dlog")
+    record "$r" "$p" beside_direct_p50_us "$d50"
+    record "$r" "$p" beside_direct_p99_us "$d99"
+    record "$r" "$p" added_p50_us "$((p50 - d50))"
+    record "$r" "$p" added_p99_us "$((p99 - d99))"
+    echo "     at $((RATE_CLIENTS * RATE_PER_CLIENT)) req/s: p50 $p50 us, p99 $p99 us; direct beside it p50 $d50 us," \
+      "p99 $d99 us"
+  fi
   [[ -n ${PROC[$p]} ]] && record "$r" "$p" cpu_us_fixed "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / n}')"
-  rm -f "$log.sorted"
   return 0
 }
 
@@ -302,20 +341,23 @@ print(f"Rounds: {len(rounds)}. Load: " + "; ".join(l.strip() for l in open(sys.a
 print()
 print("HTTP/1.1 (medians; per-round values in results.tsv)")
 print()
-print("| path | req/s (wrk -c50) | vs nginx | proxy CPU µs/req (sat.) | vs nginx | CPU µs/req (fixed rate) | p50 / p99 µs at fixed rate | added p50 / p99 µs | RSS MB at 1,000 conn. |")
-print("|---|---|---|---|---|---|---|---|---|")
-d50, d99 = med("direct", "p50_us"), med("direct", "p99_us")
+print("| path | req/s (wrk -c50) | vs nginx | proxy CPU µs/req (sat.) | vs nginx | CPU µs/req (fixed rate) | p50 / p99 µs at fixed rate | direct beside it, p50 / p99 µs | added p50 / p99 µs | per hop | RSS MB at 1,000 conn. |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+hops = {"sidecar-1hop": 1, "sidecar-2hop": 2, "nginx": 1, "haproxy": 1}
 nr, nc = med("nginx", "rps"), med("nginx", "cpu_us_sat")
 for p in ["direct", "sidecar-1hop", "sidecar-2hop", "nginx", "haproxy"]:
     rps, cpu = med(p, "rps"), med(p, "cpu_us_sat")
     p50, p99 = med(p, "p50_us"), med(p, "p99_us")
-    add = "—" if p == "direct" else f"{f(p50 - d50)} / {f(p99 - d99)}"
+    a50, a99 = med(p, "added_p50_us"), med(p, "added_p99_us")
+    beside = "—" if p == "direct" else f"{f(med(p, 'beside_direct_p50_us'))} / {f(med(p, 'beside_direct_p99_us'))}"
+    add = "—" if p == "direct" or a50 is None else f"{a50:+,.0f} / {a99:+,.0f}"
+    per = "—" if p == "direct" or a50 is None else f"{a50 / hops[p]:+,.0f} / {a99 / hops[p]:+,.0f}"
     if p == "sidecar-2hop":
         rss = f"A {f(med(p, 'rss_mb_a'))} / B {f(med(p, 'rss_mb_b'))}"
     else:
         rss = f(med(p, "rss_mb"))
     print(f"| {p} | {f(rps)} | {f(rps / nr, 2) if rps and nr else '—'}× | {f(cpu, 1)} | {f(cpu / nc, 2) + '×' if cpu and nc else '—'} "
-          f"| {f(med(p, 'cpu_us_fixed'), 1)} | {f(p50)} / {f(p99)} | {add} | {rss} |")
+          f"| {f(med(p, 'cpu_us_fixed'), 1)} | {f(p50)} / {f(p99)} | {beside} | {add} | {per} | {rss} |")
 print()
 print("HTTP/2 (h2load -c10 -m10, medians)")
 print()
