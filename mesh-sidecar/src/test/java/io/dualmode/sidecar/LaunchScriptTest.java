@@ -1,0 +1,104 @@
+package io.dualmode.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bin/dualmode-sidecar}: the JVM options it prints per {@code DUALMODE_SIDECAR_JVM_PROFILE}, that the JVM
+ * of this build accepts them, and that an unknown profile stops the script.
+ */
+class LaunchScriptTest {
+
+    private static final Path SCRIPT = Path.of("bin", "dualmode-sidecar");
+
+    private record Result(int exit, String out, String err) {}
+
+    private static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("DUALMODE_SIDECAR_JVM_OPTS");
+        builder.environment().remove("DUALMODE_SIDECAR_JVM_PROFILE");
+        builder.environment().putAll(env);
+        Path err = Files.createTempFile("launch-script", ".err");
+        builder.redirectError(err.toFile());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String errText = Files.readString(err);
+        Files.delete(err);
+        return new Result(process.exitValue(), out, errText);
+    }
+
+    /** The value the JVM takes for {@code -XX:name=}: the last occurrence wins. */
+    private static String last(String options, String prefix) {
+        String value = null;
+        for (String option : options.split("\\s+")) {
+            if (option.startsWith(prefix)) {
+                value = option.substring(prefix.length());
+            }
+        }
+        return value;
+    }
+
+    @Test
+    void theSmallProfileTurnsOffTieredCompilationAndShrinksTheYoungGenerationAndNettyArenas() throws Exception {
+        Result standard = run(Map.of(), "--print-jvm-options");
+        Result small = run(Map.of("DUALMODE_SIDECAR_JVM_PROFILE", "small"), "--print-jvm-options");
+        assertThat(standard.exit()).isZero();
+        assertThat(small.exit()).isZero();
+        assertThat(standard.out()).doesNotContain("-XX:-TieredCompilation").contains("-Xmx48m");
+        assertThat(last(standard.out(), "-XX:CICompilerCount=")).isEqualTo("2");
+        assertThat(small.out()).startsWith(standard.out()).contains("-XX:-TieredCompilation", "-Xmn4m");
+        assertThat(last(small.out(), "-XX:CICompilerCount=")).isEqualTo("1");
+        assertThat(last(small.out(), "-Dio.netty.allocator.numDirectArenas=")).isEqualTo("1");
+        assertThat(last(small.out(), "-Dio.netty.allocator.maxOrder=")).isEqualTo("7");
+        assertThat(run(Map.of("DUALMODE_SIDECAR_JVM_PROFILE", "default"), "--print-jvm-options")
+                        .out())
+                .isEqualTo(standard.out());
+    }
+
+    @Test
+    void theJvmOfThisBuildAcceptsBothProfilesOptions() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String profile : List.of("default", "small")) {
+            String options = run(Map.of("DUALMODE_SIDECAR_JVM_PROFILE", profile), "--print-jvm-options")
+                    .out();
+            List<String> command = new ArrayList<>();
+            command.add(java);
+            // unrecognised options would be ignored silently: this run must reject them
+            command.addAll(Arrays.stream(options.split("\\s+"))
+                    .filter(o -> !o.equals("-XX:+IgnoreUnrecognizedVMOptions"))
+                    .toList());
+            command.add("-version");
+            Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(jvm.exitValue()).as(profile + ": " + output).isZero();
+        }
+    }
+
+    @Test
+    void explicitOptionsWinOverTheProfileAndAnUnknownProfileStopsTheScript() throws Exception {
+        Result custom = run(
+                Map.of("DUALMODE_SIDECAR_JVM_OPTS", "-Xmx1g", "DUALMODE_SIDECAR_JVM_PROFILE", "small"),
+                "--print-jvm-options");
+        assertThat(custom.exit()).isZero();
+        assertThat(custom.out()).isEqualTo("-Xmx1g");
+
+        Result unknown = run(Map.of("DUALMODE_SIDECAR_JVM_PROFILE", "tiny"), "--print-jvm-options");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.out()).isEmpty();
+        assertThat(unknown.err()).contains("DUALMODE_SIDECAR_JVM_PROFILE must be default or small", "'tiny'");
+    }
+}
