@@ -73,6 +73,18 @@ rt_policy() { # fifo|other pids...: every thread of those processes to SCHED_FIF
   done
 }
 
+fixed_rate_conditions() { # on|off pids...: the fixed-rate run's set-up for those processes (FIFO, spinners), or undo it
+  local how=$1
+  shift
+  if [[ $how == on ]]; then
+    rt_policy fifo "$@"
+    idle_spinners on
+  else
+    idle_spinners off
+    rt_policy other "$@"
+  fi
+}
+
 # The measured rounds of the RPC benches (sidecar-bolt-bench.sh, sidecar-dubbo-bench.sh). The caller defines
 # bench (closed loop: port threads warmup measure -> "requests rps p50 p99 errors"), bench_rate (open loop: port[,port]
 # rps warmup measure -> a line per port: "requests rps p50 p99 errors p999 max lag_p50 lag_max"), record (round path
@@ -108,8 +120,7 @@ rpc_rounds() {
       # the backend starts each fixed-rate run with an empty young generation (see bench_rate)
       jcmd "$BACKEND_PID" GC.run >/dev/null 2>&1 || echo "jcmd GC.run failed" >&2
       # shellcheck disable=SC2086
-      rt_policy fifo "$BACKEND_PID" ${PROC[$p]}
-      idle_spinners on
+      fixed_rate_conditions on "$BACKEND_PID" ${PROC[$p]}
       # a proxied path runs together with direct, their calls interleaved (RpcLoad.openLoop), and its added latency is
       # its percentile less direct's in the same run: both met the same stalls of this machine
       d50= d99=
@@ -128,9 +139,8 @@ rpc_rounds() {
       fi
       # shellcheck disable=SC2086
       t1=$(ticks ${PROC[$p]})
-      idle_spinners off
       # shellcheck disable=SC2086
-      rt_policy other "$BACKEND_PID" ${PROC[$p]}
+      fixed_rate_conditions off "$BACKEND_PID" ${PROC[$p]}
       record "$r" "$p" fixed_rps "$frps"
       record "$r" "$p" p50_fixed_us "$f50"
       record "$r" "$p" p99_fixed_us "$f99"

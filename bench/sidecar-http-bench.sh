@@ -228,8 +228,7 @@ fixed_rate() { # round path
   # during the run the load generators, the backend and the path's proxies run SCHED_FIFO 1 beside one SCHED_IDLE
   # busy loop per core (bench/lib.sh says why; FIXED_RATE_RT, FIXED_RATE_SPIN)
   # shellcheck disable=SC2086
-  rt_policy fifo $BACKEND_PIDS ${PROC[$p]}
-  idle_spinners on
+  fixed_rate_conditions on $BACKEND_PIDS ${PROC[$p]}
   # shellcheck disable=SC2086
   t0=$(ticks ${PROC[$p]})
   # 9 s without h2load's --warm-up-time (whose requests it does not log), so the CPU ticks and the request count
@@ -248,9 +247,8 @@ fixed_rate() { # round path
   [[ -z $dp ]] || wait "$dp"
   # shellcheck disable=SC2086
   t1=$(ticks ${PROC[$p]})
-  idle_spinners off
   # shellcheck disable=SC2086
-  rt_policy other $BACKEND_PIDS ${PROC[$p]}
+  fixed_rate_conditions off $BACKEND_PIDS ${PROC[$p]}
   n=$(wc -l <"$log")
   record "$r" "$p" fixed_rps "$(awk '/^finished in/ {print $4}' "$OUT/h2load-$1-$2.txt")"
   record "$r" "$p" fixed_non200 "$(awk -F'\t' '$2 != 200' "$log" | wc -l)"
