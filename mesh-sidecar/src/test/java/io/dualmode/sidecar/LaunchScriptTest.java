@@ -99,6 +99,7 @@ class LaunchScriptTest {
         Result unknown = run(Map.of("DUALMODE_SIDECAR_JVM_PROFILE", "tiny"), "--print-jvm-options");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.out()).isEmpty();
-        assertThat(unknown.err()).contains("DUALMODE_SIDECAR_JVM_PROFILE must be default or small", "'tiny'");
+        assertThat(unknown.err())
+                .contains("SIDECAR-0003", "DUALMODE_SIDECAR_JVM_PROFILE must be default or small", "'tiny'");
     }
 }
