@@ -116,6 +116,26 @@ class AdminAndDrainIntegrationTest {
     }
 
     @Test
+    void badAdminRequestsGetPreciseErrorsAndTheEndpointKeepsServing() throws Exception {
+        HttpResponse<String> unknown = admin("GET", "/nope", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("SIDECAR-0019", "/nope");
+        HttpResponse<String> wrongMethod = admin("DELETE", "/mode", "");
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.headers().firstValue("allow")).hasValue("GET, POST");
+        HttpResponse<String> notJson = admin("POST", "/mode", "mode=sdk");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("SIDECAR-0019");
+        HttpResponse<String> tooLarge = admin("POST", "/mode", "{\"mode\":\"" + "x".repeat(100_000) + "\"}");
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        try (RawHttp raw = new RawHttp(sidecar.adminAddress())) {
+            assertThat(raw.send("NOT HTTP AT ALL\r\n\r\n").readResponse()).startsWith("HTTP/1.1 400");
+        }
+        assertThat(sidecar.mode().get()).isEqualTo(Mode.MESH);
+        assertThat(admin("GET", "/ready", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void logLevelCanBeChanged() throws Exception {
         HttpResponse<String> r = admin("POST", "/logging?logger=io.dualmode.sidecar&level=DEBUG", "");
         assertThat(compact(r)).contains("\"level\":\"DEBUG\"");

@@ -8,34 +8,54 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
-import reactor.netty.resources.LoopResources;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The event loops of the sidecar (Reactor Netty's {@link LoopResources}: native epoll when
- * available) and the matching channel classes. Downstream connections and the upstream connections
- * they use share a worker loop.
+ * The event loops of the sidecar (Netty: native epoll when available, NIO otherwise) and the matching channel
+ * classes. Downstream connections and the upstream connections they use share a worker loop. Plain Netty rather than
+ * Reactor Netty's loop resources: the proxy path loads no Reactor classes (docs/benchmarks.md, "Where the memory
+ * goes").
  */
 public final class Transport {
-    private final LoopResources loops;
+    /** Set to {@code false} to use NIO even where native epoll is available. */
+    public static final String NATIVE_PROPERTY = "dualmode.sidecar.native";
+
+    private final boolean nativeTransport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> serverChannel;
     private final Class<? extends Channel> socketChannel;
 
-    private Transport(LoopResources loops) {
-        this.loops = loops;
-        this.boss = loops.onServerSelect(true);
-        this.workers = loops.onServer(true);
-        this.serverChannel = loops.onChannelClass(ServerSocketChannel.class, workers);
-        this.socketChannel = loops.onChannelClass(SocketChannel.class, workers);
+    private Transport(String prefix, int workerCount, boolean nativeTransport) {
+        this.nativeTransport = nativeTransport;
+        ThreadFactory bossThreads = new DefaultThreadFactory(prefix + "-accept", true);
+        ThreadFactory workerThreads = new DefaultThreadFactory(prefix + (nativeTransport ? "-epoll" : "-nio"), true);
+        if (nativeTransport) {
+            this.boss = new EpollEventLoopGroup(1, bossThreads);
+            this.workers = new EpollEventLoopGroup(workerCount, workerThreads);
+            this.serverChannel = EpollServerSocketChannel.class;
+            this.socketChannel = EpollSocketChannel.class;
+        } else {
+            this.boss = new NioEventLoopGroup(1, bossThreads);
+            this.workers = new NioEventLoopGroup(workerCount, workerThreads);
+            this.serverChannel = NioServerSocketChannel.class;
+            this.socketChannel = NioSocketChannel.class;
+        }
     }
 
     /** Creates {@code workers} worker loops and one acceptor loop, named {@code prefix-*}. */
     public static Transport create(String prefix, int workers) {
-        return new Transport(LoopResources.create(prefix, 1, workers, true));
+        boolean useNative = Boolean.parseBoolean(System.getProperty(NATIVE_PROPERTY, "true")) && Epoll.isAvailable();
+        return new Transport(prefix, workers, useNative);
     }
 
     public EventLoopGroup boss() {
@@ -68,11 +88,16 @@ public final class Transport {
 
     /** Whether the native epoll transport is in use. */
     public boolean nativeTransport() {
-        return Epoll.isAvailable() && LoopResources.DEFAULT_NATIVE;
+        return nativeTransport;
     }
 
-    /** Shuts the loops down, waiting up to {@code timeout}. */
+    /** Shuts the loops down, waiting up to {@code timeout} for both groups together. */
     public void close(Duration timeout) {
-        loops.disposeLater(Duration.ZERO, timeout).block(timeout.plusSeconds(1));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boss.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        boss.terminationFuture().awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        workers.terminationFuture()
+                .awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()) + 1_000_000_000L, TimeUnit.NANOSECONDS);
     }
 }
