@@ -1,13 +1,6 @@
 package io.dualmode.sidecar.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,24 +13,14 @@ import java.util.List;
  * DUALMODE_SIDECAR_*} environment variables, which win over the file).
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = configure(YAMLMapper.builder()
-            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build());
-
     private ConfigLoader() {}
 
-    /** A JSON mapper that writes durations as {@code 5s}; used for config dumps. */
+    /**
+     * A JSON mapper that writes durations as {@code 5s}; used for config dumps. Reading the configuration does not
+     * load Jackson: only this does.
+     */
     public static ObjectMapper jsonMapper() {
-        return configure(
-                JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build());
-    }
-
-    private static ObjectMapper configure(ObjectMapper mapper) {
-        SimpleModule durations = new SimpleModule("durations");
-        durations.addDeserializer(Duration.class, new Durations.Reader());
-        durations.addSerializer(Duration.class, new Durations.Writer());
-        return mapper.registerModule(durations);
+        return ConfigJson.mapper();
     }
 
     /** Loads {@code file} (or only defaults when null) and applies {@code overrides}. */
@@ -46,17 +29,13 @@ public final class ConfigLoader {
         return overrides.applyTo(base);
     }
 
-    /** Parses YAML text; {@code origin} names it in error messages. */
+    /**
+     * Parses YAML text; {@code origin} names it in error messages. An empty document gives the defaults. Mistakes
+     * are {@code SIDECAR-0002} naming the key path and line, or the code of the validation that failed.
+     */
     public static SidecarConfig parse(String yaml, String origin) {
-        try {
-            SidecarConfig config = YAML.readValue(yaml, SidecarConfig.class);
-            return config == null ? SidecarConfig.builder().build() : config;
-        } catch (JsonProcessingException e) {
-            if (e.getCause() instanceof SidecarException se) {
-                throw se;
-            }
-            throw SidecarErrors.CONFIG_SYNTAX.exception(origin, e.getOriginalMessage() + location(e));
-        }
+        SidecarConfig config = ConfigBinder.read(yaml, SidecarConfig.class, origin);
+        return config == null ? SidecarConfig.builder().build() : config;
     }
 
     private static SidecarConfig read(Path file) {
@@ -65,10 +44,6 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw SidecarErrors.CONFIG_FILE_UNREADABLE.exception(file, e.toString());
         }
-    }
-
-    private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
     }
 
     /** Values from flags or the environment that replace those of the file; null means keep. */

@@ -1,11 +1,5 @@
 package io.dualmode.sidecar.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -46,20 +40,5 @@ public final class Durations {
     public static String format(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
-    }
-
-    static final class Reader extends JsonDeserializer<Duration> {
-        @Override
-        public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-            return parse(p.getValueAsString());
-        }
-    }
-
-    static final class Writer extends JsonSerializer<Duration> {
-        @Override
-        public void serialize(Duration value, com.fasterxml.jackson.core.JsonGenerator gen, SerializerProvider sp)
-                throws IOException {
-            gen.writeString(format(value));
-        }
     }
 }

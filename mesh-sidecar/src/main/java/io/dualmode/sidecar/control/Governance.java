@@ -5,7 +5,6 @@ import io.dualmode.governance.push.Resource;
 import io.dualmode.governance.push.ResourceKey;
 import io.dualmode.governance.rule.CircuitBreakerRule;
 import io.dualmode.governance.rule.RuleKind;
-import io.dualmode.governance.validation.RuleValidator;
 import io.dualmode.sidecar.cluster.RuleOutlier;
 import io.dualmode.sidecar.config.GovernanceConfig;
 import io.dualmode.sidecar.internal.governance.GovernanceSnapshot;
@@ -30,7 +29,6 @@ public final class Governance {
 
     private static final Logger log = LoggerFactory.getLogger(Governance.class);
     private static final AtomicInteger OWNERS = new AtomicInteger();
-    private static final RuleValidator VALIDATOR = new RuleValidator();
 
     private final AtomicReference<GovernanceSnapshot> current = new AtomicReference<>(GovernanceSnapshot.EMPTY);
     private final String owner = "sidecar-" + OWNERS.incrementAndGet();
@@ -140,7 +138,7 @@ public final class Governance {
         Map<String, RuleOutlier> out = new HashMap<>();
         snapshot.byKey().forEach((key, resource) -> {
             if (key.kind() == RuleKind.CIRCUIT_BREAKER) {
-                VALIDATOR
+                PolicyCompiler.validator()
                         .validate(RuleKind.CIRCUIT_BREAKER, resource.body())
                         .rule()
                         .map(CircuitBreakerRule.class::cast)

@@ -40,7 +40,17 @@ import java.util.function.ToIntFunction;
  */
 public final class PolicyCompiler {
 
-    private static final RuleValidator VALIDATOR = new RuleValidator();
+    /**
+     * The shared {@link RuleValidator}, created when the first rules arrive: it parses rules with Jackson, whose
+     * classes a sidecar without a control plane then never loads.
+     */
+    public static RuleValidator validator() {
+        return SharedValidator.INSTANCE;
+    }
+
+    private static final class SharedValidator {
+        static final RuleValidator INSTANCE = new RuleValidator();
+    }
 
     private final String owner;
     private final GovernanceConfig switches;
@@ -70,7 +80,7 @@ public final class PolicyCompiler {
         Map<ResourceKey, GovernanceRule> rules = new TreeMap<>();
         List<ErrorDetail.ResourceProblem> problems = new ArrayList<>();
         for (Resource r : resources.values()) {
-            ValidationResult result = VALIDATOR.validate(r.key().kind(), r.body());
+            ValidationResult result = validator().validate(r.key().kind(), r.body());
             List<Violation> violations = new ArrayList<>(result.violations());
             result.rule().ifPresent(rule -> violations.addAll(unsupported(r.key(), rule)));
             if (violations.isEmpty()) {
