@@ -60,6 +60,8 @@ class LaunchScriptTest {
         assertThat(standard.out()).doesNotContain("-XX:-TieredCompilation").contains("-Xmx48m");
         assertThat(last(standard.out(), "-XX:CICompilerCount=")).isEqualTo("2");
         assertThat(small.out()).startsWith(standard.out()).contains("-XX:-TieredCompilation", "-Xmn4m");
+        assertThat(last(small.out(), "-XX:MaxInlineLevel=")).isEqualTo("6");
+        assertThat(last(standard.out(), "-XX:MaxInlineLevel=")).isNull();
         assertThat(last(small.out(), "-XX:CICompilerCount=")).isEqualTo("1");
         assertThat(last(small.out(), "-Dio.netty.allocator.numDirectArenas=")).isEqualTo("1");
         assertThat(last(small.out(), "-Dio.netty.allocator.maxOrder=")).isEqualTo("7");
