@@ -29,6 +29,9 @@ class LaunchScriptTest {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("DUALMODE_SIDECAR_JVM_OPTS");
         builder.environment().remove("DUALMODE_SIDECAR_JVM_PROFILE");
+        builder.environment().remove("DUALMODE_SIDECAR_UNPACK");
+        builder.environment().remove("DUALMODE_SIDECAR_UNPACK_DIR");
+        builder.environment().remove("DUALMODE_SIDECAR_JAR");
         builder.environment().putAll(env);
         Path err = Files.createTempFile("launch-script", ".err");
         builder.redirectError(err.toFile());
@@ -103,5 +106,63 @@ class LaunchScriptTest {
         assertThat(unknown.out()).isEmpty();
         assertThat(unknown.err())
                 .contains("SIDECAR-0003", "DUALMODE_SIDECAR_JVM_PROFILE must be default or small", "'tiny'");
+    }
+
+    /** A jar holding what the script's unpack step runs (the unpacker and its error types) and one payload entry. */
+    private static Path unpackableJar(Path dir) throws IOException {
+        Path classes = Path.of("target", "classes");
+        Path jar = dir.resolve("dualmode-mesh-sidecar-test-all.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                java.util.stream.Stream<Path> files = Files.walk(classes.resolve("io/dualmode/sidecar"))) {
+            for (Path f : files.filter(Files::isRegularFile)
+                    .filter(f -> f.toString().contains("launch") || f.toString().contains("config"))
+                    .toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(
+                        classes.relativize(f).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+            out.putNextEntry(new java.util.jar.JarEntry("payload/hello.txt"));
+            out.write("hello".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    @Test
+    void unpackOnlyUnpacksTheJarOnceAndPrintsTheDirectory(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path jar = unpackableJar(dir);
+        Map<String, String> env = Map.of(
+                "DUALMODE_SIDECAR_JAR",
+                jar.toString(),
+                "DUALMODE_SIDECAR_UNPACK_DIR",
+                dir.resolve("cache").toString());
+
+        Result first = run(env, "--unpack-only");
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        Path unpacked = Path.of(first.out());
+        assertThat(unpacked.getParent()).isEqualTo(dir.resolve("cache"));
+        assertThat(unpacked.getFileName().toString()).startsWith("dualmode-mesh-sidecar-test-all-");
+        assertThat(unpacked.resolve("payload/hello.txt")).hasContent("hello");
+        assertThat(unpacked.resolve(".dualmode-unpacked")).exists();
+
+        Files.writeString(unpacked.resolve("payload/hello.txt"), "kept");
+        Result second = run(env, "--unpack-only");
+        assertThat(second.exit()).isZero();
+        assertThat(second.out()).isEqualTo(first.out());
+        assertThat(unpacked.resolve("payload/hello.txt"))
+                .as("a complete directory is reused")
+                .hasContent("kept");
+    }
+
+    @Test
+    void anUnknownUnpackValueStopsTheScript(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("x-all.jar"), "never started");
+
+        Result unknown = run(Map.of("DUALMODE_SIDECAR_JAR", jar.toString(), "DUALMODE_SIDECAR_UNPACK", "yes"));
+
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("SIDECAR-0003", "DUALMODE_SIDECAR_UNPACK must be 0 or 1", "'yes'");
     }
 }
