@@ -56,7 +56,8 @@ final class SidecarFixture {
     /**
      * A nacos-client naming client of an application at {@code serverAddr} (an agent's local endpoint), closed with
      * the test through {@code closeables}. Its request timeout is 10 s: a call through the agent waits for the agent's
-     * own upstream call, and nacos-client's default 3 s is short on a loaded CI machine.
+     * own upstream call, and nacos-client's default 3 s is short on a loaded CI machine. Returns once the client is
+     * connected.
      */
     static NamingService naming(String serverAddr, List<AutoCloseable> closeables) throws Exception {
         Properties p = new Properties();
@@ -66,6 +67,12 @@ final class SidecarFixture {
         p.setProperty("JM.SNAPSHOT.PATH", System.getProperty("java.io.tmpdir") + "/dualmode-it-" + System.nanoTime());
         NamingService n = NacosFactory.createNamingService(p);
         closeables.add(n::shutDown);
+        // nacos-client returns before its gRPC connection is up when the first attempt is slow (a loaded machine);
+        // a call made then fails with "Client not connected, current status: STARTING"
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(20))
+                .until(() -> "UP".equals(n.getServerStatus()));
         return n;
     }
 }
