@@ -1,6 +1,5 @@
 package io.dualmode.sidecar.config;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +13,6 @@ import java.util.List;
  */
 public final class ConfigLoader {
     private ConfigLoader() {}
-
-    /**
-     * A JSON mapper that writes durations as {@code 5s}; used for config dumps. Reading the configuration does not
-     * load Jackson: only this does.
-     */
-    public static ObjectMapper jsonMapper() {
-        return ConfigJson.mapper();
-    }
 
     /** Loads {@code file} (or only defaults when null) and applies {@code overrides}. */
     public static SidecarConfig load(Path file, Overrides overrides) {
