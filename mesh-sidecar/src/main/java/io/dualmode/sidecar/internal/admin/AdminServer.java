@@ -47,6 +47,7 @@ import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -210,11 +211,7 @@ public final class AdminServer {
         }
     }
 
-    private interface Body {
-        Object get();
-    }
-
-    private void onlyGet(ChannelHandlerContext ctx, FullHttpRequest request, boolean get, Body body) {
+    private void onlyGet(ChannelHandlerContext ctx, FullHttpRequest request, boolean get, Supplier<Object> body) {
         if (get) {
             json(ctx, request, body.get());
         } else {
