@@ -91,8 +91,14 @@ final class MeshApiRoutes {
                 .tag("status", Integer.toString(reply.status()))
                 .register(meters)
                 .increment();
-        return res.status(HttpResponseStatus.valueOf(reply.status()))
-                .header("Content-Type", "application/json")
-                .sendString(Mono.just(reply.body()));
+        res.status(HttpResponseStatus.valueOf(reply.status())).header("Content-Type", "application/json");
+        if (reply.status() >= 400) {
+            // An error answer closes the connection. It is written at once on the event loop, and Reactor Netty
+            // 1.2.x can stop reading a keep-alive connection whose next request arrived while such an answer was
+            // completing (reactor/reactor-netty#4347, fixed after 1.2.18): the client's next request would wait
+            // forever. A client that got an error opens a new connection instead.
+            res.keepAlive(false);
+        }
+        return res.sendString(Mono.just(reply.body()));
     }
 }

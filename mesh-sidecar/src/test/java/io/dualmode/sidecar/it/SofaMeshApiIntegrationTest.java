@@ -281,6 +281,7 @@ class SofaMeshApiIntegrationTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("connection")).hasValue("close");
         assertThat(JSON.readTree(get.body()).get("code").asText()).isEqualTo("SIDECAR-0212");
         assertThat(registry.naming().instances(new ServiceKey("sofa-rpc", null, "a.B:DEFAULT")))
                 .isEmpty();
@@ -361,6 +362,8 @@ class SofaMeshApiIntegrationTest {
         assertThat(json.get("success").asBoolean()).isFalse();
         assertThat(json.get("code").asText()).isEqualTo(code);
         assertThat(json.get("errorMessage").asText()).startsWith(code + ": ").contains(text);
+        // an error answer closes the connection (MeshApiRoutes says why), so the next request gets a fresh one
+        assertThat(response.headers().firstValue("connection")).hasValue("close");
     }
 
     private HttpResponse<String> send(MeshAgent agent, String path, String body) throws Exception {
