@@ -165,16 +165,16 @@ final class Exchange implements ResponseSink {
         up = ch;
         ch.pipeline().get(UpstreamHandler.class).bind(this);
         ch.pipeline().get(ResponseScanner.class).expect(headRequest);
-        up.write(headBytes());
+        up.write(headBytes(), up.voidPromise());
         if (!replayable) {
             releaseHead();
         }
         if (replayable && replay != null) {
-            up.write(replay.retainedDuplicate());
+            up.write(replay.retainedDuplicate(), up.voidPromise());
             releaseBuffered();
         }
         while (buffered != null && !buffered.isEmpty()) {
-            up.write(buffered.poll());
+            up.write(buffered.poll(), up.voidPromise());
         }
         up.flush();
         downstream.pauseForConnect(false);
@@ -319,7 +319,7 @@ final class Exchange implements ResponseSink {
             badRequestBody(err);
         } else if (replayable && keep((ByteBuf) msg)) {
             if (up != null) {
-                up.write(msg);
+                up.write(msg, up.voidPromise());
             } else {
                 ReferenceCountUtil.release(msg);
                 downstream.pauseForConnect(true);
@@ -331,7 +331,7 @@ final class Exchange implements ResponseSink {
             buffered.add(msg);
             downstream.pauseForConnect(true);
         } else {
-            up.write(msg);
+            up.write(msg, up.voidPromise());
         }
     }
 
@@ -410,7 +410,7 @@ final class Exchange implements ResponseSink {
             log.debug("[{}] bad response from {}: {}", down.id(), host, err.reason());
             upstreamFailed();
         } else {
-            down.write(msg);
+            down.write(msg, down.voidPromise());
         }
     }
 
@@ -434,7 +434,7 @@ final class Exchange implements ResponseSink {
             tunnel = true;
             deadline = Long.MAX_VALUE;
             attemptDeadline = Long.MAX_VALUE;
-            down.write(rh.content());
+            down.write(rh.content(), down.voidPromise());
             downstream.startTunnel();
             return;
         }
@@ -442,7 +442,7 @@ final class Exchange implements ResponseSink {
             status = rh.status;
             responseKeepAlive = rh.keepAlive && !rh.delimitedByClose && rh.status != 101;
         }
-        down.write(rh.content());
+        down.write(rh.content(), down.voidPromise());
     }
 
     /**

@@ -54,6 +54,63 @@ final class HttpChars {
         return true;
     }
 
+    /** {@link #connectionOptions} bit: the value lists {@code close}. */
+    static final int CLOSE = 1;
+    /** {@link #connectionOptions} bit: the value lists {@code keep-alive}. */
+    static final int KEEP_ALIVE = 2;
+    /** {@link #connectionOptions} bit: the value lists {@code upgrade}. */
+    static final int UPGRADE = 4;
+
+    /**
+     * The options among {@code close}, {@code keep-alive} and {@code upgrade} that a Connection field value
+     * [from, from+len) lists (comma-separated, optional whitespace, any case), as {@link #CLOSE} | {@link #KEEP_ALIVE}
+     * | {@link #UPGRADE} bits; reads the bytes in place.
+     */
+    static int connectionOptions(ByteBuf buf, int from, int len) {
+        int options = 0;
+        int end = from + len;
+        int i = from;
+        while (i <= end) {
+            int start = i;
+            while (i < end && buf.getByte(i) != ',') {
+                i++;
+            }
+            int s = start;
+            int e = i;
+            while (s < e && whitespace(buf.getByte(s))) {
+                s++;
+            }
+            while (e > s && whitespace(buf.getByte(e - 1))) {
+                e--;
+            }
+            if (equalsIgnoreCase(buf, s, e - s, "close")) {
+                options |= CLOSE;
+            } else if (equalsIgnoreCase(buf, s, e - s, "keep-alive")) {
+                options |= KEEP_ALIVE;
+            } else if (equalsIgnoreCase(buf, s, e - s, "upgrade")) {
+                options |= UPGRADE;
+            }
+            i++;
+        }
+        return options;
+    }
+
+    /** Whether the last transfer coding of a Transfer-Encoding field value [from, from+len) is {@code chunked}. */
+    static boolean lastCodingChunked(ByteBuf buf, int from, int len) {
+        int e = from + len;
+        while (e > from && whitespace(buf.getByte(e - 1))) {
+            e--;
+        }
+        int s = e;
+        while (s > from && buf.getByte(s - 1) != ',') {
+            s--;
+        }
+        while (s < e && whitespace(buf.getByte(s))) {
+            s++;
+        }
+        return equalsIgnoreCase(buf, s, e - s, "chunked");
+    }
+
     /** Parses a non-negative decimal of at most 18 digits, or -1 if malformed. */
     static long decimal(ByteBuf buf, int from, int len) {
         if (len == 0 || len > 18) {

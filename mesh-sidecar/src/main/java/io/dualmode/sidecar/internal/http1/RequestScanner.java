@@ -7,9 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Scans HTTP/1.1 requests without decoding them. Emits per request a {@link RequestHead}, then the
@@ -185,6 +183,8 @@ final class RequestScanner extends ByteToMessageDecoder {
         boolean http11;
         boolean idempotent;
         boolean headMethod;
+        /** The host the previous request of the connection named, kept across requests (see hostName). */
+        private String lastHost;
 
         boolean keepAlive() {
             return http11 ? !close : keepAliveToken && !close;
@@ -301,8 +301,11 @@ final class RequestScanner extends ByteToMessageDecoder {
             return null;
         }
 
-        /** The lower-case host of an authority, without its port. */
-        private static String hostName(ByteBuf b, int from, int len) {
+        /**
+         * The lower-case host of an authority, without its port. A connection's requests nearly always name the
+         * same host, so the previous answer is kept and handed out again when the bytes match it.
+         */
+        private String hostName(ByteBuf b, int from, int len) {
             int end = from + len;
             for (int i = end - 1; i >= from; i--) {
                 byte c = b.getByte(i);
@@ -314,16 +317,21 @@ final class RequestScanner extends ByteToMessageDecoder {
                     break;
                 }
             }
+            String last = lastHost;
+            if (last != null && HttpChars.equalsIgnoreCase(b, from, end - from, last)) {
+                return last;
+            }
             char[] name = new char[end - from];
             for (int i = 0; i < name.length; i++) {
                 int c = b.getByte(from + i) & 0xff;
                 name[i] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
             }
-            return new String(name);
+            lastHost = new String(name);
+            return lastHost;
         }
 
         /** For an absolute-form target (http://authority/...), its host; otherwise null. */
-        private static String absoluteFormHost(ByteBuf b, int from, int end) {
+        private String absoluteFormHost(ByteBuf b, int from, int end) {
             int scheme = HttpChars.equalsIgnoreCase(b, from, Math.min(7, end - from), "http://")
                     ? 7
                     : HttpChars.equalsIgnoreCase(b, from, Math.min(8, end - from), "https://") ? 8 : -1;
@@ -349,12 +357,10 @@ final class RequestScanner extends ByteToMessageDecoder {
         }
 
         private String connection(ByteBuf b, int vs, int vl) {
-            for (String token : b.toString(vs, vl, StandardCharsets.US_ASCII).split(",")) {
-                String t = token.trim().toLowerCase(Locale.ROOT);
-                close |= t.equals("close");
-                keepAliveToken |= t.equals("keep-alive");
-                upgradeToken |= t.equals("upgrade");
-            }
+            int options = HttpChars.connectionOptions(b, vs, vl);
+            close |= (options & HttpChars.CLOSE) != 0;
+            keepAliveToken |= (options & HttpChars.KEEP_ALIVE) != 0;
+            upgradeToken |= (options & HttpChars.UPGRADE) != 0;
             return null;
         }
 

@@ -3,9 +3,7 @@ package io.dualmode.sidecar.internal.http1;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Scans HTTP/1.1 responses from an upstream the same way {@link RequestScanner} scans requests:
@@ -162,16 +160,14 @@ final class ResponseScanner extends ByteToMessageDecoder {
                 }
                 contentLength = v;
             } else if (nl == 17 && HttpChars.equalsIgnoreCase(b, ns, nl, "transfer-encoding")) {
-                chunked = b.toString(vs, vl, StandardCharsets.US_ASCII)
-                        .toLowerCase(Locale.ROOT)
-                        .endsWith("chunked");
+                chunked = HttpChars.lastCodingChunked(b, vs, vl);
                 if (!chunked) {
                     contentLength = -1;
                 }
             } else if (nl == 10 && HttpChars.equalsIgnoreCase(b, ns, nl, "connection")) {
-                String v = b.toString(vs, vl, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
-                close |= v.contains("close");
-                keepAliveToken |= v.contains("keep-alive");
+                int options = HttpChars.connectionOptions(b, vs, vl);
+                close |= (options & HttpChars.CLOSE) != 0;
+                keepAliveToken |= (options & HttpChars.KEEP_ALIVE) != 0;
             }
             return null;
         }

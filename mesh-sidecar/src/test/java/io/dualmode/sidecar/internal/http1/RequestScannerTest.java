@@ -46,6 +46,27 @@ class RequestScannerTest {
     }
 
     @Test
+    void aConnectionsRequestsGetTheirOwnHostWhetherItRepeatsOrChanges() {
+        List<Object> out = feed("GET / HTTP/1.1\r\nHost: Orders\r\n\r\nGET / HTTP/1.1\r\nHost: orders:81\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: order\r\n\r\nGET / HTTP/1.1\r\nHost: ORDERS\r\n\r\n"
+                + "GET http://users/x HTTP/1.1\r\nHost: users\r\n\r\n");
+        assertThat(text(out))
+                .isEqualTo("HEAD(orders)|END|HEAD(orders)|END|HEAD(order)|END|HEAD(orders)|END|HEAD(users)|END");
+        release(out);
+    }
+
+    @Test
+    void connectionOptionsAreTokensNotSubstrings() {
+        List<Object> out = feed("GET / HTTP/1.1\r\nHost: a\r\nConnection: closed, x\r\n\r\n"
+                + "GET / HTTP/1.0\r\nHost: a\r\nConnection: TE, Keep-Alive\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: a\r\nConnection: te ,close\r\n\r\n");
+        assertThat(((RequestHead) out.get(0)).keepAlive).isTrue();
+        assertThat(((RequestHead) out.get(2)).keepAlive).isTrue();
+        assertThat(((RequestHead) out.get(4)).keepAlive).isFalse();
+        release(out);
+    }
+
+    @Test
     void contentLengthBodyIsForwardedRawAcrossReads() {
         List<Object> out = feed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhe");
         out.addAll(feed("llo"));

@@ -45,6 +45,18 @@ class ResponseScannerTest {
     }
 
     @Test
+    void keepAliveFollowsConnectionTokensAndTheLastCodingDecidesChunked() {
+        List<Object> out = feed("HTTP/1.1 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 1\r\n\r\na"
+                + "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n1\r\nb\r\n0\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nConnection: te, CLOSE\r\nContent-Length: 1\r\n\r\nc");
+        assertThat(describe(out)).isEqualTo("200|a|END|200|1\r\nb\r\n0\r\n\r\n|END|200|c|END");
+        assertThat(((ResponseHead) out.get(0)).keepAlive).isTrue();
+        assertThat(((ResponseHead) out.get(3)).keepAlive).isTrue();
+        assertThat(((ResponseHead) out.get(6)).keepAlive).isFalse();
+        release(out);
+    }
+
+    @Test
     void responseWithoutLengthIsDelimitedByClose() {
         List<Object> out = feed("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nabc");
         assertThat(((ResponseHead) out.get(0)).delimitedByClose).isTrue();
