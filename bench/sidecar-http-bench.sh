@@ -3,7 +3,9 @@
 #
 # In one run, in rounds, loads one backend (nginx, one worker, 1 KiB responses) on 127.0.0.1:
 #   direct, through one sidecar hop, through two hops (sidecar A egress -> sidecar B ingress -> backend),
-#   through nginx and through haproxy (one worker each, keepalive to the backend)
+#   through nginx and through haproxy (one worker each, keepalive to the backend), and through haproxy in TCP mode
+#   (haproxy-tcp: bytes copied, no HTTP parsing, one backend connection per client connection; the floor of what any
+#   proxy hop costs on this machine)
 # and per path measures
 #   - saturation: wrk -t1 -c50, 2 s warm-up then 10 s: req/s, and the proxy's CPU (user+sys of its processes from
 #     /proc/<pid>/stat) per request;
@@ -19,7 +21,7 @@
 # The sidecars run with a sidecar-sized JVM and one event loop and get 15 s of load through every listener, then
 # WARMUP_1HOP (60) s through the one-hop and WARMUP_2HOP (30) s through the two-hop listener, to warm the JIT first.
 # The sidecar paths also record the CPU of the event-loop threads alone per request (loop_us_sat).
-# Everything is started by this script, recorded by pid and killed by pid on exit. About 8-9 minutes for 2 rounds.
+# Everything is started by this script, recorded by pid and killed by pid on exit. About 9-10 minutes for 2 rounds.
 #
 #   bench/sidecar-http-bench.sh              # 2 rounds
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-http-bench.sh
@@ -48,7 +50,7 @@ OUT=$ROOT/bench/target/sidecar-http-bench
 RUN=$OUT/run
 TPL=$ROOT/bench/sidecar
 HZ=$(getconf CLK_TCK)
-DEADLINE=$((SECONDS + 470)) # stop starting new measurements after ~7m50s
+DEADLINE=$((SECONDS + 540)) # stop starting new measurements after 9 min
 
 BACKEND_PORT=18080
 BACKEND_H2_PORT=18081
@@ -61,6 +63,7 @@ SIDECAR_B_ADMIN=18192
 NGINX_PORT=18201
 HAPROXY_PORT=18202
 HAPROXY_H2_PORT=18203
+HAPROXY_TCP_PORT=18205
 NGHTTPX_PORT=18204
 
 ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -104,7 +107,7 @@ render() { # template -> $RUN/<name>
     -e "s#@INGRESS_PORT@#$INGRESS_PORT#g" -e "s#@SIDECAR_A_ADMIN@#$SIDECAR_A_ADMIN#g" \
     -e "s#@SIDECAR_B_ADMIN@#$SIDECAR_B_ADMIN#g" -e "s#@NGINX_PORT@#$NGINX_PORT#g" \
     -e "s#@HAPROXY_PORT@#$HAPROXY_PORT#g" -e "s#@HAPROXY_H2_PORT@#$HAPROXY_H2_PORT#g" \
-    -e "s#@NGHTTPX_PORT@#$NGHTTPX_PORT#g" "$TPL/$1" >"$RUN/$1"
+    -e "s#@HAPROXY_TCP_PORT@#$HAPROXY_TCP_PORT#g" -e "s#@NGHTTPX_PORT@#$NGHTTPX_PORT#g" "$TPL/$1" >"$RUN/$1"
 }
 
 wait_http() { # url [h2]
@@ -196,10 +199,10 @@ wrk -t1 -c50 -d"${WARMUP_2HOP}s" "http://127.0.0.1:$MESH_PORT/" >/dev/null
 
 declare -A URL=([direct]="http://127.0.0.1:$BACKEND_PORT/" [sidecar-1hop]="http://127.0.0.1:$SIDECAR_PORT/"
   [sidecar-2hop]="http://127.0.0.1:$MESH_PORT/" [nginx]="http://127.0.0.1:$NGINX_PORT/"
-  [haproxy]="http://127.0.0.1:$HAPROXY_PORT/")
+  [haproxy]="http://127.0.0.1:$HAPROXY_PORT/" [haproxy-tcp]="http://127.0.0.1:$HAPROXY_TCP_PORT/")
 declare -A PROC=([direct]="" [sidecar-1hop]="$SIDECAR_A_PID" [sidecar-2hop]="$SIDECAR_A_PID $SIDECAR_B_PID"
-  [nginx]="$NGINX_PIDS" [haproxy]="$HAPROXY_PID")
-PATHS=(direct sidecar-1hop sidecar-2hop nginx haproxy)
+  [nginx]="$NGINX_PIDS" [haproxy]="$HAPROXY_PID" [haproxy-tcp]="$HAPROXY_PID")
+PATHS=(direct sidecar-1hop sidecar-2hop nginx haproxy haproxy-tcp)
 
 saturation() { # round path
   local r=$1 p=$2 f="$OUT/wrk-$1-$2.txt" t0 t1 l0 l1 n
@@ -348,9 +351,9 @@ print("HTTP/1.1 (medians; per-round values in results.tsv)")
 print()
 print("| path | req/s (wrk -c50) | vs nginx | proxy CPU µs/req (sat.) | vs nginx | CPU µs/req (fixed rate) | p50 / p99 µs at fixed rate | direct beside it, p50 / p99 µs | added p50 / p99 µs | per hop | RSS MB at 1,000 conn. |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
-hops = {"sidecar-1hop": 1, "sidecar-2hop": 2, "nginx": 1, "haproxy": 1}
+hops = {"sidecar-1hop": 1, "sidecar-2hop": 2, "nginx": 1, "haproxy": 1, "haproxy-tcp": 1}
 nr, nc = med("nginx", "rps"), med("nginx", "cpu_us_sat")
-for p in ["direct", "sidecar-1hop", "sidecar-2hop", "nginx", "haproxy"]:
+for p in ["direct", "sidecar-1hop", "sidecar-2hop", "nginx", "haproxy", "haproxy-tcp"]:
     rps, cpu = med(p, "rps"), med(p, "cpu_us_sat")
     p50, p99 = med(p, "p50_us"), med(p, "p99_us")
     a50, a99 = med(p, "added_p50_us"), med(p, "added_p99_us")
