@@ -33,6 +33,14 @@ class IdleTimeoutIntegrationTest {
             assertThat(sidecar.clusters().cluster("orders").metrics().cxTotal.count())
                     .isEqualTo(1.0);
             assertThat(raw.closedByPeer()).isTrue();
+            // a request in progress longer than the idle timeout keeps both connections: /slow answers after 700 ms
+            try (RawHttp busy = new RawHttp(sidecar.listenerAddress("out"))) {
+                assertThat(busy.send("GET /slow HTTP/1.1\r\nHost: orders\r\n\r\n")
+                                .readResponse())
+                        .startsWith("HTTP/1.1 200")
+                        .endsWith("a slow");
+                assertThat(busy.closedByPeer()).isTrue();
+            }
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> sidecar.clusters()
                                     .cluster("orders")

@@ -21,8 +21,7 @@ public final class Http1Listener extends ChannelInitializer<Channel> {
         ch.pipeline()
                 .addLast(
                         "idle",
-                        new IdleStateHandler(
-                                0, 0, listener.limits().idleTimeout().toMillis(), MILLISECONDS))
+                        new IdleStateHandler(listener.limits().idleTimeout().toMillis(), 0, 0, MILLISECONDS))
                 .addLast("flush", new FlushConsolidationHandler(64, false))
                 .addLast(
                         "scanner",

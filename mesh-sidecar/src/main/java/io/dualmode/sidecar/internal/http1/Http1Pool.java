@@ -61,8 +61,10 @@ final class Http1Pool {
                     @Override
                     protected void initChannel(Channel c) {
                         c.pipeline()
+                                // reads only: a pooled connection's last read ends its last response, and
+                                // watching writes would cost a promise and a listener per write
                                 .addLast(new IdleStateHandler(
-                                        0, 0, cluster.config().idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                                        cluster.config().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast(new ResponseScanner(Math.max(maxHeaderBytes, 64 * 1024)))
                                 .addLast(new UpstreamHandler(Http1Pool.this, cluster.metrics()));
                     }

@@ -37,6 +37,8 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean pausedForUpgrade;
     private ScheduledFuture<?> timer;
     private long timerDeadline;
+    /** When the connection last had no request in progress ({@link System#nanoTime()}). */
+    private long idleSince;
 
     Http1ProxyHandler(ListenerRuntime listener) {
         this.listener = listener;
@@ -49,6 +51,7 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        idleSince = System.nanoTime();
         listener.metrics().cxTotal.increment();
         listener.metrics().cxActive.incrementAndGet();
         listener.proxy().track(channel);
@@ -138,6 +141,7 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         current = null;
+        idleSince = System.nanoTime();
         listener.proxy().requestFinished();
         pausedForConnect = false;
         pausedForWrite = false;
@@ -268,7 +272,14 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && current == null && queued.isEmpty()) {
+        // The idle handler watches reads only (watching writes costs a promise and a listener per write), so its
+        // event says "nothing read for idleTimeout"; the connection closes once it has also had no request in
+        // progress for that long, at the latest one more idleTimeout later.
+        if (evt instanceof IdleStateEvent
+                && current == null
+                && queued.isEmpty()
+                && System.nanoTime() - idleSince
+                        >= listener.limits().idleTimeout().toNanos()) {
             log.debug("[{}] closing idle downstream connection", ctx.channel().id());
             ctx.close();
         } else {
