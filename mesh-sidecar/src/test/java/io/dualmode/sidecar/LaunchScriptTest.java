@@ -62,7 +62,9 @@ class LaunchScriptTest {
         assertThat(small.exit()).isZero();
         assertThat(standard.out()).doesNotContain("-XX:-TieredCompilation").contains("-Xmx48m");
         assertThat(last(standard.out(), "-XX:CICompilerCount=")).isEqualTo("2");
-        assertThat(small.out()).startsWith(standard.out()).contains("-XX:-TieredCompilation", "-Xmn4m");
+        assertThat(small.out())
+                .startsWith(standard.out())
+                .contains("-XX:-TieredCompilation", "-Xmn3m", "-XX:MetaspaceReclaimPolicy=aggressive");
         assertThat(last(small.out(), "-XX:MaxInlineLevel=")).isEqualTo("6");
         assertThat(last(standard.out(), "-XX:MaxInlineLevel=")).isNull();
         assertThat(last(small.out(), "-XX:CICompilerCount=")).isEqualTo("1");
