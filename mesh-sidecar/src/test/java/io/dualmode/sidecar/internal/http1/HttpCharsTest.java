@@ -36,20 +36,23 @@ class HttpCharsTest {
         assertThat(chunked("")).isFalse();
     }
 
-    /** The value sits inside a larger buffer, as it does in a head, so offsets are exercised too. */
     private static int options(String value) {
-        ByteBuf b = Unpooled.copiedBuffer("Connection: " + value + "\r\n", StandardCharsets.US_ASCII);
-        try {
-            return HttpChars.connectionOptions(b, 12, value.length());
-        } finally {
-            b.release();
-        }
+        return inField("Connection: ", value, HttpChars::connectionOptions);
     }
 
     private static boolean chunked(String value) {
-        ByteBuf b = Unpooled.copiedBuffer("Transfer-Encoding: " + value + "\r\n", StandardCharsets.US_ASCII);
+        return inField("Transfer-Encoding: ", value, HttpChars::lastCodingChunked);
+    }
+
+    private interface ValueReader<T> {
+        T read(ByteBuf buf, int from, int len);
+    }
+
+    /** Reads a value where it sits in a head, after its field name, so offsets are exercised too. */
+    private static <T> T inField(String name, String value, ValueReader<T> reader) {
+        ByteBuf b = Unpooled.copiedBuffer(name + value + "\r\n", StandardCharsets.US_ASCII);
         try {
-            return HttpChars.lastCodingChunked(b, 19, value.length());
+            return reader.read(b, name.length(), value.length());
         } finally {
             b.release();
         }
