@@ -32,6 +32,15 @@ class SidecarMainAgentTest {
             main.registryLocalPort = 0;
             assertThat(main.startAgent(sidecar, cfg)).isNull();
 
+            // nacos-client fills static caches (its service loader's) on a JVM's first client without locking, and
+            // the agent creates its own upstream client on a background thread as it starts: this test's client,
+            // created at that moment, once found a half-filled cache ("No server list provider found"). One client
+            // created and dropped first fills them.
+            Properties warm = new Properties();
+            warm.setProperty(PropertyKeyConst.SERVER_ADDR, registry.address());
+            warm.setProperty("JM.SNAPSHOT.PATH", System.getProperty("java.io.tmpdir") + "/dm-" + System.nanoTime());
+            NacosFactory.createNamingService(warm).shutDown();
+
             main.registry = registry.address();
             MeshAgent agent = main.startAgent(sidecar, cfg);
             Properties p = new Properties();

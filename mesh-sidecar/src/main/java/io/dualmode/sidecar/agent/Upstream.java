@@ -27,6 +27,12 @@ final class Upstream implements AutoCloseable {
     private final Properties base;
     private final Map<String, NamingService> naming = new ConcurrentHashMap<>();
     private final Map<String, ConfigService> config = new ConcurrentHashMap<>();
+    /**
+     * Clients are created one at a time: nacos-client fills static caches (its service loader's) on first use without
+     * locking, so a naming and a config client created at once on two threads can find a half-filled cache and fail
+     * ("No server list provider found").
+     */
+    private final Object creating = new Object();
 
     Upstream(String serverAddr, Properties extra) {
         base = new Properties();
@@ -37,24 +43,38 @@ final class Upstream implements AutoCloseable {
 
     NamingService naming(String namespace) {
         String ns = ServiceKey.normaliseNamespace(namespace);
-        return naming.computeIfAbsent(ns, n -> {
-            try {
-                return NacosFactory.createNamingService(properties(n));
-            } catch (NacosException e) {
-                throw new IllegalStateException("SIDECAR-0201: cannot create a registry client for namespace " + n, e);
-            }
-        });
+        NamingService existing = naming.get(ns);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (creating) {
+            return naming.computeIfAbsent(ns, n -> {
+                try {
+                    return NacosFactory.createNamingService(properties(n));
+                } catch (NacosException e) {
+                    throw new IllegalStateException(
+                            "SIDECAR-0201: cannot create a registry client for namespace " + n, e);
+                }
+            });
+        }
     }
 
     ConfigService config(String tenant) {
         String t = tenant == null ? "" : tenant;
-        return config.computeIfAbsent(t, n -> {
-            try {
-                return NacosFactory.createConfigService(properties(n));
-            } catch (NacosException e) {
-                throw new IllegalStateException("SIDECAR-0201: cannot create a config client for namespace " + n, e);
-            }
-        });
+        ConfigService existing = config.get(t);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (creating) {
+            return config.computeIfAbsent(t, n -> {
+                try {
+                    return NacosFactory.createConfigService(properties(n));
+                } catch (NacosException e) {
+                    throw new IllegalStateException(
+                            "SIDECAR-0201: cannot create a config client for namespace " + n, e);
+                }
+            });
+        }
     }
 
     /**
