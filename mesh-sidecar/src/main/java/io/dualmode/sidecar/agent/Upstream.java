@@ -42,36 +42,30 @@ final class Upstream implements AutoCloseable {
     }
 
     NamingService naming(String namespace) {
-        String ns = ServiceKey.normaliseNamespace(namespace);
-        NamingService existing = naming.get(ns);
-        if (existing != null) {
-            return existing;
-        }
-        synchronized (creating) {
-            return naming.computeIfAbsent(ns, n -> {
-                try {
-                    return NacosFactory.createNamingService(properties(n));
-                } catch (NacosException e) {
-                    throw new IllegalStateException(
-                            "SIDECAR-0201: cannot create a registry client for namespace " + n, e);
-                }
-            });
-        }
+        return client(naming, ServiceKey.normaliseNamespace(namespace), "registry", NacosFactory::createNamingService);
     }
 
     ConfigService config(String tenant) {
-        String t = tenant == null ? "" : tenant;
-        ConfigService existing = config.get(t);
+        return client(config, tenant == null ? "" : tenant, "config", NacosFactory::createConfigService);
+    }
+
+    private interface Factory<T> {
+        T create(Properties properties) throws NacosException;
+    }
+
+    /** The client of {@code namespace} in {@code clients}, created under {@link #creating} when it is the first. */
+    private <T> T client(Map<String, T> clients, String namespace, String kind, Factory<T> factory) {
+        T existing = clients.get(namespace);
         if (existing != null) {
             return existing;
         }
         synchronized (creating) {
-            return config.computeIfAbsent(t, n -> {
+            return clients.computeIfAbsent(namespace, n -> {
                 try {
-                    return NacosFactory.createConfigService(properties(n));
+                    return factory.create(properties(n));
                 } catch (NacosException e) {
                     throw new IllegalStateException(
-                            "SIDECAR-0201: cannot create a config client for namespace " + n, e);
+                            "SIDECAR-0201: cannot create a " + kind + " client for namespace " + n, e);
                 }
             });
         }
