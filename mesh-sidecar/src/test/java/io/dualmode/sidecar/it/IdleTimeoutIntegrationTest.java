@@ -8,11 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualmode.sidecar.Sidecar;
+import io.dualmode.sidecar.cluster.Cluster;
+import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ConfigLoader;
 import io.dualmode.sidecar.config.ListenerConfig.Protocol;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.server.HttpServer;
 
 class IdleTimeoutIntegrationTest {
     @Test
@@ -48,6 +54,44 @@ class IdleTimeoutIntegrationTest {
                                     .cxActive
                                     .get()
                             == 0);
+        }
+    }
+
+    @Test
+    void idleH2ConnectionsAreClosedButNotWhileAStreamIsOpen() throws Exception {
+        DisposableServer backend = HttpServer.create()
+                .host("127.0.0.62")
+                .port(0)
+                .protocol(HttpProtocol.H2C)
+                .handle((q, s) ->
+                        s.sendString(Mono.delay(Duration.ofMillis(700)).map(x -> "slow " + q.uri())))
+                .bindNow(Duration.ofSeconds(5));
+        try (Sidecar sidecar = Sidecar.create(config(
+                                        List.of(listener("out-h2", Protocol.H2, "127.0.0.1")),
+                                        List.of(cluster("web", Endpoint.of("127.0.0.62", backend.port()))
+                                                .idleTimeout(Duration.ofMillis(300))
+                                                .build()))
+                                .limits(ConfigLoader.parse("limits: {idleTimeout: 300ms}", "t")
+                                        .limits())
+                                .build())
+                        .start();
+                RawH2 h2 = new RawH2(sidecar.listenerAddress("out-h2"))) {
+            // the stream stays open 700 ms, more than twice the idle timeout, with nothing read on either connection
+            h2.preface()
+                    .headers(1, H2BurstIntegrationTest.request("GET", "/one"), true)
+                    .flush();
+            assertThat(H2BurstIntegrationTest.response(h2, 1)).isEqualTo("200 slow /one");
+            long ended = System.nanoTime();
+            assertThat(h2.goAwayThenClosed()).as("GOAWAY before the close").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - ended))
+                    .as("closed no sooner than the idle timeout after its last stream ended")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            Cluster web = sidecar.clusters().cluster("web");
+            assertThat(web.metrics().cxTotal.count()).isEqualTo(1.0);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> web.metrics().cxActive.get() == 0);
+        } finally {
+            backend.disposeNow(Duration.ofSeconds(5));
         }
     }
 }

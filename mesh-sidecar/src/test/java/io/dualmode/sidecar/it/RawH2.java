@@ -102,6 +102,21 @@ final class RawH2 implements AutoCloseable {
         return new Frame(type, flags, stream, payload, headers);
     }
 
+    /**
+     * Reads frames until the server closes the connection; returns whether a GOAWAY came before the end. Fails
+     * (after the socket's 10 s read timeout) if the server keeps it open.
+     */
+    boolean goAwayThenClosed() throws IOException, Http2Exception {
+        boolean goAway = false;
+        try {
+            while (true) {
+                goAway |= read().type() == GOAWAY;
+            }
+        } catch (java.io.EOFException | java.net.SocketException e) {
+            return goAway;
+        }
+    }
+
     private void frameHeader(int length, int type, int flags, int stream) {
         out.writeMedium(length).writeByte(type).writeByte(flags).writeInt(stream);
     }

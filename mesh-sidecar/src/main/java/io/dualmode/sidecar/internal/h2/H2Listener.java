@@ -7,10 +7,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -42,11 +44,10 @@ public final class H2Listener extends ChannelInitializer<Channel> {
                 .build();
         StreamLimit streamLimit = new StreamLimit(codec, listener.limits().maxConcurrentStreams());
         ch.pipeline()
-                .addLast(new IdleStateHandler(
-                        0, 0, listener.limits().idleTimeout().toMillis(), MILLISECONDS))
+                .addLast(IdleCloser.watch(listener.limits().idleTimeout().toMillis()))
                 .addLast(new FlushConsolidationHandler(64, true))
                 .addLast(codec)
-                .addLast(new IdleCloser(codec))
+                .addLast(new IdleCloser(codec, listener.limits().idleTimeout().toMillis()))
                 .addLast(streamLimit)
                 .addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
@@ -60,20 +61,42 @@ public final class H2Listener extends ChannelInitializer<Channel> {
                 }));
     }
 
-    /** Closes (with GOAWAY) a connection that stayed idle with no stream open. */
+    /**
+     * Closes (with GOAWAY) a connection that has had no stream open for the idle timeout. Its {@link #watch} handler
+     * watches reads only (watching writes would cost a promise and a listener per frame written), so the check runs
+     * when nothing was read for the timeout, and the connection closes between one and two timeouts after its last
+     * stream ended.
+     */
     static final class IdleCloser extends ChannelInboundHandlerAdapter {
         private final Http2FrameCodec codec;
+        private final long idleNanos;
+        /** When the last stream closed, or the connection opened ({@link System#nanoTime()}). */
+        private long idleSince = System.nanoTime();
 
-        IdleCloser(Http2FrameCodec codec) {
+        IdleCloser(Http2FrameCodec codec, long idleMillis) {
             this.codec = codec;
+            this.idleNanos = MILLISECONDS.toNanos(idleMillis);
+            codec.connection().addListener(new Http2ConnectionAdapter() {
+                @Override
+                public void onStreamClosed(Http2Stream stream) {
+                    if (codec.connection().numActiveStreams() == 0) {
+                        idleSince = System.nanoTime();
+                    }
+                }
+            });
+        }
+
+        /** The handler whose reader-idle events this closer acts on; goes before the codec. */
+        static IdleStateHandler watch(long idleMillis) {
+            return new IdleStateHandler(idleMillis, 0, 0, MILLISECONDS);
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent && codec.connection().numActiveStreams() == 0) {
-                ctx.close();
-            } else {
+            if (!(evt instanceof IdleStateEvent)) {
                 ctx.fireUserEventTriggered(evt);
+            } else if (codec.connection().numActiveStreams() == 0 && System.nanoTime() - idleSince >= idleNanos) {
+                ctx.close();
             }
         }
     }

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
@@ -142,9 +141,9 @@ final class H2Pool {
                         Http2FrameCodec codec =
                                 Http2FrameCodecBuilder.forClient().build();
                         ch.pipeline()
-                                .addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
+                                .addLast(H2Listener.IdleCloser.watch(idle))
                                 .addLast(codec)
-                                .addLast(new H2Listener.IdleCloser(codec))
+                                .addLast(new H2Listener.IdleCloser(codec, idle))
                                 .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
                                 .addLast(new PeerWatcher(address, ready));
                     }
