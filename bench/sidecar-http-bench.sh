@@ -15,13 +15,14 @@
 #     machine or the backend lands in both alike; during the run both h2loads, the backend and the path's proxies run
 #     SCHED_FIFO 1 beside one SCHED_IDLE busy loop per core (FIXED_RATE_RT, FIXED_RATE_SPIN: on by default as root;
 #     bench/lib.sh says why);
-#   - memory: proxy VmRSS while wrk holds 1,000 connections (-c1000, 4 s);
+#   - memory: proxy VmRSS while wrk holds 1,000 connections (-c1000, 12 s, sampled every second): the peak, and the
+#     steady figure (lower median of the samples 8-11 s in, after the JIT's transient compilations);
 #   - HTTP/2: h2load -c10 -m10, 2 s warm-up then 8 s, direct (nginx h2c) vs the sidecar's h2 listener vs haproxy h2
 #     vs nghttpx (when installed): req/s and proxy CPU per request.
 # The sidecars run with a sidecar-sized JVM and one event loop and get 15 s of load through every listener, then
 # WARMUP_1HOP (60) s through the one-hop and WARMUP_2HOP (30) s through the two-hop listener, to warm the JIT first.
 # The sidecar paths also record the CPU of the event-loop threads alone per request (loop_us_sat).
-# Everything is started by this script, recorded by pid and killed by pid on exit. About 9-10 minutes for 2 rounds.
+# Everything is started by this script, recorded by pid and killed by pid on exit. About 11-12 minutes for 2 rounds.
 #
 #   bench/sidecar-http-bench.sh              # 2 rounds
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-http-bench.sh
@@ -50,7 +51,6 @@ OUT=$ROOT/bench/target/sidecar-http-bench
 RUN=$OUT/run
 TPL=$ROOT/bench/sidecar
 HZ=$(getconf CLK_TCK)
-DEADLINE=$((SECONDS + 540)) # stop starting new measurements after 9 min
 
 BACKEND_PORT=18080
 BACKEND_H2_PORT=18081
@@ -278,55 +278,35 @@ fixed_rate() { # round path
   return 0
 }
 
-memory() { # round path: VmRSS while 1,000 connections are open
-  local r=$1 p=$2 pid
-  wrk -t1 -c1000 -d4s "${URL[$p]}" >"$OUT/wrk1000-$1-$2.txt" &
+memory() { # round path: VmRSS while 1,000 connections are open: peak and steady
+  # wrk -c1000 for 12 s, VmRSS every second: the peak is the largest sample (the first seconds carry the JIT's
+  # compilations of the paths 1,000 new connections exercise, whose arenas are freed a few seconds later); the
+  # steady figure is the lower median of the samples 8-11 s in, with the 1,000 connections still open and loaded
+  local r=$1 p=$2 i k
+  wrk -t1 -c1000 -d12s "${URL[$p]}" >"$OUT/wrk1000-$1-$2.txt" &
   local w=$!
-  sleep 3
-  if [[ $p == sidecar-2hop ]]; then
-    record "$r" "$p" rss_mb_a "$(($(rss_kb "$SIDECAR_A_PID") / 1024))"
-    record "$r" "$p" rss_mb_b "$(($(rss_kb "$SIDECAR_B_PID") / 1024))"
-  else
-    # shellcheck disable=SC2086
-    record "$r" "$p" rss_mb "$(($(rss_kb ${PROC[$p]}) / 1024))"
-  fi
+  local -A samples=()
+  local keys=(rss_mb)
+  [[ $p == sidecar-2hop ]] && keys=(rss_mb_a rss_mb_b)
+  for i in $(seq 11); do
+    sleep 1
+    if [[ $p == sidecar-2hop ]]; then
+      samples[rss_mb_a]+=" $(($(rss_kb "$SIDECAR_A_PID") / 1024))"
+      samples[rss_mb_b]+=" $(($(rss_kb "$SIDECAR_B_PID") / 1024))"
+    else
+      # shellcheck disable=SC2086
+      samples[rss_mb]+=" $(($(rss_kb ${PROC[$p]}) / 1024))"
+    fi
+  done
+  for k in "${keys[@]}"; do
+    record "$r" "$p" "$k" "$(tr ' ' '\n' <<<"${samples[$k]}" | grep . | sort -n | tail -1)"
+    record "$r" "$p" "${k/rss_mb/rss_steady_mb}" "$(tr ' ' '\n' <<<"${samples[$k]}" | grep . | tail -4 | sort -n | sed -n 2p)"
+  done
+  echo "$r $p RSS MB each second:${samples[*]}" >>"$OUT/rss-samples.txt"
   wait "$w"
   record "$r" "$p" c1000_rps "$(awk '/^Requests\/sec/ {print $2}' "$OUT/wrk1000-$1-$2.txt")"
 }
 
-h2() { # round name url pids...
-  local r=$1 p=$2 url=$3 f="$OUT/h2-$1-$2.txt" t0 t1 n
-  shift 3
-  h2load -t1 -c10 -m10 -D 2 "$url" >/dev/null
-  t0=$(ticks "$@")
-  h2load -t1 -c10 -m10 -D 8 "$url" >"$f"
-  t1=$(ticks "$@")
-  n=$(awk '/^requests:/ {print $8}' "$f")
-  record "$r" "$p" rps "$(awk '/^finished in/ {print $4}' "$f")"
-  record "$r" "$p" errors "$(awk '/^requests:/ {print ($2 - $8) " not succeeded"}' "$f")"
-  [[ $# -gt 0 ]] && record "$r" "$p" cpu_us_sat "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / n}')"
-  return 0
-}
-
-for round in $(seq "$ROUNDS"); do
-  echo "== round $round (load $(cut -d' ' -f1-3 /proc/loadavg))"
-  echo "round $round: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
-  for p in "${PATHS[@]}"; do
-    ((SECONDS < DEADLINE)) || { echo "time budget spent, stopping" >&2; break 2; }
-    echo "   $p"
-    saturation "$round" "$p"
-    fixed_rate "$round" "$p"
-    [[ $p != direct ]] && memory "$round" "$p"
-  done
-  ((SECONDS < DEADLINE)) || { echo "time budget spent, stopping" >&2; break; }
-  echo "   h2"
-  h2 "$round" h2-direct "http://127.0.0.1:$BACKEND_H2_PORT/"
-  h2 "$round" h2-sidecar "http://127.0.0.1:$SIDECAR_H2_PORT/" "$SIDECAR_A_PID"
-  h2 "$round" h2-haproxy "http://127.0.0.1:$HAPROXY_H2_PORT/" "$HAPROXY_PID"
-  # shellcheck disable=SC2086
-  [[ -n $NGHTTPX_PID ]] && h2 "$round" h2-nghttpx "http://127.0.0.1:$NGHTTPX_PORT/" $NGHTTPX_PIDS
-done
-echo "end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
 grep -h -E 'GC|OutOfMemory|ERROR' "$RUN"/sidecar-*.log | head -5 || true
 cleanup
 
@@ -349,7 +329,7 @@ print(f"Rounds: {len(rounds)}. Load: " + "; ".join(l.strip() for l in open(sys.a
 print()
 print("HTTP/1.1 (medians; per-round values in results.tsv)")
 print()
-print("| path | req/s (wrk -c50) | vs nginx | proxy CPU µs/req (sat.) | vs nginx | CPU µs/req (fixed rate) | p50 / p99 µs at fixed rate | direct beside it, p50 / p99 µs | added p50 / p99 µs | per hop | RSS MB at 1,000 conn. |")
+print("| path | req/s (wrk -c50) | vs nginx | proxy CPU µs/req (sat.) | vs nginx | CPU µs/req (fixed rate) | p50 / p99 µs at fixed rate | direct beside it, p50 / p99 µs | added p50 / p99 µs | per hop | RSS MB at 1,000 conn., peak / steady |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 hops = {"sidecar-1hop": 1, "sidecar-2hop": 2, "nginx": 1, "haproxy": 1, "haproxy-tcp": 1}
 nr, nc = med("nginx", "rps"), med("nginx", "cpu_us_sat")
@@ -361,9 +341,10 @@ for p in ["direct", "sidecar-1hop", "sidecar-2hop", "nginx", "haproxy", "haproxy
     add = "—" if p == "direct" or a50 is None else f"{a50:+,.0f} / {a99:+,.0f}"
     per = "—" if p == "direct" or a50 is None else f"{a50 / hops[p]:+,.0f} / {a99 / hops[p]:+,.0f}"
     if p == "sidecar-2hop":
-        rss = f"A {f(med(p, 'rss_mb_a'))} / B {f(med(p, 'rss_mb_b'))}"
+        rss = (f"A {f(med(p, 'rss_mb_a'))} / {f(med(p, 'rss_steady_mb_a'))}, "
+               f"B {f(med(p, 'rss_mb_b'))} / {f(med(p, 'rss_steady_mb_b'))}")
     else:
-        rss = f(med(p, "rss_mb"))
+        rss = f"{f(med(p, 'rss_mb'))} / {f(med(p, 'rss_steady_mb'))}"
     print(f"| {p} | {f(rps)} | {f(rps / nr, 2) if rps and nr else '—'}× | {f(cpu, 1)} | {f(cpu / nc, 2) + '×' if cpu and nc else '—'} "
           f"| {f(med(p, 'cpu_us_fixed'), 1)} | {f(p50)} / {f(p99)} | {beside} | {add} | {per} | {rss} |")
 print()
