@@ -51,6 +51,7 @@ OUT=$ROOT/bench/target/sidecar-http-bench
 RUN=$OUT/run
 TPL=$ROOT/bench/sidecar
 HZ=$(getconf CLK_TCK)
+DEADLINE=$((SECONDS + 720)) # stop starting new measurements after 12 min
 
 BACKEND_PORT=18080
 BACKEND_H2_PORT=18081
@@ -302,11 +303,44 @@ memory() { # round path: VmRSS while 1,000 connections are open: peak and steady
     record "$r" "$p" "$k" "$(tr ' ' '\n' <<<"${samples[$k]}" | grep . | sort -n | tail -1)"
     record "$r" "$p" "${k/rss_mb/rss_steady_mb}" "$(tr ' ' '\n' <<<"${samples[$k]}" | grep . | tail -4 | sort -n | sed -n 2p)"
   done
-  echo "$r $p RSS MB each second:${samples[*]}" >>"$OUT/rss-samples.txt"
+  for k in "${keys[@]}"; do echo "round $r $p $k, MB each second:${samples[$k]}"; done >>"$OUT/rss-samples.txt"
   wait "$w"
   record "$r" "$p" c1000_rps "$(awk '/^Requests\/sec/ {print $2}' "$OUT/wrk1000-$1-$2.txt")"
 }
 
+h2() { # round name url pids...
+  local r=$1 p=$2 url=$3 f="$OUT/h2-$1-$2.txt" t0 t1 n
+  shift 3
+  h2load -t1 -c10 -m10 -D 2 "$url" >/dev/null
+  t0=$(ticks "$@")
+  h2load -t1 -c10 -m10 -D 8 "$url" >"$f"
+  t1=$(ticks "$@")
+  n=$(awk '/^requests:/ {print $8}' "$f")
+  record "$r" "$p" rps "$(awk '/^finished in/ {print $4}' "$f")"
+  record "$r" "$p" errors "$(awk '/^requests:/ {print ($2 - $8) " not succeeded"}' "$f")"
+  [[ $# -gt 0 ]] && record "$r" "$p" cpu_us_sat "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / n}')"
+  return 0
+}
+
+for round in $(seq "$ROUNDS"); do
+  echo "== round $round (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "round $round: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
+  for p in "${PATHS[@]}"; do
+    ((SECONDS < DEADLINE)) || { echo "time budget spent, stopping" >&2; break 2; }
+    echo "   $p"
+    saturation "$round" "$p"
+    fixed_rate "$round" "$p"
+    [[ $p != direct ]] && memory "$round" "$p"
+  done
+  ((SECONDS < DEADLINE)) || { echo "time budget spent, stopping" >&2; break; }
+  echo "   h2"
+  h2 "$round" h2-direct "http://127.0.0.1:$BACKEND_H2_PORT/"
+  h2 "$round" h2-sidecar "http://127.0.0.1:$SIDECAR_H2_PORT/" "$SIDECAR_A_PID"
+  h2 "$round" h2-haproxy "http://127.0.0.1:$HAPROXY_H2_PORT/" "$HAPROXY_PID"
+  # shellcheck disable=SC2086
+  [[ -n $NGHTTPX_PID ]] && h2 "$round" h2-nghttpx "http://127.0.0.1:$NGHTTPX_PORT/" $NGHTTPX_PIDS
+done
+echo "end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
 grep -h -E 'GC|OutOfMemory|ERROR' "$RUN"/sidecar-*.log | head -5 || true
 cleanup
 
