@@ -24,15 +24,7 @@ class IdleTimeoutIntegrationTest {
     @Test
     void idleDownstreamAndPooledUpstreamConnectionsAreClosed() throws Exception {
         try (Backend backend = new Backend("a", "127.0.0.61");
-                Sidecar sidecar = Sidecar.create(config(
-                                        List.of(listener("out", Protocol.HTTP, "127.0.0.1")),
-                                        List.of(cluster("orders", endpoint(backend))
-                                                .idleTimeout(Duration.ofMillis(300))
-                                                .build()))
-                                .limits(ConfigLoader.parse("limits: {idleTimeout: 300ms}", "t")
-                                        .limits())
-                                .build())
-                        .start();
+                Sidecar sidecar = withIdleTimeouts("out", Protocol.HTTP, "orders", endpoint(backend));
                 RawHttp raw = new RawHttp(sidecar.listenerAddress("out"))) {
             assertThat(raw.send("GET / HTTP/1.1\r\nHost: orders\r\n\r\n").readResponse())
                     .startsWith("HTTP/1.1 200");
@@ -66,15 +58,8 @@ class IdleTimeoutIntegrationTest {
                 .handle((q, s) ->
                         s.sendString(Mono.delay(Duration.ofMillis(700)).map(x -> "slow " + q.uri())))
                 .bindNow(Duration.ofSeconds(5));
-        try (Sidecar sidecar = Sidecar.create(config(
-                                        List.of(listener("out-h2", Protocol.H2, "127.0.0.1")),
-                                        List.of(cluster("web", Endpoint.of("127.0.0.62", backend.port()))
-                                                .idleTimeout(Duration.ofMillis(300))
-                                                .build()))
-                                .limits(ConfigLoader.parse("limits: {idleTimeout: 300ms}", "t")
-                                        .limits())
-                                .build())
-                        .start();
+        try (Sidecar sidecar =
+                        withIdleTimeouts("out-h2", Protocol.H2, "web", Endpoint.of("127.0.0.62", backend.port()));
                 RawH2 h2 = new RawH2(sidecar.listenerAddress("out-h2"))) {
             // the stream stays open 700 ms, more than twice the idle timeout, with nothing read on either connection
             h2.preface()
@@ -93,5 +78,18 @@ class IdleTimeoutIntegrationTest {
         } finally {
             backend.disposeNow(Duration.ofSeconds(5));
         }
+    }
+
+    /** A sidecar with one listener to one cluster, 300 ms idle timeouts downstream and upstream. */
+    private static Sidecar withIdleTimeouts(String listenerName, Protocol protocol, String service, Endpoint endpoint) {
+        return Sidecar.create(config(
+                                List.of(listener(listenerName, protocol, "127.0.0.1")),
+                                List.of(cluster(service, endpoint)
+                                        .idleTimeout(Duration.ofMillis(300))
+                                        .build()))
+                        .limits(ConfigLoader.parse("limits: {idleTimeout: 300ms}", "t")
+                                .limits())
+                        .build())
+                .start();
     }
 }
