@@ -94,10 +94,10 @@ final class H2Pool {
             Promise<Http2StreamChannel> promise) {
         if (!c.ready.isSuccess()) {
             promise.tryFailure(c.ready.cause());
-        } else if (!c.channel().isActive() || !canOpenStream(c.channel())) {
+        } else if (!c.channel().isActive() || !c.canOpenStream()) {
             openWhenReady(connection(host, cluster), host, cluster, handler, promise);
         } else {
-            new Http2StreamChannelBootstrap(c.channel()).handler(handler).open(promise);
+            c.open(handler, promise);
         }
     }
 
@@ -110,9 +110,7 @@ final class H2Pool {
         List<Connection> list = connections.computeIfAbsent(address, a -> new ArrayList<>(1));
         for (Connection existing : list) {
             if (!existing.ready.isDone()
-                    || (existing.ready.isSuccess()
-                            && existing.channel().isActive()
-                            && canOpenStream(existing.channel()))) {
+                    || (existing.ready.isSuccess() && existing.channel().isActive() && existing.canOpenStream())) {
                 return existing;
             }
         }
@@ -121,25 +119,18 @@ final class H2Pool {
         return c;
     }
 
-    /** Whether the peer's SETTINGS_MAX_CONCURRENT_STREAMS leaves room for one more stream. */
-    private static boolean canOpenStream(Channel parent) {
-        Http2FrameCodec codec = parent.pipeline().get(Http2FrameCodec.class);
-        return codec != null && codec.connection().local().canOpenStream();
-    }
-
     private Connection connect(SocketAddress address, Cluster cluster) {
         cluster.metrics().cxTotal.increment();
         long idle = cluster.config().idleTimeout().toMillis();
         long settingsTimeout = cluster.config().connectTimeout().toMillis();
         Promise<Channel> ready = loop.newPromise();
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
         ChannelFuture f = bootstrap
                 .clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settingsTimeout)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        Http2FrameCodec codec =
-                                Http2FrameCodecBuilder.forClient().build();
                         ch.pipeline()
                                 .addLast(H2Listener.IdleCloser.watch(idle))
                                 .addLast(codec)
@@ -149,7 +140,7 @@ final class H2Pool {
                     }
                 })
                 .connect(address);
-        Connection c = new Connection(f, ready);
+        Connection c = new Connection(f, ready, codec);
         f.addListener(x -> {
             if (!f.isSuccess()) {
                 ready.tryFailure(f.cause());
@@ -187,10 +178,36 @@ final class H2Pool {
         }
     }
 
-    /** An upstream connection and the promise of its peer's first SETTINGS. */
-    private record Connection(ChannelFuture connect, Promise<Channel> ready) {
+    /**
+     * An upstream connection, the promise of its peer's first SETTINGS, its codec, and the one stream bootstrap all its
+     * streams are opened with (only the pool's event loop uses it, and opening on that loop reads the handler at once).
+     */
+    private static final class Connection {
+        final ChannelFuture connect;
+        final Promise<Channel> ready;
+        private final Http2FrameCodec codec;
+        private Http2StreamChannelBootstrap streams;
+
+        Connection(ChannelFuture connect, Promise<Channel> ready, Http2FrameCodec codec) {
+            this.connect = connect;
+            this.ready = ready;
+            this.codec = codec;
+        }
+
         Channel channel() {
             return connect.channel();
+        }
+
+        /** Whether the peer's SETTINGS_MAX_CONCURRENT_STREAMS leaves room for one more stream. */
+        boolean canOpenStream() {
+            return codec.connection().local().canOpenStream();
+        }
+
+        void open(ChannelHandler handler, Promise<Http2StreamChannel> promise) {
+            if (streams == null) {
+                streams = new Http2StreamChannelBootstrap(channel());
+            }
+            streams.handler(handler).open(promise);
         }
     }
 
