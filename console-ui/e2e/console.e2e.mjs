@@ -2,7 +2,7 @@
 // playwright-core) against a real platform-server. platform-server's ConsoleBrowserIntegrationTest starts the
 // server, registers instances in its embedded registry and runs this file; to run it by hand against a server of
 // your own, set the variables read below.
-import { after, before, test } from 'node:test';
+import { after, before, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,43 @@ let profile;
 let context;
 let page;
 
+// What the page asked the server, kept so that a failed step can say which request was still open or failed.
+const requests = new Map();
+const finished = [];
+const consoleErrors = [];
+
+function watch(p) {
+  p.on('request', (r) => requests.set(r, Date.now()));
+  const done = (r, outcome) => {
+    const started = requests.get(r);
+    requests.delete(r);
+    finished.push(`${r.method()} ${r.url()} -> ${outcome} in ${started ? Date.now() - started : '?'} ms`);
+    finished.splice(0, Math.max(0, finished.length - 15));
+  };
+  p.on('requestfinished', async (r) => done(r, (await r.response())?.status() ?? 'no response'));
+  p.on('requestfailed', (r) => done(r, `failed: ${r.failure()?.errorText}`));
+  p.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  p.on('pageerror', (e) => consoleErrors.push(String(e)));
+}
+
+// Each step, on failure, leaves a screenshot and prints the requests still open, the last ones answered and the
+// page's errors: a step that times out in CI then says whether the server, the network or the page stalled.
+function test(name, body) {
+  return nodeTest(name, async (t) => {
+    try {
+      await body(t);
+    } catch (e) {
+      const slug = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+      await page?.screenshot({ path: join(SHOTS, `failed-${slug}.png`), fullPage: true }).catch(() => {});
+      const open = [...requests].map(([r, at]) => `${r.method()} ${r.url()} open for ${Date.now() - at} ms`);
+      t.diagnostic(`requests still open: ${open.join('; ') || 'none'}`);
+      t.diagnostic(`last requests: ${finished.join('; ') || 'none'}`);
+      t.diagnostic(`page errors: ${consoleErrors.slice(-10).join('; ') || 'none'}`);
+      throw e;
+    }
+  });
+}
+
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   profile = mkdtempSync(join(tmpdir(), 'console-e2e-profile-'));
@@ -55,6 +92,7 @@ before(async () => {
   });
   context.setDefaultTimeout(30_000);
   page = context.pages()[0] ?? (await context.newPage());
+  watch(page);
 });
 
 after(async () => {
@@ -86,11 +124,40 @@ async function weight(route, destination, value) {
   await label(`Route ${route} destination ${destination} weight`).fill(String(value));
 }
 
+/**
+ * Waits until the overlay holding `locator` (a modal, a popover or a select's dropdown) has finished its opening
+ * animation. A click while it still zooms in can press the button at one place and release it at another once the
+ * overlay has grown: the browser then sends no click, and the dialog stays open (a CI run failed that way).
+ */
+async function settled(locator) {
+  await locator.waitFor(WAIT);
+  await locator.evaluate(
+    (el) =>
+      new Promise((resolve, reject) => {
+        const overlay = el.closest('.ant-modal, .ant-popover, .ant-select-dropdown') ?? el;
+        const moving = () =>
+          /-(appear|enter)\b/.test(overlay.className) || overlay.getAnimations().some((a) => a.playState === 'running');
+        let still = 0;
+        const started = performance.now();
+        const check = () => {
+          still = moving() ? 0 : still + 1;
+          if (still >= 2) {
+            resolve();
+          } else if (performance.now() - started > 10_000) {
+            reject(new Error(`the overlay is still animating: ${overlay.className}`));
+          } else {
+            requestAnimationFrame(check);
+          }
+        };
+        check();
+      }),
+  );
+  return locator;
+}
+
 async function reviewAndSave() {
   await page.getByRole('button', { name: 'Review and save' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.waitFor(WAIT);
-  return dialog;
+  return settled(page.getByRole('dialog'));
 }
 
 test('a wrong password is refused in plain words', async () => {
@@ -190,7 +257,7 @@ test('a second version, then history with who and when, and rollback to version 
   assert.match(await history.nth(1).textContent(), /^1.*create.*admin/);
 
   await page.getByRole('button', { name: 'Roll back to v1' }).click();
-  await page.getByRole('button', { name: 'Roll back', exact: true }).click();
+  await (await settled(page.getByRole('button', { name: 'Roll back', exact: true }))).click();
   await page.getByText('Version 3, written by admin').waitFor(WAIT);
   await history.nth(2).waitFor(WAIT);
   assert.match(await history.nth(0).textContent(), /^3.*current.*rollback.*admin/);
@@ -222,7 +289,7 @@ const instanceRow = (address) =>
 /** Opens the Select of form field `id` and clicks the option titled `title`. */
 async function choose(id, title) {
   await page.locator(`#${id}`).click();
-  await page.locator(`.ant-select-item-option[title="${title}"]`).click();
+  await (await settled(page.locator(`.ant-select-item-option[title="${title}"]`))).click();
 }
 
 test("an operator switches one instance to mesh and its sidecar follows", async () => {
@@ -230,7 +297,7 @@ test("an operator switches one instance to mesh and its sidecar follows", async 
   const row = instanceRow(SDK_INSTANCE);
   await row.getByRole('button', { name: 'Switch to mesh' }).click();
   const confirm = page.locator('.ant-popconfirm').filter({ hasText: `Switch ${SDK_INSTANCE} (${SERVICE}) to mesh?` });
-  await confirm.waitFor(WAIT);
+  await settled(confirm);
   assert.match(await confirm.textContent(), /up before the old one is dropped/);
   await confirm.getByRole('button', { name: 'Switch', exact: true }).click();
   // the sidecar applies it (make-before-break) and reports mesh; the page polls until then
@@ -275,7 +342,7 @@ test('an operator migrates two instances to SDK in batches, then rolls the migra
 
   await page.getByTestId('migration-actions').getByRole('button', { name: 'Roll back' }).click();
   const confirm = page.locator('.ant-popconfirm').filter({ hasText: 'Roll back this migration?' });
-  await confirm.getByRole('button', { name: 'Roll back' }).click();
+  await (await settled(confirm)).getByRole('button', { name: 'Roll back' }).click();
   await detail.locator('.ant-card-head').getByTestId('state').filter({ hasText: /^rolled back$/ }).waitFor(WAIT);
   await first.getByTestId('state').filter({ hasText: /^rolled back$/ }).waitFor(WAIT);
   assert.equal(await page.getByTestId('migration-actions').count(), 0);
