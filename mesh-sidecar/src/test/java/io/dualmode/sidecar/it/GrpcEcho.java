@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real grpc-java server with a hand-built service {@code test.Echo} over raw bytes (no codegen):
- * unary (which can be told to fail with a status), server streaming, client streaming, bidi streaming, and a method
- * that never answers.
+ * unary (which can be told to fail with a status), server streaming, client streaming, bidi streaming, a method
+ * that never answers, and a flood: server streaming that sends only while its transport says the peer can take more.
  */
 final class GrpcEcho implements AutoCloseable {
     static final String SERVICE = "test.Echo";
@@ -48,6 +48,8 @@ final class GrpcEcho implements AutoCloseable {
     static final MethodDescriptor<byte[], byte[]> HANG = method("Hang", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> TRICKLE =
             method("Trickle", MethodDescriptor.MethodType.SERVER_STREAMING);
+    /** Request: message count and size (two big-endian ints); message i is {@code size} bytes of value i. */
+    static final MethodDescriptor<byte[], byte[]> FLOOD = method("Flood", MethodDescriptor.MethodType.SERVER_STREAMING);
 
     final String name;
     final CountDownLatch hangCancelled = new CountDownLatch(1);
@@ -62,6 +64,10 @@ final class GrpcEcho implements AutoCloseable {
     final java.util.Queue<Long> unaryArrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The request of every Unary call, in arrival order. */
     final java.util.Queue<String> unaryReceived = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Bytes the Flood method has handed to its transport so far. */
+    final java.util.concurrent.atomic.AtomicLong floodSent = new java.util.concurrent.atomic.AtomicLong();
+    /** Whether the Flood method has stopped, before its last message, because its transport was not ready. */
+    volatile boolean floodWaiting;
 
     private final Server server;
 
@@ -103,9 +109,35 @@ final class GrpcEcho implements AutoCloseable {
                 .addMethod(CLIENT_STREAM, ServerCalls.asyncClientStreamingCall(this::sum))
                 .addMethod(BIDI, ServerCalls.asyncBidiStreamingCall(GrpcEcho::echo))
                 .addMethod(TRICKLE, ServerCalls.asyncServerStreamingCall((req, out) -> out.onNext(req)))
+                .addMethod(FLOOD, ServerCalls.asyncServerStreamingCall(this::flood))
                 .addMethod(HANG, ServerCalls.asyncUnaryCall((req, out) -> ((ServerCallStreamObserver<byte[]>) out)
                         .setOnCancelHandler(hangCancelled::countDown)))
                 .build();
+    }
+
+    /** Sends while the transport is ready (its flow-control window open), resuming when it is ready again. */
+    private void flood(byte[] req, StreamObserver<byte[]> out) {
+        ServerCallStreamObserver<byte[]> o = (ServerCallStreamObserver<byte[]>) out;
+        java.nio.ByteBuffer args = java.nio.ByteBuffer.wrap(req);
+        int count = args.getInt(0);
+        int size = args.getInt(4);
+        int[] next = {0};
+        Runnable pump = () -> {
+            while (o.isReady() && next[0] < count) {
+                byte[] message = new byte[size];
+                java.util.Arrays.fill(message, (byte) next[0]);
+                o.onNext(message);
+                floodSent.addAndGet(size);
+                next[0]++;
+            }
+            floodWaiting = next[0] < count;
+            if (next[0] == count) {
+                next[0]++;
+                o.onCompleted();
+            }
+        };
+        o.setOnReadyHandler(pump);
+        pump.run();
     }
 
     /** Echoes, or ends with the status in {@link #failing}: trailers-only, or trailers after the echo. */

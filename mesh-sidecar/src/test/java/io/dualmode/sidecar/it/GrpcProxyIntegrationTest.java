@@ -5,18 +5,23 @@ import static io.dualmode.sidecar.it.SidecarFixture.config;
 import static io.dualmode.sidecar.it.SidecarFixture.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ListenerConfig.Protocol;
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -89,6 +94,78 @@ class GrpcProxyIntegrationTest {
         }
         requests.onCompleted();
         assertThat(new String(result.get(10, TimeUnit.SECONDS))).isEqualTo("2000");
+    }
+
+    @Test
+    void megabytesStreamedUpGoThroughWithinTheFlowControlWindows() throws Exception {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        StreamObserver<byte[]> requests = ClientCalls.asyncClientStreamingCall(
+                channel.newCall(GrpcEcho.CLIENT_STREAM, CallOptions.DEFAULT), observer(new ArrayList<>(), result));
+        // 4 MiB: 64 times the initial HTTP/2 window, so the sidecar must give the caller's window back as it goes
+        for (int i = 0; i < 128; i++) {
+            requests.onNext(new byte[32 * 1024]);
+        }
+        requests.onCompleted();
+        assertThat(new String(result.get(20, TimeUnit.SECONDS))).isEqualTo(Integer.toString(128 * 32 * 1024));
+    }
+
+    /**
+     * Backpressure through the proxy: a caller that stops reading (its window fixed at 64 KiB, no auto-tuning) must
+     * stop the upstream too, instead of the sidecar reading the whole stream into memory; once the caller reads, every
+     * byte arrives, in order.
+     */
+    @Test
+    void aCallerThatStopsReadingStopsTheUpstreamAndThenGetsEverything() throws Exception {
+        int count = 256;
+        int size = 32 * 1024;
+        ManagedChannel slow = NettyChannelBuilder.forAddress(sidecar.listenerAddress("egress-h2"))
+                .overrideAuthority("unknown-authority")
+                .usePlaintext()
+                .flowControlWindow(65_535)
+                .build();
+        try {
+            List<byte[]> received = new CopyOnWriteArrayList<>();
+            CompletableFuture<Status> closed = new CompletableFuture<>();
+            ClientCall<byte[], byte[]> call =
+                    slow.newCall(GrpcEcho.FLOOD, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+            call.start(
+                    new ClientCall.Listener<>() {
+                        @Override
+                        public void onMessage(byte[] message) {
+                            received.add(message);
+                        }
+
+                        @Override
+                        public void onClose(Status status, Metadata trailers) {
+                            closed.complete(status);
+                        }
+                    },
+                    new Metadata());
+            call.request(1);
+            call.sendMessage(ByteBuffer.allocate(8).putInt(count).putInt(size).array());
+            call.halfClose();
+
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> received.size() == 1 && (one.floodWaiting || two.floodWaiting));
+            // the upstream stays held back at a few windows' worth of the 8 MiB
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> one.floodSent.get() + two.floodSent.get() < 2 * 1024 * 1024);
+            assertThat(received).hasSize(1);
+
+            call.request(count);
+            assertThat(closed.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+            assertThat(received).hasSize(count);
+            for (int i = 0; i < count; i++) {
+                byte[] m = received.get(i);
+                assertThat(m).hasSize(size);
+                byte expected = (byte) i;
+                assertThat(m[0]).isEqualTo(expected);
+                assertThat(m[size - 1]).isEqualTo(expected);
+            }
+        } finally {
+            slow.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -10,17 +10,15 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
- * Assembles the pipeline of a downstream h2c (prior knowledge) connection: the frame codec, and a
- * multiplexer giving each stream its own child channel with an {@link H2StreamProxy}.
+ * Assembles the pipeline of a downstream h2c (prior knowledge) connection: the frame codec, and the connection's
+ * {@link H2Streams} giving each stream the peer opens an {@link H2StreamProxy}.
  */
 public final class H2Listener extends ChannelInitializer<Channel> {
     private final ListenerRuntime listener;
@@ -49,16 +47,11 @@ public final class H2Listener extends ChannelInitializer<Channel> {
                 .addLast(codec)
                 .addLast(new IdleCloser(codec, listener.limits().idleTimeout().toMillis()))
                 .addLast(streamLimit)
-                .addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                    @Override
-                    protected void initChannel(Http2StreamChannel stream) {
-                        stream.pipeline()
-                                .addLast(
-                                        streamLimit.overLimit()
-                                                ? new StreamLimit.Refuse(listener.metrics())
-                                                : new H2StreamProxy(listener));
-                    }
-                }));
+                .addLast(new H2Streams(
+                        codec,
+                        stream -> streamLimit.overLimit()
+                                ? new StreamLimit.Refuse(listener.metrics())
+                                : new H2StreamProxy(listener)));
     }
 
     /**

@@ -3,18 +3,14 @@ package io.dualmode.sidecar.internal.h2;
 import io.dualmode.sidecar.cluster.Cluster;
 import io.dualmode.sidecar.cluster.UpstreamHost;
 import io.dualmode.sidecar.internal.transport.Transport;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -30,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * cannot be opened, a reset, a 5xx or a non-zero grpc-status, no end within the cluster's request timeout) are only
  * counted in {@code sidecar.upstream.rq.mirror_failed}: the caller's call never waits for the copy.
  */
-final class H2Mirror extends ChannelInboundHandlerAdapter {
+final class H2Mirror implements H2Stream.Reader {
     static final String HEADER = "x-dualmode-mirror";
 
     private final Cluster cluster;
@@ -75,31 +71,31 @@ final class H2Mirror extends ChannelInboundHandlerAdapter {
                 cluster.metrics().mirrorFailed.increment();
                 return;
             }
-            Http2StreamChannel ch = (Http2StreamChannel) f.getNow();
-            handler.timer = ch.eventLoop()
+            H2Stream stream = (H2Stream) f.getNow();
+            handler.timer = stream.eventLoop()
                     .schedule(
-                            () -> handler.fail(ch),
+                            () -> handler.fail(stream),
                             cluster.config().requestTimeout().toMillis(),
                             TimeUnit.MILLISECONDS);
-            copies.forEach(c -> ch.write(c, ch.voidPromise()));
-            ch.flush();
+            copies.forEach(stream::write);
+            stream.flush();
         });
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void frame(H2Stream from, Http2StreamFrame msg) {
         try {
             if (done) {
                 return;
             }
             if (msg instanceof Http2ResetFrame) {
-                fail(ctx.channel());
+                fail(from);
             } else if (msg instanceof Http2HeadersFrame h) {
                 CharSequence status = h.headers().status();
                 CharSequence grpcStatus = h.headers().get("grpc-status");
                 if ((status != null && status.length() == 3 && status.charAt(0) == '5')
                         || (grpcStatus != null && !"0".contentEquals(grpcStatus))) {
-                    fail(ctx.channel());
+                    fail(from);
                 } else if (h.isEndStream()) {
                     end();
                 }
@@ -112,7 +108,7 @@ final class H2Mirror extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    public void closed(H2Stream from) {
         if (!done) {
             done = true;
             cancelTimer();
@@ -120,26 +116,19 @@ final class H2Mirror extends ChannelInboundHandlerAdapter {
         }
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
-    }
-
     private void end() {
         done = true;
         cancelTimer();
     }
 
-    private void fail(io.netty.channel.Channel ch) {
+    private void fail(H2Stream stream) {
         if (done) {
             return;
         }
         done = true;
         cancelTimer();
         cluster.metrics().mirrorFailed.increment();
-        if (ch.isActive()) {
-            ch.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL)).addListener(f -> ch.close());
-        }
+        stream.reset(Http2Error.CANCEL.code());
     }
 
     private void cancelTimer() {

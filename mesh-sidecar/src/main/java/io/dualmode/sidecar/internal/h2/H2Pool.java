@@ -6,20 +6,17 @@ import io.dualmode.sidecar.internal.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2SettingsFrame;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
@@ -62,23 +59,22 @@ final class H2Pool {
         return pool;
     }
 
-    /** Opens a stream to {@code host} whose frames go to {@code handler}. */
-    Future<Http2StreamChannel> open(UpstreamHost host, Cluster cluster, ChannelHandler handler) {
-        Promise<Http2StreamChannel> promise = loop.newPromise();
-        openWhenReady(connection(host, cluster), host, cluster, handler, promise);
+    /**
+     * Opens a stream to {@code host} whose frames go to {@code reader}; it exists on the wire from the first HEADERS
+     * written on it.
+     */
+    Future<H2Stream> open(UpstreamHost host, Cluster cluster, H2Stream.Reader reader) {
+        Promise<H2Stream> promise = loop.newPromise();
+        openWhenReady(connection(host, cluster), host, cluster, reader, promise);
         return promise;
     }
 
     private void openWhenReady(
-            Connection c,
-            UpstreamHost host,
-            Cluster cluster,
-            ChannelHandler handler,
-            Promise<Http2StreamChannel> promise) {
+            Connection c, UpstreamHost host, Cluster cluster, H2Stream.Reader reader, Promise<H2Stream> promise) {
         if (c.ready.isDone()) {
-            openOn(c, host, cluster, handler, promise);
+            openOn(c, host, cluster, reader, promise);
         } else {
-            c.ready.addListener(f -> openOn(c, host, cluster, handler, promise));
+            c.ready.addListener(f -> openOn(c, host, cluster, reader, promise));
         }
     }
 
@@ -87,17 +83,16 @@ final class H2Pool {
      * limit leaves no room on this one (streams that waited for a new connection may be more than it takes).
      */
     private void openOn(
-            Connection c,
-            UpstreamHost host,
-            Cluster cluster,
-            ChannelHandler handler,
-            Promise<Http2StreamChannel> promise) {
+            Connection c, UpstreamHost host, Cluster cluster, H2Stream.Reader reader, Promise<H2Stream> promise) {
         if (!c.ready.isSuccess()) {
             promise.tryFailure(c.ready.cause());
         } else if (!c.channel().isActive() || !c.canOpenStream()) {
-            openWhenReady(connection(host, cluster), host, cluster, handler, promise);
+            openWhenReady(connection(host, cluster), host, cluster, reader, promise);
         } else {
-            c.open(handler, promise);
+            H2Stream stream = c.streams.open(reader);
+            if (!promise.trySuccess(stream)) {
+                stream.reset(Http2Error.CANCEL.code());
+            }
         }
     }
 
@@ -125,6 +120,7 @@ final class H2Pool {
         long settingsTimeout = cluster.config().connectTimeout().toMillis();
         Promise<Channel> ready = loop.newPromise();
         Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
+        H2Streams streams = new H2Streams(codec, null);
         ChannelFuture f = bootstrap
                 .clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settingsTimeout)
@@ -135,12 +131,12 @@ final class H2Pool {
                                 .addLast(H2Listener.IdleCloser.watch(idle))
                                 .addLast(codec)
                                 .addLast(new H2Listener.IdleCloser(codec, idle))
-                                .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
+                                .addLast(streams)
                                 .addLast(new PeerWatcher(address, ready));
                     }
                 })
                 .connect(address);
-        Connection c = new Connection(f, ready, codec);
+        Connection c = new Connection(f, ready, codec, streams);
         f.addListener(x -> {
             if (!f.isSuccess()) {
                 ready.tryFailure(f.cause());
@@ -178,20 +174,18 @@ final class H2Pool {
         }
     }
 
-    /**
-     * An upstream connection, the promise of its peer's first SETTINGS, its codec, and the one stream bootstrap all its
-     * streams are opened with (only the pool's event loop uses it, and opening on that loop reads the handler at once).
-     */
+    /** An upstream connection, the promise of its peer's first SETTINGS, its codec, and its streams. */
     private static final class Connection {
         final ChannelFuture connect;
         final Promise<Channel> ready;
         private final Http2FrameCodec codec;
-        private Http2StreamChannelBootstrap streams;
+        final H2Streams streams;
 
-        Connection(ChannelFuture connect, Promise<Channel> ready, Http2FrameCodec codec) {
+        Connection(ChannelFuture connect, Promise<Channel> ready, Http2FrameCodec codec, H2Streams streams) {
             this.connect = connect;
             this.ready = ready;
             this.codec = codec;
+            this.streams = streams;
         }
 
         Channel channel() {
@@ -201,13 +195,6 @@ final class H2Pool {
         /** Whether the peer's SETTINGS_MAX_CONCURRENT_STREAMS leaves room for one more stream. */
         boolean canOpenStream() {
             return codec.connection().local().canOpenStream();
-        }
-
-        void open(ChannelHandler handler, Promise<Http2StreamChannel> promise) {
-            if (streams == null) {
-                streams = new Http2StreamChannelBootstrap(channel());
-            }
-            streams.handler(handler).open(promise);
         }
     }
 

@@ -2,7 +2,6 @@ package io.dualmode.sidecar.internal.h2;
 
 import io.dualmode.sidecar.config.SidecarErrors;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -103,7 +102,7 @@ final class H2Replies {
     }
 
     /** An error answer on a stream whose response has not started. */
-    static void error(Channel stream, boolean grpc, int httpStatus, int grpcStatus, SidecarErrors e, String msg) {
+    static void error(H2Stream stream, boolean grpc, int httpStatus, int grpcStatus, SidecarErrors e, String msg) {
         if (grpc) {
             stream.writeAndFlush(new DefaultHttp2HeadersFrame(grpcTrailers(true, grpcStatus, e, msg), true));
             return;

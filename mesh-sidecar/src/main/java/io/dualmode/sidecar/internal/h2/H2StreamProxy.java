@@ -9,18 +9,13 @@ import io.dualmode.sidecar.internal.governance.Admission;
 import io.dualmode.sidecar.internal.governance.CallView;
 import io.dualmode.sidecar.internal.governance.ServicePolicy;
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -42,12 +37,12 @@ import java.util.concurrent.TimeUnit;
  * retained duplicates of the request frames to another host, and only while nothing of the response has been
  * forwarded.
  */
-final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallView {
+final class H2StreamProxy implements H2Stream.Reader, CallView {
     private final ListenerRuntime listener;
     private final long start = System.nanoTime();
     private final ArrayDeque<Http2StreamFrame> pending = new ArrayDeque<>(2);
-    private Channel down;
-    private Http2StreamChannel up;
+    private H2Stream down;
+    private H2Stream up;
     private Cluster cluster;
     private UpstreamHost host;
     private Http2Headers requestHeaders;
@@ -99,25 +94,37 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void frame(H2Stream from, Http2StreamFrame msg) {
         if (done) {
             ReferenceCountUtil.release(msg);
         } else if (!started && msg instanceof Http2HeadersFrame headers) {
-            begin(ctx.channel(), headers);
+            begin(from, headers);
         } else if (!started) {
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof Http2ResetFrame reset) {
             cancelled(reset.errorCode());
         } else if (msg instanceof Http2HeadersFrame headers) {
-            forward(new DefaultHttp2HeadersFrame(headers.headers(), headers.isEndStream()));
+            forward(unpadded(headers));
         } else if (msg instanceof Http2DataFrame data) {
-            forward(new DefaultHttp2DataFrame(data.content(), data.isEndStream()));
+            forward(unpadded(data));
         } else {
             ReferenceCountUtil.release(msg);
         }
     }
 
-    private void begin(Channel stream, Http2HeadersFrame frame) {
+    /**
+     * The frame to pass on: the one read when it carries no padding (the writing stream sets its own stream on it),
+     * else a new one without the padding.
+     */
+    private static Http2HeadersFrame unpadded(Http2HeadersFrame h) {
+        return h.padding() == 0 ? h : new DefaultHttp2HeadersFrame(h.headers(), h.isEndStream());
+    }
+
+    private static Http2DataFrame unpadded(Http2DataFrame d) {
+        return d.padding() == 0 ? d : new DefaultHttp2DataFrame(d.content(), d.isEndStream());
+    }
+
+    private void begin(H2Stream stream, Http2HeadersFrame frame) {
         down = stream;
         started = true;
         listener.metrics().rqTotal.increment();
@@ -139,7 +146,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         identify();
         cluster.metrics().rqActive.incrementAndGet();
         armTimeout();
-        Http2HeadersFrame first = new DefaultHttp2HeadersFrame(requestHeaders, frame.isEndStream());
+        Http2HeadersFrame first = unpadded(frame);
         pending.add(first);
         keepForRetry = admission.retryOn() != 0 && admission.retries() > 0;
         mirror = admission.mirror();
@@ -250,7 +257,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
     private void opened(Future<?> f, int attempt) {
         if (done || attempt != attempts) {
             if (f.isSuccess()) {
-                ((Http2StreamChannel) f.getNow()).close();
+                ((H2Stream) f.getNow()).reset(Http2Error.CANCEL.code());
             }
             return;
         }
@@ -258,7 +265,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
             connectFailed();
             return;
         }
-        up = (Http2StreamChannel) f.getNow();
+        up = (H2Stream) f.getNow();
         Http2StreamFrame frame;
         while ((frame = pending.poll()) != null) {
             up.write(frame);
@@ -303,10 +310,10 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         }
         cluster.retryDone();
         cancelTryTimer();
-        Http2StreamChannel old = up;
+        H2Stream old = up;
         up = null;
-        if (old != null && old.isActive()) {
-            old.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
+        if (old != null) {
+            old.reset(Http2Error.CANCEL.code());
         }
         lastFailed = host;
         releaseHost(true);
@@ -434,7 +441,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
     private void bodyTooLarge() {
         listener.metrics().protocolError.increment();
         if (responseStarted) {
-            down.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
+            down.reset(Http2Error.CANCEL.code());
             finish(false);
         } else {
             localError(413, H2Replies.GRPC_UNAVAILABLE, SidecarErrors.BODY_TOO_LARGE);
@@ -442,34 +449,30 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public void readComplete(H2Stream from) {
         if (up != null) {
             up.flush();
         }
     }
 
+    /** The caller reads slower than the upstream answers: the upstream's window is given back only as it catches up. */
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    public void writabilityChanged(H2Stream from, boolean writable) {
         if (up != null) {
-            up.config().setAutoRead(ctx.channel().isWritable());
+            up.pauseReading(!writable);
         }
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    public void closed(H2Stream from) {
         if (started && !done) {
             cancelled(Http2Error.CANCEL.code());
         }
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
-    }
-
     private void cancelled(long errorCode) {
         if (up != null) {
-            up.writeAndFlush(new DefaultHttp2ResetFrame(errorCode));
+            up.reset(errorCode);
         }
         finish(false);
     }
@@ -491,7 +494,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
                     true));
             finish(false);
         } else if (responseStarted) {
-            down.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
+            down.reset(Http2Error.CANCEL.code());
             finish(false);
         } else {
             localError(504, H2Replies.GRPC_DEADLINE_EXCEEDED, SidecarErrors.UPSTREAM_TIMEOUT);
@@ -499,8 +502,8 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
     }
 
     private void resetUpstream() {
-        if (up != null && up.isActive()) {
-            up.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
+        if (up != null) {
+            up.reset(Http2Error.CANCEL.code());
         }
     }
 
@@ -513,7 +516,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         status = httpStatus;
         H2Replies.error(down, grpc, httpStatus, grpcStatus, error, message);
         if (!requestEnded) {
-            down.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+            down.reset(Http2Error.NO_ERROR.code());
         }
         finish(false);
     }
@@ -542,11 +545,13 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
             if (grpc && h.isEndStream()) {
                 grpcStatus(h.headers());
             }
-            down.write(new DefaultHttp2HeadersFrame(h.headers(), h.isEndStream()));
-            endIf(h.isEndStream());
+            boolean end = h.isEndStream();
+            down.write(unpadded(h));
+            endIf(end);
         } else if (msg instanceof Http2DataFrame d) {
-            down.write(new DefaultHttp2DataFrame(d.content(), d.isEndStream()));
-            endIf(d.isEndStream());
+            boolean end = d.isEndStream();
+            down.write(unpadded(d));
+            endIf(end);
         } else if (msg instanceof Http2ResetFrame r) {
             upstreamReset(r.errorCode());
         } else {
@@ -606,7 +611,7 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         }
         upstreamFault = true;
         if (responseStarted) {
-            down.writeAndFlush(new DefaultHttp2ResetFrame(errorCode));
+            down.reset(errorCode);
             finish(false);
         } else {
             releaseHost(true);
@@ -660,11 +665,11 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         }
     }
 
-    /** The handler of the upstream stream: hands its frames back to the downstream side. */
-    private final class Upstream extends ChannelInboundHandlerAdapter {
+    /** The reader of the upstream stream: hands its frames back to the downstream side. */
+    private final class Upstream implements H2Stream.Reader {
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (up == ctx.channel()) {
+        public void frame(H2Stream from, Http2StreamFrame msg) {
+            if (up == from) {
                 upstreamFrame(msg);
             } else {
                 ReferenceCountUtil.release(msg);
@@ -672,27 +677,25 @@ final class H2StreamProxy extends ChannelInboundHandlerAdapter implements CallVi
         }
 
         @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
+        public void readComplete(H2Stream from) {
             if (down != null) {
                 down.flush();
             }
         }
 
+        /** The upstream reads the request slower than the caller sends it. */
         @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            down.config().setAutoRead(ctx.channel().isWritable());
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (!done && up == ctx.channel()) {
-                upstreamReset(Http2Error.CANCEL.code());
+        public void writabilityChanged(H2Stream from, boolean writable) {
+            if (up == from) {
+                down.pauseReading(!writable);
             }
         }
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+        public void closed(H2Stream from) {
+            if (!done && up == from) {
+                upstreamReset(Http2Error.CANCEL.code());
+            }
         }
     }
 }

@@ -3,10 +3,10 @@ package io.dualmode.sidecar.internal.h2;
 import io.dualmode.sidecar.internal.metrics.SidecarMetrics.ListenerMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2SettingsAckFrame;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -50,8 +50,8 @@ final class StreamLimit extends ChannelInboundHandlerAdapter {
         return codec.connection().remote().numActiveStreams() > limit;
     }
 
-    /** The handler of a stream over the limit: resets it with REFUSED_STREAM on its first frame. */
-    static final class Refuse extends ChannelInboundHandlerAdapter {
+    /** The reader of a stream over the limit: resets it with REFUSED_STREAM on its first frame. */
+    static final class Refuse implements H2Stream.Reader {
         private final ListenerMetrics metrics;
         private boolean refused;
 
@@ -60,13 +60,16 @@ final class StreamLimit extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        public void frame(H2Stream from, Http2StreamFrame msg) {
             ReferenceCountUtil.release(msg);
             if (!refused) {
                 refused = true;
                 metrics.rqRefused.increment();
-                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
+                from.reset(Http2Error.REFUSED_STREAM.code());
             }
         }
+
+        @Override
+        public void closed(H2Stream from) {}
     }
 }
