@@ -103,7 +103,8 @@ final class H2Pool {
     private Connection connection(UpstreamHost host, Cluster cluster) {
         SocketAddress address = host.address();
         List<Connection> list = connections.computeIfAbsent(address, a -> new ArrayList<>(1));
-        for (Connection existing : list) {
+        for (int i = 0; i < list.size(); i++) { // by index: no iterator per stream
+            Connection existing = list.get(i);
             if (!existing.ready.isDone()
                     || (existing.ready.isSuccess() && existing.channel().isActive() && existing.canOpenStream())) {
                 return existing;
