@@ -1,0 +1,253 @@
+package io.dualmode.sidecar.internal.h2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2StreamFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link H2Streams} and {@link H2Stream} on both ends of an in-memory HTTP/2 connection: a client and a server
+ * {@link EmbeddedChannel}, each with Netty's frame codec and an {@code H2Streams}, whose bytes are moved across by
+ * {@link #pump}.
+ */
+class H2StreamsTest {
+    private final Recorder serverReader = new Recorder();
+    private final List<H2Stream> serverStreams = new ArrayList<>();
+    private EmbeddedChannel server;
+    private EmbeddedChannel client;
+    private H2Streams serverSide;
+    private H2Streams clientSide;
+
+    @BeforeEach
+    void connect() {
+        Http2FrameCodec serverCodec =
+                Http2FrameCodecBuilder.forServer().validateHeaders(true).build();
+        serverSide = new H2Streams(serverCodec, s -> {
+            serverStreams.add(s);
+            return serverReader;
+        });
+        server = new EmbeddedChannel(serverCodec, serverSide);
+        Http2FrameCodec clientCodec = Http2FrameCodecBuilder.forClient().build();
+        clientSide = new H2Streams(clientCodec, null);
+        client = new EmbeddedChannel(clientCodec, clientSide);
+        pump();
+    }
+
+    @AfterEach
+    void close() {
+        client.finishAndReleaseAll();
+        server.finishAndReleaseAll();
+        serverReader.release();
+    }
+
+    @Test
+    void aRequestAndItsResponseGoThroughAndBothStreamsCloseOnce() {
+        Recorder clientReader = new Recorder();
+        H2Stream request = clientSide.open(clientReader);
+        request.write(new DefaultHttp2HeadersFrame(headers("POST", "/orders"), false));
+        request.write(new DefaultHttp2DataFrame(Unpooled.copiedBuffer(new byte[100]), true));
+        request.flush();
+        pump();
+
+        assertThat(serverReader.kinds()).containsExactly("HEADERS", "DATA end 100");
+        H2Stream answer = serverStreams.get(0);
+        answer.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
+        answer.write(new DefaultHttp2DataFrame(Unpooled.copiedBuffer(new byte[7]), true));
+        answer.flush();
+        pump();
+
+        assertThat(clientReader.kinds()).containsExactly("HEADERS", "DATA end 7");
+        assertThat(serverReader.closed).isEqualTo(1);
+        assertThat(clientReader.closed).isEqualTo(1);
+        assertThat(serverSide.size()).isZero();
+        assertThat(clientSide.size()).isZero();
+        clientReader.release();
+    }
+
+    @Test
+    void aPausedReaderGivesNoWindowBackUntilItResumes() {
+        Recorder clientReader = new Recorder();
+        H2Stream request = clientSide.open(clientReader);
+        request.writeAndFlush(new DefaultHttp2HeadersFrame(headers("POST", "/upload"), false));
+        pump();
+        H2Stream upload = serverStreams.get(0);
+        upload.pauseReading(true);
+
+        // 160 KiB against the initial window of 65,535 bytes: the client may send only one window's worth
+        for (int i = 0; i < 10; i++) {
+            request.write(new DefaultHttp2DataFrame(Unpooled.copiedBuffer(new byte[16 * 1024]), i == 9));
+        }
+        request.flush();
+        pump();
+        assertThat(serverReader.dataBytes).isEqualTo(65_535);
+
+        upload.pauseReading(false);
+        pump();
+        assertThat(serverReader.dataBytes).isEqualTo(160 * 1024);
+        assertThat(serverReader.kinds()).last().asString().startsWith("DATA end");
+        clientReader.release();
+    }
+
+    @Test
+    void aResetFromThePeerReachesTheReaderThenClosesTheStream() {
+        Recorder clientReader = new Recorder();
+        H2Stream request = clientSide.open(clientReader);
+        request.writeAndFlush(new DefaultHttp2HeadersFrame(headers("GET", "/slow"), true));
+        pump();
+        request.reset(Http2Error.CANCEL.code());
+        pump();
+
+        assertThat(serverReader.kinds()).containsExactly("HEADERS", "RST " + Http2Error.CANCEL.code());
+        assertThat(serverReader.closed).isEqualTo(1);
+        assertThat(serverSide.size()).isZero();
+        assertThat(clientReader.closed).isEqualTo(1);
+        clientReader.release();
+    }
+
+    @Test
+    void aMalformedRequestResetsItsStreamOnlyAndTheConnectionServesTheNext() {
+        Recorder clientReader = new Recorder();
+        Http2Headers bad = new DefaultHttp2Headers(false)
+                .method("GET")
+                .path("/")
+                .scheme("http")
+                .authority("orders")
+                .add("Bad-Upper-Case", "x");
+        clientSide.open(clientReader).writeAndFlush(new DefaultHttp2HeadersFrame(bad, true));
+        pump();
+        assertThat(clientReader.kinds()).containsExactly("RST " + Http2Error.PROTOCOL_ERROR.code());
+        assertThat(serverReader.kinds())
+                .as("no reader ever saw the malformed stream")
+                .isEmpty();
+
+        Recorder second = new Recorder();
+        clientSide.open(second).writeAndFlush(new DefaultHttp2HeadersFrame(headers("GET", "/"), true));
+        pump();
+        assertThat(serverReader.kinds()).containsExactly("HEADERS");
+        assertThat(server.isActive()).isTrue();
+        clientReader.release();
+        second.release();
+    }
+
+    @Test
+    void whenTheConnectionGoesEveryOpenStreamIsClosed() {
+        Recorder one = new Recorder();
+        Recorder two = new Recorder();
+        clientSide.open(one).writeAndFlush(new DefaultHttp2HeadersFrame(headers("GET", "/a"), true));
+        clientSide.open(two).writeAndFlush(new DefaultHttp2HeadersFrame(headers("GET", "/b"), true));
+        pump();
+        assertThat(serverStreams).hasSize(2);
+
+        server.close();
+        client.close();
+        server.runPendingTasks();
+        client.runPendingTasks();
+        assertThat(serverReader.closed).isEqualTo(2);
+        assertThat(one.closed).isEqualTo(1);
+        assertThat(two.closed).isEqualTo(1);
+        assertThat(serverSide.size()).isZero();
+        assertThat(clientSide.size()).isZero();
+        one.release();
+        two.release();
+    }
+
+    @Test
+    void aStreamOpenedButNeverWrittenIsForgottenWhenReset() {
+        Recorder reader = new Recorder();
+        H2Stream unused = clientSide.open(reader);
+        assertThat(clientSide.size()).isEqualTo(1);
+        unused.reset(Http2Error.CANCEL.code());
+        client.runPendingTasks();
+        assertThat(clientSide.size()).isZero();
+        assertThat(reader.closed).isEqualTo(1);
+        assertThat(client.outboundMessages()).as("nothing was sent for it").isEmpty();
+    }
+
+    private static Http2Headers headers(String method, String path) {
+        return new DefaultHttp2Headers()
+                .method(method)
+                .path(path)
+                .scheme("http")
+                .authority("orders");
+    }
+
+    /** Moves every byte each side wrote to the other side until neither has anything left to send. */
+    private void pump() {
+        boolean moved = true;
+        while (moved) {
+            moved = move(client, server) | move(server, client);
+            client.runPendingTasks();
+            server.runPendingTasks();
+        }
+    }
+
+    private static boolean move(EmbeddedChannel from, EmbeddedChannel to) {
+        boolean moved = false;
+        Object out;
+        while ((out = from.readOutbound()) != null) {
+            moved = true;
+            if (to.isOpen()) {
+                to.writeInbound(out);
+            } else {
+                ReferenceCountUtil.release(out);
+            }
+        }
+        return moved;
+    }
+
+    /** A reader that records what it is given, keeping the DATA's length and releasing its content. */
+    private static final class Recorder implements H2Stream.Reader {
+        private final List<Object> frames = new ArrayList<>();
+        int closed;
+        long dataBytes;
+
+        @Override
+        public void frame(H2Stream from, Http2StreamFrame frame) {
+            if (frame instanceof Http2DataFrame d) {
+                dataBytes += d.content().readableBytes();
+                frames.add(
+                        "DATA" + (d.isEndStream() ? " end " : " ") + d.content().readableBytes());
+                d.release();
+            } else if (frame instanceof Http2HeadersFrame) {
+                frames.add("HEADERS");
+            } else if (frame instanceof Http2ResetFrame r) {
+                frames.add("RST " + r.errorCode());
+            } else {
+                frames.add(frame);
+            }
+        }
+
+        @Override
+        public void closed(H2Stream from) {
+            closed++;
+        }
+
+        List<String> kinds() {
+            return frames.stream()
+                    .filter(f -> !(f instanceof String s) || !s.startsWith("DATA ") || s.startsWith("DATA end"))
+                    .map(String::valueOf)
+                    .toList();
+        }
+
+        void release() {
+            frames.forEach(ReferenceCountUtil::release);
+        }
+    }
+}
