@@ -27,7 +27,7 @@ import java.util.function.Function;
  * The streams of one HTTP/2 connection, right after its {@link Http2FrameCodec}: hands each stream's frames to its
  * {@link H2Stream.Reader} and writes the readers' frames to the codec. It replaces Netty's
  * {@code Http2MultiplexHandler}, which gives every stream a child channel with its own pipeline, promises and read
- * queue: measured at about half of the 6 KB the proxy allocated per HTTP/2 request. On a server connection a stream
+ * queue: about a third of the 6 KB the proxy allocated per HTTP/2 request went there. On a server connection a stream
  * the peer opens gets its reader from {@code acceptor} on its first HEADERS; on a client connection streams are
  * opened with {@link #open}. Frames that belong to no stream (SETTINGS, PING, GOAWAY) go on down the pipeline.
  */
