@@ -13,7 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One HTTP/2 stream of a connection, as the proxy reads and writes it: frames go straight to the connection's frame
- * codec (no channel, pipeline or promise per stream), and the frames the peer sends on it go to its {@link Reader}.
+ * codec (no channel or pipeline of its own), and the frames the peer sends on it go to its {@link Reader}.
  * Flow control: the DATA the peer sends is consumed (its window given back) as soon as it is handed to the reader,
  * unless reading is paused ({@link #pauseReading}), in which case it is given back when reading resumes, so a peer
  * can get at most one stream window ahead of a slow other side. Used only on its connection's event loop.
