@@ -48,6 +48,11 @@ final class GrpcEcho implements AutoCloseable {
     static final MethodDescriptor<byte[], byte[]> HANG = method("Hang", MethodDescriptor.MethodType.UNARY);
     static final MethodDescriptor<byte[], byte[]> TRICKLE =
             method("Trickle", MethodDescriptor.MethodType.SERVER_STREAMING);
+    /**
+     * Client streaming that reads one message, then only as many as {@link #sinkCall}'s {@code request} asks for;
+     * answers the total bytes received.
+     */
+    static final MethodDescriptor<byte[], byte[]> SINK = method("Sink", MethodDescriptor.MethodType.CLIENT_STREAMING);
     /** Request: message count and size (two big-endian ints); message i is {@code size} bytes of value i. */
     static final MethodDescriptor<byte[], byte[]> FLOOD = method("Flood", MethodDescriptor.MethodType.SERVER_STREAMING);
 
@@ -68,6 +73,10 @@ final class GrpcEcho implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicLong floodSent = new java.util.concurrent.atomic.AtomicLong();
     /** Whether the Flood method has stopped, before its last message, because its transport was not ready. */
     volatile boolean floodWaiting;
+    /** Bytes the Sink method has received so far. */
+    final java.util.concurrent.atomic.AtomicLong sinkReceived = new java.util.concurrent.atomic.AtomicLong();
+    /** The Sink call in progress, to ask it for more messages. */
+    volatile ServerCallStreamObserver<byte[]> sinkCall;
 
     private final Server server;
 
@@ -79,6 +88,8 @@ final class GrpcEcho implements AutoCloseable {
         this.name = name;
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, 0))
                 .maxConcurrentCallsPerConnection(maxConcurrentCallsPerConnection)
+                // grpc-java's default size, fixed: no window auto-tuning, so what a slow reader holds back is bounded
+                .flowControlWindow(1024 * 1024)
                 .addService(definition())
                 .build()
                 .start();
@@ -110,6 +121,7 @@ final class GrpcEcho implements AutoCloseable {
                 .addMethod(BIDI, ServerCalls.asyncBidiStreamingCall(GrpcEcho::echo))
                 .addMethod(TRICKLE, ServerCalls.asyncServerStreamingCall((req, out) -> out.onNext(req)))
                 .addMethod(FLOOD, ServerCalls.asyncServerStreamingCall(this::flood))
+                .addMethod(SINK, ServerCalls.asyncClientStreamingCall(this::sink))
                 .addMethod(HANG, ServerCalls.asyncUnaryCall((req, out) -> ((ServerCallStreamObserver<byte[]>) out)
                         .setOnCancelHandler(hangCancelled::countDown)))
                 .build();
@@ -138,6 +150,28 @@ final class GrpcEcho implements AutoCloseable {
         };
         o.setOnReadyHandler(pump);
         pump.run();
+    }
+
+    private StreamObserver<byte[]> sink(StreamObserver<byte[]> out) {
+        ServerCallStreamObserver<byte[]> o = (ServerCallStreamObserver<byte[]>) out;
+        o.disableAutoRequest();
+        o.request(1);
+        sinkCall = o;
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(byte[] value) {
+                sinkReceived.addAndGet(value.length);
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {
+                out.onNext(Long.toString(sinkReceived.get()).getBytes());
+                out.onCompleted();
+            }
+        };
     }
 
     /** Echoes, or ends with the status in {@link #failing}: trailers-only, or trailers after the echo. */

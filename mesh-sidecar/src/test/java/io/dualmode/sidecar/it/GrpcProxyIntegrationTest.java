@@ -168,6 +168,62 @@ class GrpcProxyIntegrationTest {
         }
     }
 
+    /**
+     * The other direction: an upstream that stops reading a client stream must stop the caller, instead of the sidecar
+     * taking in the whole stream; once the upstream reads, everything arrives.
+     */
+    @Test
+    void anUpstreamThatStopsReadingStopsTheCallerAndThenGetsEverything() throws Exception {
+        int count = 512;
+        byte[] message = new byte[32 * 1024];
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        ClientCall<byte[], byte[]> call =
+                channel.newCall(GrpcEcho.SINK, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+        int[] next = {0};
+        call.start(
+                new ClientCall.Listener<>() {
+                    @Override
+                    public void onReady() {
+                        // every use of the call happens here, on its serialized callback executor
+                        if (next[0] == 0) {
+                            call.request(1);
+                        }
+                        // sends only while the transport says the other side can take more
+                        while (call.isReady() && next[0] < count) {
+                            call.sendMessage(message);
+                            sent.addAndGet(message.length);
+                            next[0]++;
+                        }
+                        if (next[0] == count) {
+                            next[0]++;
+                            call.halfClose();
+                        }
+                    }
+
+                    @Override
+                    public void onMessage(byte[] m) {
+                        answer.complete(new String(m));
+                    }
+
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        answer.complete(status.toString());
+                    }
+                },
+                new Metadata());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> one.sinkCall != null || two.sinkCall != null);
+        GrpcEcho upstream = one.sinkCall != null ? one : two;
+        await().atMost(Duration.ofSeconds(10)).until(() -> upstream.sinkReceived.get() > 0);
+        // of 16 MiB, the caller gets no further than the upstream's 1 MiB window and a few of the sidecar's
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> sent.get() < 4 * 1024 * 1024);
+        assertThat(upstream.sinkReceived.get()).isEqualTo(message.length);
+
+        upstream.sinkCall.request(Integer.MAX_VALUE);
+        assertThat(answer.get(20, TimeUnit.SECONDS)).isEqualTo(Long.toString((long) count * message.length));
+    }
+
     @Test
     void bidiStreamingEchoesInOrder() throws Exception {
         List<byte[]> received = new CopyOnWriteArrayList<>();
