@@ -18,11 +18,12 @@
 #   - memory: proxy VmRSS while wrk holds 1,000 connections (-c1000, 12 s, sampled every second): the peak, and the
 #     steady figure (lower median of the samples 8-11 s in, after the JIT's transient compilations);
 #   - HTTP/2: h2load -c10 -m10, 2 s warm-up then 8 s, direct (nginx h2c) vs the sidecar's h2 listener vs haproxy h2
-#     vs nghttpx (when installed): req/s and proxy CPU per request.
+#     vs nghttpx (when installed): req/s and proxy CPU per request; then each proxy at the fixed rate (h2load -c10
+#     --rps, 9 s) beside direct h2c as for HTTP/1.1: p50/p99, added p50/p99, proxy CPU per request.
 # The sidecars run with a sidecar-sized JVM and one event loop and get 15 s of load through every listener, then
 # WARMUP_1HOP (60) s through the one-hop and WARMUP_2HOP (30) s through the two-hop listener, to warm the JIT first.
 # The sidecar paths also record the CPU of the event-loop threads alone per request (loop_us_sat).
-# Everything is started by this script, recorded by pid and killed by pid on exit. About 11-12 minutes for 2 rounds.
+# Everything is started by this script, recorded by pid and killed by pid on exit. About 12-13 minutes for 2 rounds.
 #
 #   bench/sidecar-http-bench.sh              # 2 rounds
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-http-bench.sh
@@ -51,7 +52,7 @@ OUT=$ROOT/bench/target/sidecar-http-bench
 RUN=$OUT/run
 TPL=$ROOT/bench/sidecar
 HZ=$(getconf CLK_TCK)
-DEADLINE=$((SECONDS + 720)) # stop starting new measurements after 12 min
+DEADLINE=$((SECONDS + 800)) # stop starting new measurements after 13 min
 
 BACKEND_PORT=18080
 BACKEND_H2_PORT=18081
@@ -234,34 +235,46 @@ pct() { # h2load log -> "p50 p99" in us of its 200 responses, without the log's 
   rm -f "$1.sorted"
 }
 
-fixed_rate() { # round path
-  local r=$1 p=$2 log="$OUT/h2load-$1-$2.log" dlog="$OUT/h2load-$1-$2-direct.log" t0 t1 n hp dp= p50 p99 d50 d99
+fixed_rate() { # round path: HTTP/1.1 at the fixed rate (beside direct unless it is direct)
+  # shellcheck disable=SC2086
+  rate_beside "$1" "$2" --h1 "${URL[$2]}" "${URL[direct]}" ${PROC[$2]}
+}
+
+h2_fixed() { # round name url pids...: HTTP/2 at the fixed rate, beside direct h2c
+  local r=$1 p=$2 url=$3
+  shift 3
+  rate_beside "$r" "$p" "" "$url" "http://127.0.0.1:$BACKEND_H2_PORT/" "$@"
+}
+
+rate_beside() { # round path h1flag url direct-url pids...
+  local r=$1 p=$2 url=$4 durl=$5 log="$OUT/h2load-$1-$2.log" dlog="$OUT/h2load-$1-$2-direct.log" t0 t1 n hp dp= p50 p99 d50 d99
+  local proto=()
+  [[ -n $3 ]] && proto=("$3")
+  shift 5
   # during the run the load generators, the backend and the path's proxies run SCHED_FIFO 1 beside one SCHED_IDLE
   # busy loop per core (bench/lib.sh says why; FIXED_RATE_RT, FIXED_RATE_SPIN)
   # shellcheck disable=SC2086
-  fixed_rate_conditions on $BACKEND_PIDS ${PROC[$p]}
-  # shellcheck disable=SC2086
-  t0=$(ticks ${PROC[$p]})
+  fixed_rate_conditions on $BACKEND_PIDS "$@"
+  t0=$(ticks "$@")
   # 9 s without h2load's --warm-up-time (whose requests it does not log), so the CPU ticks and the request count
   # cover the same requests; the first second is dropped from the percentiles. A proxied path runs beside direct:
   # a second h2load loads direct at the same rate at the same time, and the path's added latency is against that
   # direct, which met the same stalls of this machine
-  "${RT_CMD[@]}" h2load --h1 -t1 -c"$RATE_CLIENTS" --rps "$RATE_PER_CLIENT" -D 9 --log-file="$log" "${URL[$p]}" \
-    >"$OUT/h2load-$1-$2.txt" &
+  "${RT_CMD[@]}" h2load "${proto[@]}" -t1 -c"$RATE_CLIENTS" --rps "$RATE_PER_CLIENT" -D 9 --log-file="$log" "$url" \
+    >"$OUT/h2load-$r-$p.txt" &
   hp=$!
-  if [[ $p != direct ]]; then
-    "${RT_CMD[@]}" h2load --h1 -t1 -c"$RATE_CLIENTS" --rps "$RATE_PER_CLIENT" -D 9 --log-file="$dlog" \
-      "${URL[direct]}" >"$OUT/h2load-$1-$2-direct.txt" &
+  if [[ $url != "$durl" ]]; then
+    "${RT_CMD[@]}" h2load "${proto[@]}" -t1 -c"$RATE_CLIENTS" --rps "$RATE_PER_CLIENT" -D 9 --log-file="$dlog" \
+      "$durl" >"$OUT/h2load-$r-$p-direct.txt" &
     dp=$!
   fi
   wait "$hp"
   [[ -z $dp ]] || wait "$dp"
+  t1=$(ticks "$@")
   # shellcheck disable=SC2086
-  t1=$(ticks ${PROC[$p]})
-  # shellcheck disable=SC2086
-  fixed_rate_conditions off $BACKEND_PIDS ${PROC[$p]}
+  fixed_rate_conditions off $BACKEND_PIDS "$@"
   n=$(wc -l <"$log")
-  record "$r" "$p" fixed_rps "$(awk '/^finished in/ {print $4}' "$OUT/h2load-$1-$2.txt")"
+  record "$r" "$p" fixed_rps "$(awk '/^finished in/ {print $4}' "$OUT/h2load-$r-$p.txt")"
   record "$r" "$p" fixed_non200 "$(awk -F'\t' '$2 != 200' "$log" | wc -l)"
   read -r p50 p99 < <(pct "$log")
   record "$r" "$p" p50_us "$p50"
@@ -275,7 +288,7 @@ fixed_rate() { # round path
     echo "     at $((RATE_CLIENTS * RATE_PER_CLIENT)) req/s: p50 $p50 us, p99 $p99 us; direct beside it p50 $d50 us," \
       "p99 $d99 us"
   fi
-  [[ -n ${PROC[$p]} ]] && record "$r" "$p" cpu_us_fixed "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / n}')"
+  [[ $# -gt 0 ]] && record "$r" "$p" cpu_us_fixed "$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", d * 1e6 / hz / n}')"
   return 0
 }
 
@@ -339,6 +352,10 @@ for round in $(seq "$ROUNDS"); do
   h2 "$round" h2-haproxy "http://127.0.0.1:$HAPROXY_H2_PORT/" "$HAPROXY_PID"
   # shellcheck disable=SC2086
   [[ -n $NGHTTPX_PID ]] && h2 "$round" h2-nghttpx "http://127.0.0.1:$NGHTTPX_PORT/" $NGHTTPX_PIDS
+  h2_fixed "$round" h2-sidecar "http://127.0.0.1:$SIDECAR_H2_PORT/" "$SIDECAR_A_PID"
+  h2_fixed "$round" h2-haproxy "http://127.0.0.1:$HAPROXY_H2_PORT/" "$HAPROXY_PID"
+  # shellcheck disable=SC2086
+  [[ -n $NGHTTPX_PID ]] && h2_fixed "$round" h2-nghttpx "http://127.0.0.1:$NGHTTPX_PORT/" $NGHTTPX_PIDS
 done
 echo "end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
 grep -h -E 'GC|OutOfMemory|ERROR' "$RUN"/sidecar-*.log | head -5 || true
@@ -382,13 +399,17 @@ for p in ["direct", "sidecar-1hop", "sidecar-2hop", "nginx", "haproxy", "haproxy
     print(f"| {p} | {f(rps)} | {f(rps / nr, 2) if rps and nr else '—'}× | {f(cpu, 1)} | {f(cpu / nc, 2) + '×' if cpu and nc else '—'} "
           f"| {f(med(p, 'cpu_us_fixed'), 1)} | {f(p50)} / {f(p99)} | {beside} | {add} | {per} | {rss} |")
 print()
-print("HTTP/2 (h2load -c10 -m10, medians)")
+print("HTTP/2 (saturation: h2load -c10 -m10; fixed rate: h2load -c10 at the HTTP/1.1 rate, beside direct h2c; medians)")
 print()
-print("| path | req/s | proxy CPU µs/req |")
-print("|---|---|---|")
+print("| path | req/s | proxy CPU µs/req (sat.) | CPU µs/req (fixed rate) | p50 / p99 µs at fixed rate | direct beside it, p50 / p99 µs | added p50 / p99 µs |")
+print("|---|---|---|---|---|---|---|")
 for p in ["h2-direct", "h2-sidecar", "h2-haproxy", "h2-nghttpx"]:
     if (p, "rps") in vals:
-        print(f"| {p} | {f(med(p, 'rps'))} | {f(med(p, 'cpu_us_sat'), 1)} |")
+        a50, a99 = med(p, "added_p50_us"), med(p, "added_p99_us")
+        add = "—" if a50 is None else f"{a50:+,.0f} / {a99:+,.0f}"
+        beside = "—" if a50 is None else f"{f(med(p, 'beside_direct_p50_us'))} / {f(med(p, 'beside_direct_p99_us'))}"
+        fixed = "—" if a50 is None else f"{f(med(p, 'p50_us'))} / {f(med(p, 'p99_us'))}"
+        print(f"| {p} | {f(med(p, 'rps'))} | {f(med(p, 'cpu_us_sat'), 1)} | {f(med(p, 'cpu_us_fixed'), 1)} | {fixed} | {beside} | {add} |")
 print()
 errs = [f"{p} round {r}: {v}" for r, p, m, v in rows if m in ("errors", "fixed_non200") and v not in ("none", "0", "0 not succeeded")]
 print("Errors: " + ("; ".join(errs) if errs else "none"))
