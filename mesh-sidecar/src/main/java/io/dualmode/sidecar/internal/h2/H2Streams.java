@@ -127,12 +127,6 @@ final class H2Streams extends Http2ChannelDuplexHandler {
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // the codec's flow controller tells each stream whose writability this changes
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!streams.isEmpty()) {
             List<H2Stream> open = new ArrayList<>(streams.values());
