@@ -31,7 +31,8 @@
 # Environment: ROUNDS (2), SKIP_BUILD=1 to reuse the last sidecar jar, SIDECAR_JAR to run another jar (implies
 # SKIP_BUILD; the jar is copied first so a rebuild during the run cannot touch it), RATE_CLIENTS (10) x RATE_PER_CLIENT (500)
 # for the fixed rate, SIDECAR_JVM (the JVM options below), WARMUP_1HOP (60), WARMUP_2HOP (30), FIXED_RATE_RT=0|1,
-# FIXED_RATE_SPIN=0|1, SIDECAR_UNPACK=1 (run the sidecars from the unpacked jar).
+# FIXED_RATE_SPIN=0|1, SIDECAR_UNPACK (1, the default: run the sidecars from the unpacked jar, as the launch script does
+# once its copy is there; 0: from the jar).
 # Output: bench/target/sidecar-http-bench/.
 set -euo pipefail
 
@@ -150,10 +151,10 @@ if command -v nghttpx >/dev/null; then
   nghttpx --conf="$RUN/nghttpx.conf" >"$RUN/nghttpx.log" 2>&1 &
   NGHTTPX_PID=$!; PIDS+=("$NGHTTPX_PID")
 fi
-# With SIDECAR_UNPACK=1 the sidecars run from the jar unpacked into a directory, as the launch script's
-# DUALMODE_SIDECAR_UNPACK=1 does.
+# With SIDECAR_UNPACK=1 (the default) the sidecars run from the jar unpacked into a directory, as the launch script
+# does by default once it has unpacked a copy.
 SIDECAR_MAIN=(-jar "$RUN/sidecar.jar")
-if [[ ${SIDECAR_UNPACK:-0} == 1 ]]; then
+if [[ ${SIDECAR_UNPACK:-1} == 1 ]]; then
   java -cp "$RUN/sidecar.jar" io.dualmode.sidecar.internal.launch.Unpack "$RUN/sidecar.jar" "$RUN/sidecar-unpacked"
   SIDECAR_MAIN=(-cp "$RUN/sidecar-unpacked" io.dualmode.sidecar.SidecarMain)
 fi
@@ -180,7 +181,7 @@ NGINX_PIDS=$(family "$NGINX_PID")
 BACKEND_PIDS=$(family "$BACKEND_PID")
 NGHTTPX_PIDS=
 [[ -n $NGHTTPX_PID ]] && NGHTTPX_PIDS=$(family "$NGHTTPX_PID")
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); sidecar JVM: $SIDECAR_JVM; unpacked: ${SIDECAR_UNPACK:-0}"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); sidecar JVM: $SIDECAR_JVM; unpacked: ${SIDECAR_UNPACK:-1}"
 echo "pids: backend $(family "$BACKEND_PID") nginx $NGINX_PIDS haproxy $HAPROXY_PID nghttpx ${NGHTTPX_PIDS:-none} sidecar A $SIDECAR_A_PID B $SIDECAR_B_PID"
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)" >"$OUT/load.txt"
 

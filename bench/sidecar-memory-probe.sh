@@ -12,7 +12,8 @@
 #   NMT=1 bench/sidecar-memory-probe.sh
 #
 # Environment: SIDECAR_JVM (JVM options; default: the launch script's), SIDECAR_JAR (default: the module's -all jar),
-# NMT=1, WARM (seconds of wrk -c50, 15). Output under bench/target/sidecar-memory-probe/.
+# NMT=1, WARM (seconds of wrk -c50, 15), SIDECAR_UNPACK (1, the default: run from the jar unpacked into a directory, as the
+# launch script does once its copy is there; 0: from the jar). Output under bench/target/sidecar-memory-probe/.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -61,8 +62,13 @@ EOF
 
 nginx -e "$OUT/backend-nginx.error.log" -p "$OUT" -c "$OUT/backend-nginx.conf" &
 PIDS+=($!)
+SIDECAR_MAIN=(-jar "$JAR")
+if [[ ${SIDECAR_UNPACK:-1} == 1 ]]; then
+  java -cp "$JAR" io.dualmode.sidecar.internal.launch.Unpack "$JAR" "$OUT/sidecar-unpacked"
+  SIDECAR_MAIN=(-cp "$OUT/sidecar-unpacked" io.dualmode.sidecar.SidecarMain)
+fi
 # shellcheck disable=SC2086 # the options are a word list on purpose
-java $SIDECAR_JVM -jar "$JAR" --config "$OUT/sidecar.yaml" >"$OUT/sidecar.log" 2>&1 &
+java $SIDECAR_JVM "${SIDECAR_MAIN[@]}" --config "$OUT/sidecar.yaml" >"$OUT/sidecar.log" 2>&1 &
 SC=$!
 PIDS+=("$SC")
 for _ in $(seq 400); do
@@ -104,7 +110,7 @@ FIRST=$(burst first)
 SECOND=$(burst second)
 sleep 3
 AFTER=$(rss)
-echo "sidecar JVM: $SIDECAR_JVM"
+echo "sidecar JVM: $SIDECAR_JVM; unpacked: ${SIDECAR_UNPACK:-1}"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "VmRSS MB: idle $IDLE | after ${WARM} s of wrk -c50 $WARMED | 1,000 connections, first $FIRST, second $SECOND | 3 s after $AFTER"
 [[ ${NMT:-0} == 1 ]] && cat "$OUT/nmt.txt"

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,10 +62,17 @@ class LaunchScriptTest {
         assertThat(standard.exit()).isZero();
         assertThat(small.exit()).isZero();
         assertThat(standard.out()).doesNotContain("-XX:-TieredCompilation").contains("-Xmx48m");
+        assertThat(last(standard.out(), "-Xmn")).isEqualTo("4m");
+        assertThat(last(standard.out(), "-XX:MaxHeapFreeRatio=")).isEqualTo("30");
+        assertThat(last(standard.out(), "-Dio.netty.allocator.maxOrder=")).isEqualTo("7");
+        assertThat(last(standard.out(), "-Dio.netty.allocator.numDirectArenas="))
+                .as("one arena per event loop, whatever the workers")
+                .isNull();
         assertThat(last(standard.out(), "-XX:CICompilerCount=")).isEqualTo("2");
         assertThat(small.out())
                 .startsWith(standard.out())
-                .contains("-XX:-TieredCompilation", "-Xmn3m", "-XX:MetaspaceReclaimPolicy=aggressive");
+                .contains("-XX:-TieredCompilation", "-XX:MetaspaceReclaimPolicy=aggressive");
+        assertThat(last(small.out(), "-Xmn")).isEqualTo("3m");
         assertThat(last(small.out(), "-XX:MaxInlineLevel=")).isEqualTo("6");
         assertThat(last(standard.out(), "-XX:MaxInlineLevel=")).isNull();
         assertThat(last(small.out(), "-XX:CICompilerCount=")).isEqualTo("1");
@@ -112,9 +120,24 @@ class LaunchScriptTest {
 
     /** A jar holding what the script's unpack step runs (the unpacker and its error types) and one payload entry. */
     private static Path unpackableJar(Path dir) throws IOException {
+        return unpackableJar(dir, null);
+    }
+
+    /**
+     * As {@link #unpackableJar(Path)}, plus, when {@code main} is not null, the classes under {@code main} and a
+     * manifest naming {@code io.dualmode.sidecar.SidecarMain} as the main class.
+     */
+    private static Path unpackableJar(Path dir, Path main) throws IOException {
         Path classes = Path.of("target", "classes");
         Path jar = dir.resolve("dualmode-mesh-sidecar-test-all.jar");
-        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        if (main != null) {
+            manifest.getMainAttributes()
+                    .put(java.util.jar.Attributes.Name.MAIN_CLASS, "io.dualmode.sidecar.SidecarMain");
+        }
+        try (java.util.jar.JarOutputStream out =
+                        new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest);
                 java.util.stream.Stream<Path> files = Files.walk(classes.resolve("io/dualmode/sidecar"))) {
             for (Path f : files.filter(Files::isRegularFile)
                     .filter(f -> f.toString().contains("launch") || f.toString().contains("config"))
@@ -123,6 +146,16 @@ class LaunchScriptTest {
                         classes.relativize(f).toString().replace('\\', '/')));
                 out.write(Files.readAllBytes(f));
                 out.closeEntry();
+            }
+            if (main != null) {
+                try (java.util.stream.Stream<Path> stub = Files.walk(main)) {
+                    for (Path f : stub.filter(Files::isRegularFile).toList()) {
+                        out.putNextEntry(new java.util.jar.JarEntry(
+                                main.relativize(f).toString().replace('\\', '/')));
+                        out.write(Files.readAllBytes(f));
+                        out.closeEntry();
+                    }
+                }
             }
             out.putNextEntry(new java.util.jar.JarEntry("payload/hello.txt"));
             out.write("hello".getBytes(StandardCharsets.UTF_8));
@@ -165,6 +198,67 @@ class LaunchScriptTest {
         Result unknown = run(Map.of("DUALMODE_SIDECAR_JAR", jar.toString(), "DUALMODE_SIDECAR_UNPACK", "yes"));
 
         assertThat(unknown.exit()).isEqualTo(2);
-        assertThat(unknown.err()).contains("SIDECAR-0003", "DUALMODE_SIDECAR_UNPACK must be 0 or 1", "'yes'");
+        assertThat(unknown.err()).contains("SIDECAR-0003", "DUALMODE_SIDECAR_UNPACK must be auto, 0 or 1", "'yes'");
+    }
+
+    /**
+     * A stand-in for the sidecar's main class that prints the class path it was started with, compiled here so the
+     * test can see whether the script started the jar or its unpacked copy.
+     */
+    private static Path stubMain(Path dir) throws IOException {
+        Path source = dir.resolve("src/io/dualmode/sidecar/SidecarMain.java");
+        Files.createDirectories(source.getParent());
+        Files.writeString(
+                source,
+                "package io.dualmode.sidecar; public final class SidecarMain { public static void main(String[] a) {"
+                        + " System.out.println(System.getProperty(\"java.class.path\")); } }");
+        Path out = dir.resolve("stub");
+        int rc = javax.tools.ToolProvider.getSystemJavaCompiler()
+                .run(null, null, null, "-d", out.toString(), source.toString());
+        assertThat(rc).isZero();
+        return out;
+    }
+
+    @Test
+    void byDefaultTheFirstStartRunsTheJarWhileACopyIsUnpackedForTheNextStart(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path jar = unpackableJar(dir, stubMain(dir));
+        Path cache = dir.resolve("cache");
+        Map<String, String> env =
+                Map.of("DUALMODE_SIDECAR_JAR", jar.toString(), "DUALMODE_SIDECAR_UNPACK_DIR", cache.toString());
+
+        Result first = run(env);
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out())
+                .as("started from the jar, not waiting for the unpack")
+                .isEqualTo(jar.toString());
+        // the copy is made by a detached process: wait for it, bounded
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> {
+                    try (Stream<Path> copies = Files.list(cache)) {
+                        return copies.anyMatch(c -> Files.exists(c.resolve(".dualmode-unpacked")));
+                    } catch (java.nio.file.NoSuchFileException e) {
+                        return false;
+                    }
+                });
+        Path copy;
+        try (Stream<Path> copies = Files.list(cache)) {
+            copy = copies.filter(c -> Files.exists(c.resolve(".dualmode-unpacked")))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        assertThat(copy.resolve("io/dualmode/sidecar/SidecarMain.class")).exists();
+
+        Result second = run(env);
+
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.out()).as("started from the unpacked copy").isEqualTo(copy.toString());
+        Result fromJar = run(Map.of(
+                "DUALMODE_SIDECAR_JAR", jar.toString(),
+                "DUALMODE_SIDECAR_UNPACK_DIR", cache.toString(),
+                "DUALMODE_SIDECAR_UNPACK", "0"));
+        assertThat(fromJar.out()).as("0 always runs the jar").isEqualTo(jar.toString());
     }
 }
