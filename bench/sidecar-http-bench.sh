@@ -18,12 +18,13 @@
 #   - memory: proxy VmRSS while wrk holds 1,000 connections (-c1000, 12 s, sampled every second): the peak, and the
 #     steady figure (lower median of the samples 8-11 s in, after the JIT's transient compilations);
 #   - HTTP/2: h2load -c10 -m10, 2 s warm-up then 8 s, direct (nginx h2c) vs the sidecar's h2 listener vs haproxy h2
-#     vs nghttpx (when installed): req/s and proxy CPU per request; then each proxy at the fixed rate (h2load -c10
-#     --rps, 9 s) beside direct h2c as for HTTP/1.1: p50/p99, added p50/p99, proxy CPU per request.
+#     vs nginx (h2c in, grpc_pass over h2 out) vs nghttpx (when installed): req/s and proxy CPU per request; then
+#     each proxy at the fixed rate (h2load -c10 --rps, 9 s) beside direct h2c as for HTTP/1.1: p50/p99, added
+#     p50/p99, proxy CPU per request.
 # The sidecars run with a sidecar-sized JVM and one event loop and get 15 s of load through every listener, then
 # WARMUP_1HOP (60) s through the one-hop and WARMUP_2HOP (30) s through the two-hop listener, to warm the JIT first.
 # The sidecar paths also record the CPU of the event-loop threads alone per request (loop_us_sat).
-# Everything is started by this script, recorded by pid and killed by pid on exit. About 12-13 minutes for 2 rounds.
+# Everything is started by this script, recorded by pid and killed by pid on exit. About 13-14 minutes for 2 rounds.
 #
 #   bench/sidecar-http-bench.sh              # 2 rounds
 #   ROUNDS=1 SKIP_BUILD=1 bench/sidecar-http-bench.sh
@@ -53,7 +54,7 @@ OUT=$ROOT/bench/target/sidecar-http-bench
 RUN=$OUT/run
 TPL=$ROOT/bench/sidecar
 HZ=$(getconf CLK_TCK)
-DEADLINE=$((SECONDS + 800)) # stop starting new measurements after 13 min
+DEADLINE=$((SECONDS + 900)) # stop starting new measurements after 15 min
 
 BACKEND_PORT=18080
 BACKEND_H2_PORT=18081
@@ -68,6 +69,7 @@ HAPROXY_PORT=18202
 HAPROXY_H2_PORT=18203
 HAPROXY_TCP_PORT=18205
 NGHTTPX_PORT=18204
+NGINX_H2_PORT=18206
 
 ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -108,7 +110,7 @@ render() { # template -> $RUN/<name>
     -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@BACKEND_H2_PORT@#$BACKEND_H2_PORT#g" \
     -e "s#@SIDECAR_PORT@#$SIDECAR_PORT#g" -e "s#@MESH_PORT@#$MESH_PORT#g" -e "s#@SIDECAR_H2_PORT@#$SIDECAR_H2_PORT#g" \
     -e "s#@INGRESS_PORT@#$INGRESS_PORT#g" -e "s#@SIDECAR_A_ADMIN@#$SIDECAR_A_ADMIN#g" \
-    -e "s#@SIDECAR_B_ADMIN@#$SIDECAR_B_ADMIN#g" -e "s#@NGINX_PORT@#$NGINX_PORT#g" \
+    -e "s#@SIDECAR_B_ADMIN@#$SIDECAR_B_ADMIN#g" -e "s#@NGINX_PORT@#$NGINX_PORT#g" -e "s#@NGINX_H2_PORT@#$NGINX_H2_PORT#g" \
     -e "s#@HAPROXY_PORT@#$HAPROXY_PORT#g" -e "s#@HAPROXY_H2_PORT@#$HAPROXY_H2_PORT#g" \
     -e "s#@HAPROXY_TCP_PORT@#$HAPROXY_TCP_PORT#g" -e "s#@NGHTTPX_PORT@#$NGHTTPX_PORT#g" "$TPL/$1" >"$RUN/$1"
 }
@@ -174,6 +176,7 @@ wait_http "http://127.0.0.1:$SIDECAR_B_ADMIN/ready"
 wait_http "http://127.0.0.1:$SIDECAR_PORT/"
 wait_http "http://127.0.0.1:$MESH_PORT/"
 wait_http "http://127.0.0.1:$SIDECAR_H2_PORT/" h2
+wait_http "http://127.0.0.1:$NGINX_H2_PORT/" h2
 [[ -n $NGHTTPX_PID ]] && wait_http "http://127.0.0.1:$NGHTTPX_PORT/" h2
 [[ $(curl -fsS "http://127.0.0.1:$MESH_PORT/" | wc -c) == 1024 ]] || { echo "mesh path does not return 1 KiB" >&2; exit 1; }
 
@@ -352,9 +355,13 @@ for round in $(seq "$ROUNDS"); do
   h2 "$round" h2-sidecar "http://127.0.0.1:$SIDECAR_H2_PORT/" "$SIDECAR_A_PID"
   h2 "$round" h2-haproxy "http://127.0.0.1:$HAPROXY_H2_PORT/" "$HAPROXY_PID"
   # shellcheck disable=SC2086
+  h2 "$round" h2-nginx "http://127.0.0.1:$NGINX_H2_PORT/" $NGINX_PIDS
+  # shellcheck disable=SC2086
   [[ -n $NGHTTPX_PID ]] && h2 "$round" h2-nghttpx "http://127.0.0.1:$NGHTTPX_PORT/" $NGHTTPX_PIDS
   h2_fixed "$round" h2-sidecar "http://127.0.0.1:$SIDECAR_H2_PORT/" "$SIDECAR_A_PID"
   h2_fixed "$round" h2-haproxy "http://127.0.0.1:$HAPROXY_H2_PORT/" "$HAPROXY_PID"
+  # shellcheck disable=SC2086
+  h2_fixed "$round" h2-nginx "http://127.0.0.1:$NGINX_H2_PORT/" $NGINX_PIDS
   # shellcheck disable=SC2086
   [[ -n $NGHTTPX_PID ]] && h2_fixed "$round" h2-nghttpx "http://127.0.0.1:$NGHTTPX_PORT/" $NGHTTPX_PIDS
 done
@@ -404,7 +411,7 @@ print("HTTP/2 (saturation: h2load -c10 -m10; fixed rate: h2load -c10 at the HTTP
 print()
 print("| path | req/s | proxy CPU µs/req (sat.) | CPU µs/req (fixed rate) | p50 / p99 µs at fixed rate | direct beside it, p50 / p99 µs | added p50 / p99 µs |")
 print("|---|---|---|---|---|---|---|")
-for p in ["h2-direct", "h2-sidecar", "h2-haproxy", "h2-nghttpx"]:
+for p in ["h2-direct", "h2-sidecar", "h2-haproxy", "h2-nginx", "h2-nghttpx"]:
     if (p, "rps") in vals:
         a50, a99 = med(p, "added_p50_us"), med(p, "added_p99_us")
         add = "—" if a50 is None else f"{a50:+,.0f} / {a99:+,.0f}"
