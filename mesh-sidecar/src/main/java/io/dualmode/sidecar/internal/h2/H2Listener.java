@@ -9,10 +9,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -36,14 +34,10 @@ public final class H2Listener extends ChannelInitializer<Channel> {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(listener.limits().maxConcurrentStreams())
                 .maxHeaderListSize(listener.limits().maxHeaderBytes());
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
-                .initialSettings(settings)
-                .validateHeaders(true)
-                .build();
+        Http2FrameCodec codec = H2Codecs.server(settings);
         StreamLimit streamLimit = new StreamLimit(codec, listener.limits().maxConcurrentStreams());
         ch.pipeline()
                 .addLast(IdleCloser.watch(listener.limits().idleTimeout().toMillis()))
-                .addLast(new FlushConsolidationHandler(64, true))
                 .addLast(codec)
                 .addLast(new IdleCloser(codec, listener.limits().idleTimeout().toMillis()))
                 .addLast(streamLimit)

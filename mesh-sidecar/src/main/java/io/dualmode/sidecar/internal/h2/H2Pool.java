@@ -14,7 +14,6 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -120,7 +119,7 @@ final class H2Pool {
         long idle = cluster.config().idleTimeout().toMillis();
         long settingsTimeout = cluster.config().connectTimeout().toMillis();
         Promise<Channel> ready = loop.newPromise();
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
+        Http2FrameCodec codec = H2Codecs.client();
         H2Streams streams = new H2Streams(codec, null);
         ChannelFuture f = bootstrap
                 .clone()

@@ -40,7 +40,11 @@ import java.util.concurrent.TimeUnit;
 final class H2StreamProxy implements H2Stream.Reader, CallView {
     private final ListenerRuntime listener;
     private final long start = System.nanoTime();
-    private final ArrayDeque<Http2StreamFrame> pending = new ArrayDeque<>(2);
+    /** The request's first HEADERS until an upstream stream is open to write it on. */
+    private Http2HeadersFrame head;
+    /** The request frames read after {@link #head} before the upstream stream opened; null while there are none. */
+    private ArrayDeque<Http2StreamFrame> pending;
+
     private H2Stream down;
     private H2Stream up;
     private Cluster cluster;
@@ -147,7 +151,7 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         cluster.metrics().rqActive.incrementAndGet();
         armTimeout();
         Http2HeadersFrame first = unpadded(frame);
-        pending.add(first);
+        head = first;
         keepForRetry = admission.retryOn() != 0 && admission.retries() > 0;
         mirror = admission.mirror();
         if (keepForRetry || mirror != null) {
@@ -266,9 +270,15 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
             return;
         }
         up = (H2Stream) f.getNow();
-        Http2StreamFrame frame;
-        while ((frame = pending.poll()) != null) {
-            up.write(frame);
+        if (head != null) {
+            up.write(head);
+            head = null;
+        }
+        if (pending != null) {
+            Http2StreamFrame frame;
+            while ((frame = pending.poll()) != null) {
+                up.write(frame);
+            }
         }
         up.flush();
     }
@@ -317,12 +327,9 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         }
         lastFailed = host;
         releaseHost(true);
-        Http2StreamFrame frame;
-        while ((frame = pending.poll()) != null) {
-            ReferenceCountUtil.release(frame);
-        }
+        releasePending();
         for (Http2StreamFrame f : replay) {
-            pending.add(
+            queue(
                     f instanceof Http2DataFrame d
                             ? d.retainedDuplicate()
                             : new DefaultHttp2HeadersFrame(((Http2HeadersFrame) f).headers(), isEnd(f)));
@@ -426,9 +433,28 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         remember(frame);
         mirrorIfComplete();
         if (up == null) {
-            pending.add(frame);
+            queue(frame);
         } else {
             up.write(frame);
+        }
+    }
+
+    /** Keeps a request frame read before the upstream stream opened, to write once it has. */
+    private void queue(Http2StreamFrame frame) {
+        if (pending == null) {
+            pending = new ArrayDeque<>(2);
+        }
+        pending.add(frame);
+    }
+
+    /** Releases the request frames not written upstream (the attempt is over). */
+    private void releasePending() {
+        head = null; // HEADERS hold no buffer
+        if (pending != null) {
+            Http2StreamFrame frame;
+            while ((frame = pending.poll()) != null) {
+                ReferenceCountUtil.release(frame);
+            }
         }
     }
 
@@ -638,10 +664,7 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         cancelTryTimer();
         dropReplay();
         admission.complete(upstreamFault || status >= 500);
-        Http2StreamFrame frame;
-        while ((frame = pending.poll()) != null) {
-            ReferenceCountUtil.release(frame);
-        }
+        releasePending();
         if (cluster != null) {
             cluster.metrics().rqActive.decrementAndGet();
             cluster.metrics().response(status, upstreamFault || grpcFailed, start);

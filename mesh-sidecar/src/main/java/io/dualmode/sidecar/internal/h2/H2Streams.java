@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -36,8 +37,12 @@ final class H2Streams extends Http2ChannelDuplexHandler {
     private final Function<H2Stream, H2Stream.Reader> acceptor;
     private final Map<Http2FrameStream, H2Stream> streams = new HashMap<>();
     private final List<H2Stream> batch = new ArrayList<>(4);
+    private final Runnable flushTask = this::scheduledFlush;
     private ChannelHandlerContext ctx;
-    private boolean consumed;
+    /** Between a read of this connection's frames and the end of that read. */
+    private boolean reading;
+    /** A flush is due: at the end of the current read, or by {@link #flushTask}, already handed to the loop. */
+    private boolean flushPending;
 
     /** {@code acceptor}: the reader of a stream the peer opens, or null on a client connection. */
     H2Streams(Http2FrameCodec codec, Function<H2Stream, H2Stream.Reader> acceptor) {
@@ -64,6 +69,7 @@ final class H2Streams extends Http2ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
         if (!(msg instanceof Http2StreamFrame frame) || frame.stream() == null) {
             ctx.fireChannelRead(msg);
             return;
@@ -99,9 +105,10 @@ final class H2Streams extends Http2ChannelDuplexHandler {
             s.readComplete();
         }
         batch.clear();
-        if (consumed) {
-            consumed = false;
-            ctx.flush(); // the WINDOW_UPDATEs the consumed DATA may have caused
+        reading = false;
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush(); // what the readers wrote on this connection, and the WINDOW_UPDATEs of the DATA they consumed
         }
         ctx.fireChannelReadComplete();
     }
@@ -128,6 +135,7 @@ final class H2Streams extends Http2ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        reading = false;
         if (!streams.isEmpty()) {
             List<H2Stream> open = new ArrayList<>(streams.values());
             streams.clear();
@@ -179,8 +187,30 @@ final class H2Streams extends Http2ChannelDuplexHandler {
         return ctx.write(frame);
     }
 
+    /**
+     * Flushes what was written on this connection: at the end of its current read, or else once the loop has handled
+     * the other connections' events of this turn, so that the frames every stream of the connection wrote in that turn
+     * (the responses to a burst of requests from different callers, say) go out in one write to the socket.
+     */
     void flush() {
-        ctx.flush();
+        if (flushPending) {
+            return;
+        }
+        flushPending = true;
+        if (!reading) {
+            try {
+                ctx.channel().eventLoop().execute(flushTask);
+            } catch (RejectedExecutionException e) {
+                scheduledFlush(); // the loop is shutting down
+            }
+        }
+    }
+
+    private void scheduledFlush() {
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
+        }
     }
 
     void forget(H2Stream s) {
@@ -195,8 +225,9 @@ final class H2Streams extends Http2ChannelDuplexHandler {
             return;
         }
         try {
-            connection.local().flowController().consumeBytes(stream, bytes);
-            consumed = true;
+            if (connection.local().flowController().consumeBytes(stream, bytes)) {
+                flush(); // a WINDOW_UPDATE was written
+            }
         } catch (Http2Exception e) {
             ctx.fireExceptionCaught(e);
         }

@@ -3,6 +3,8 @@ package io.dualmode.sidecar.internal.h2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -10,10 +12,10 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class H2StreamsTest {
     private final Recorder serverReader = new Recorder();
     private final List<H2Stream> serverStreams = new ArrayList<>();
+    private final FlushCounter serverFlushes = new FlushCounter();
     private EmbeddedChannel server;
     private EmbeddedChannel client;
     private H2Streams serverSide;
@@ -37,14 +40,13 @@ class H2StreamsTest {
 
     @BeforeEach
     void connect() {
-        Http2FrameCodec serverCodec =
-                Http2FrameCodecBuilder.forServer().validateHeaders(true).build();
+        Http2FrameCodec serverCodec = H2Codecs.server(Http2Settings.defaultSettings());
         serverSide = new H2Streams(serverCodec, s -> {
             serverStreams.add(s);
             return serverReader;
         });
-        server = new EmbeddedChannel(serverCodec, serverSide);
-        Http2FrameCodec clientCodec = Http2FrameCodecBuilder.forClient().build();
+        server = new EmbeddedChannel(serverFlushes, serverCodec, serverSide);
+        Http2FrameCodec clientCodec = H2Codecs.client();
         clientSide = new H2Streams(clientCodec, null);
         client = new EmbeddedChannel(clientCodec, clientSide);
         pump();
@@ -79,6 +81,38 @@ class H2StreamsTest {
         assertThat(serverSide.size()).isZero();
         assertThat(clientSide.size()).isZero();
         clientReader.release();
+    }
+
+    @Test
+    void streamsFlushedOutsideAReadGoOutTogetherOnceTheLoopHasHandledItsEvents() {
+        List<Recorder> callers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Recorder caller = new Recorder();
+            callers.add(caller);
+            clientSide.open(caller).writeAndFlush(new DefaultHttp2HeadersFrame(headers("GET", "/" + i), true));
+        }
+        pump();
+        assertThat(serverStreams).hasSize(3);
+
+        // the answers are written outside a read of the server's connection, as when they come from an upstream;
+        // (EmbeddedChannel runs the loop's pending tasks at each write, so the writes all come before the flushes)
+        serverFlushes.count = 0;
+        for (H2Stream answer : serverStreams) {
+            answer.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("204"), true));
+        }
+        for (H2Stream answer : serverStreams) {
+            answer.flush();
+        }
+        assertThat(serverFlushes.count).as("nothing flushed yet").isZero();
+        assertThat(server.outboundMessages()).as("nothing flushed yet").isEmpty();
+
+        server.runPendingTasks();
+        assertThat(serverFlushes.count).as("one flush for the three streams").isEqualTo(1);
+        pump();
+        for (Recorder caller : callers) {
+            assertThat(caller.kinds()).containsExactly("HEADERS");
+            caller.release();
+        }
     }
 
     @Test
@@ -188,13 +222,27 @@ class H2StreamsTest {
                 .authority("orders");
     }
 
-    /** Moves every byte each side wrote to the other side until neither has anything left to send. */
+    /**
+     * Runs both loops' pending tasks (the flushes streams asked for outside a read of their connection) and moves
+     * every byte each side wrote to the other side, until neither has anything left to send.
+     */
     private void pump() {
         boolean moved = true;
         while (moved) {
-            moved = move(client, server) | move(server, client);
             client.runPendingTasks();
             server.runPendingTasks();
+            moved = move(client, server) | move(server, client);
+        }
+    }
+
+    /** Counts the flushes that reach the socket end of a pipeline. */
+    private static final class FlushCounter extends ChannelOutboundHandlerAdapter {
+        int count;
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            count++;
+            ctx.flush();
         }
     }
 
