@@ -27,6 +27,9 @@ final class H2Stream {
         /** The end of a read from the socket in which this stream received frames: time to flush what they caused. */
         default void readComplete(H2Stream from) {}
 
+        /** The deadline set with {@link #deadline} has passed while the stream was open. */
+        default void deadlinePassed(H2Stream from) {}
+
         /** The stream can take more DATA now, or cannot until further notice. */
         default void writabilityChanged(H2Stream from, boolean writable) {}
 
@@ -41,6 +44,8 @@ final class H2Stream {
     private boolean notified;
     private boolean paused;
     private int withheld;
+    private long deadline;
+    private boolean hasDeadline;
     /** Whether this stream is on its connection's list of streams that read in the current batch. */
     boolean inBatch;
 
@@ -112,6 +117,35 @@ final class H2Stream {
         } else if (stream.state() != Http2Stream.State.CLOSED) {
             owner.write(new DefaultHttp2ResetFrame(errorCode).stream(stream));
             owner.flush();
+        }
+    }
+
+    /**
+     * Has the reader told ({@link Reader#deadlinePassed}) once {@link System#nanoTime()} reaches {@code at}, unless the
+     * stream closes or {@link #clearDeadline} is called first; a later call replaces the deadline.
+     */
+    void deadline(long at) {
+        deadline = at;
+        hasDeadline = true;
+        owner.armDeadline(at);
+    }
+
+    void clearDeadline() {
+        hasDeadline = false;
+    }
+
+    boolean hasDeadline() {
+        return hasDeadline;
+    }
+
+    long deadline() {
+        return deadline;
+    }
+
+    void deadlinePassed() {
+        if (hasDeadline && !closed) {
+            hasDeadline = false;
+            reader.deadlinePassed(this);
         }
     }
 

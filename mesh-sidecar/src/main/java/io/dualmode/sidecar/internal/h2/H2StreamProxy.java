@@ -51,7 +51,6 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
     private UpstreamHost host;
     private Http2Headers requestHeaders;
     private boolean requestEnded;
-    private ScheduledFuture<?> deadline;
     private String service;
     private boolean grpc;
     private boolean started;
@@ -231,7 +230,7 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
             nanos = cluster.config().requestTimeout().toNanos();
         }
         if (nanos > 0) {
-            deadline = down.eventLoop().schedule(this::timedOut, nanos, TimeUnit.NANOSECONDS);
+            down.deadline(System.nanoTime() + nanos);
         }
     }
 
@@ -503,6 +502,11 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         finish(false);
     }
 
+    @Override
+    public void deadlinePassed(H2Stream from) {
+        timedOut();
+    }
+
     private void timedOut() {
         if (done) {
             return;
@@ -658,9 +662,7 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
             return;
         }
         done = true;
-        if (deadline != null) {
-            deadline.cancel(false);
-        }
+        down.clearDeadline();
         cancelTryTimer();
         dropReplay();
         admission.complete(upstreamFault || status >= 500);

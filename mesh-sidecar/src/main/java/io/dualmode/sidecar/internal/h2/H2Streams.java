@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -38,6 +40,12 @@ final class H2Streams extends Http2ChannelDuplexHandler {
     private final Map<Http2FrameStream, H2Stream> streams = new HashMap<>();
     private final List<H2Stream> batch = new ArrayList<>(4);
     private final Runnable flushTask = this::scheduledFlush;
+    private final Runnable deadlineTask = this::deadlinesDue;
+    private final List<H2Stream> due = new ArrayList<>(2);
+    /** The one timer of the streams' deadlines ({@link #armDeadline}), or null; it fires at {@link #timerAt}. */
+    private ScheduledFuture<?> deadlineTimer;
+
+    private long timerAt;
     private ChannelHandlerContext ctx;
     /** Between a read of this connection's frames and the end of that read. */
     private boolean reading;
@@ -136,6 +144,10 @@ final class H2Streams extends Http2ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         reading = false;
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel(false);
+            deadlineTimer = null;
+        }
         if (!streams.isEmpty()) {
             List<H2Stream> open = new ArrayList<>(streams.values());
             streams.clear();
@@ -210,6 +222,51 @@ final class H2Streams extends Http2ChannelDuplexHandler {
         if (flushPending) {
             flushPending = false;
             ctx.flush();
+        }
+    }
+
+    /**
+     * Makes sure the connection's timer fires by {@code at} ({@link System#nanoTime()}). One timer serves the deadlines
+     * of all the connection's streams: it is re-armed only for a deadline earlier than the one it is set for, and when
+     * it fires it tells the streams whose deadline has passed and re-arms for the earliest one left. Streams that end
+     * before their deadline cost nothing, where a timer each would cost a scheduled task and its cancellation per
+     * request.
+     */
+    void armDeadline(long at) {
+        if (deadlineTimer != null && timerAt - at <= 0) {
+            return;
+        }
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel(false);
+        }
+        timerAt = at;
+        deadlineTimer = ctx.channel()
+                .eventLoop()
+                .schedule(deadlineTask, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void deadlinesDue() {
+        deadlineTimer = null;
+        long now = System.nanoTime();
+        long next = 0;
+        boolean more = false;
+        for (H2Stream s : streams.values()) {
+            if (!s.hasDeadline()) {
+                continue;
+            }
+            if (now - s.deadline() >= 0) {
+                due.add(s);
+            } else if (!more || s.deadline() - next < 0) {
+                next = s.deadline();
+                more = true;
+            }
+        }
+        for (int i = 0; i < due.size(); i++) {
+            due.get(i).deadlinePassed();
+        }
+        due.clear();
+        if (more) {
+            armDeadline(next);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.dualmode.sidecar.internal.h2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,8 +19,10 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +116,36 @@ class H2StreamsTest {
             assertThat(caller.kinds()).containsExactly("HEADERS");
             caller.release();
         }
+    }
+
+    @Test
+    void oneTimerServesTheStreamsDeadlinesEarliestFirstAndSkipsClearedOnes() {
+        List<Recorder> callers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Recorder caller = new Recorder();
+            callers.add(caller);
+            clientSide.open(caller).writeAndFlush(new DefaultHttp2HeadersFrame(headers("GET", "/" + i), true));
+        }
+        pump();
+        H2Stream late = serverStreams.get(0);
+        H2Stream overdue = serverStreams.get(1);
+        H2Stream cleared = serverStreams.get(2);
+        long now = System.nanoTime();
+        late.deadline(now + TimeUnit.MILLISECONDS.toNanos(50));
+        cleared.deadline(now + TimeUnit.MILLISECONDS.toNanos(20));
+        overdue.deadline(now - 1); // earlier than the timer is set for: re-armed for it
+        cleared.clearDeadline();
+
+        server.runScheduledPendingTasks();
+        assertThat(serverReader.deadlinesPassed).containsExactly(overdue);
+
+        // the timer re-arms itself for the earliest deadline left; the cleared one is skipped
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            server.runScheduledPendingTasks();
+            return serverReader.deadlinesPassed.size() > 1;
+        });
+        assertThat(serverReader.deadlinesPassed).containsExactly(overdue, late);
+        callers.forEach(Recorder::release);
     }
 
     @Test
@@ -265,6 +298,7 @@ class H2StreamsTest {
         private final List<Object> frames = new ArrayList<>();
         int closed;
         long dataBytes;
+        final List<H2Stream> deadlinesPassed = new ArrayList<>();
 
         @Override
         public void frame(H2Stream from, Http2StreamFrame frame) {
@@ -285,6 +319,11 @@ class H2StreamsTest {
         @Override
         public void closed(H2Stream from) {
             closed++;
+        }
+
+        @Override
+        public void deadlinePassed(H2Stream from) {
+            deadlinesPassed.add(from);
         }
 
         List<String> kinds() {
