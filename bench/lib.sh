@@ -1,5 +1,15 @@
-# Shared helpers of the sidecar benchmark scripts (bench/sidecar-*-bench.sh); sourced, not run.
+# Shared helpers of the sidecar benchmark scripts (bench/sidecar-*-bench.sh, bench/sidecar-memory-probe.sh); sourced,
+# not run.
 # shellcheck shell=bash
+
+sidecar_main() { # jar dir -> SIDECAR_MAIN: the java arguments that run the sidecar from the jar unpacked into dir, as
+  # the launch script does once it has unpacked a copy, or from the jar itself with SIDECAR_UNPACK=0
+  SIDECAR_MAIN=(-jar "$1")
+  if [[ ${SIDECAR_UNPACK:-1} == 1 ]]; then
+    java -cp "$1" io.dualmode.sidecar.internal.launch.Unpack "$1" "$2"
+    SIDECAR_MAIN=(-cp "$2" io.dualmode.sidecar.SidecarMain)
+  fi
+}
 
 ticks() { # pids -> user+sys clock ticks of those processes (from /proc/<pid>/stat; gone processes count 0)
   local sum=0 p

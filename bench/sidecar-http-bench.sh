@@ -153,13 +153,7 @@ if command -v nghttpx >/dev/null; then
   nghttpx --conf="$RUN/nghttpx.conf" >"$RUN/nghttpx.log" 2>&1 &
   NGHTTPX_PID=$!; PIDS+=("$NGHTTPX_PID")
 fi
-# With SIDECAR_UNPACK=1 (the default) the sidecars run from the jar unpacked into a directory, as the launch script
-# does by default once it has unpacked a copy.
-SIDECAR_MAIN=(-jar "$RUN/sidecar.jar")
-if [[ ${SIDECAR_UNPACK:-1} == 1 ]]; then
-  java -cp "$RUN/sidecar.jar" io.dualmode.sidecar.internal.launch.Unpack "$RUN/sidecar.jar" "$RUN/sidecar-unpacked"
-  SIDECAR_MAIN=(-cp "$RUN/sidecar-unpacked" io.dualmode.sidecar.SidecarMain)
-fi
+sidecar_main "$RUN/sidecar.jar" "$RUN/sidecar-unpacked"
 # shellcheck disable=SC2086
 java $SIDECAR_JVM "${SIDECAR_MAIN[@]}" --config "$RUN/sidecar-ingress.yaml" >"$RUN/sidecar-b.log" 2>&1 &
 SIDECAR_B_PID=$!; PIDS+=("$SIDECAR_B_PID")

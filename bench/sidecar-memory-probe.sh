@@ -18,6 +18,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 SIDECAR_JVM=${SIDECAR_JVM:-$(mesh-sidecar/bin/dualmode-sidecar --print-jvm-options)}
 [[ ${NMT:-0} == 1 ]] && SIDECAR_JVM="$SIDECAR_JVM -XX:NativeMemoryTracking=summary"
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
@@ -62,11 +64,7 @@ EOF
 
 nginx -e "$OUT/backend-nginx.error.log" -p "$OUT" -c "$OUT/backend-nginx.conf" &
 PIDS+=($!)
-SIDECAR_MAIN=(-jar "$JAR")
-if [[ ${SIDECAR_UNPACK:-1} == 1 ]]; then
-  java -cp "$JAR" io.dualmode.sidecar.internal.launch.Unpack "$JAR" "$OUT/sidecar-unpacked"
-  SIDECAR_MAIN=(-cp "$OUT/sidecar-unpacked" io.dualmode.sidecar.SidecarMain)
-fi
+sidecar_main "$JAR" "$OUT/sidecar-unpacked"
 # shellcheck disable=SC2086 # the options are a word list on purpose
 java $SIDECAR_JVM "${SIDECAR_MAIN[@]}" --config "$OUT/sidecar.yaml" >"$OUT/sidecar.log" 2>&1 &
 SC=$!
