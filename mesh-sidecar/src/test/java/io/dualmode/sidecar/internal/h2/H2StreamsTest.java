@@ -88,13 +88,7 @@ class H2StreamsTest {
 
     @Test
     void streamsFlushedOutsideAReadGoOutTogetherOnceTheLoopHasHandledItsEvents() {
-        List<Recorder> callers = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Recorder caller = new Recorder();
-            callers.add(caller);
-            clientSide.open(caller).writeAndFlush(new DefaultHttp2HeadersFrame(headers("GET", "/" + i), true));
-        }
-        pump();
+        List<Recorder> callers = requests(3);
         assertThat(serverStreams).hasSize(3);
 
         // the answers are written outside a read of the server's connection, as when they come from an upstream;
@@ -120,13 +114,7 @@ class H2StreamsTest {
 
     @Test
     void oneTimerServesTheStreamsDeadlinesEarliestFirstAndSkipsClearedOnes() {
-        List<Recorder> callers = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Recorder caller = new Recorder();
-            callers.add(caller);
-            clientSide.open(caller).writeAndFlush(new DefaultHttp2HeadersFrame(headers("GET", "/" + i), true));
-        }
-        pump();
+        List<Recorder> callers = requests(3);
         H2Stream late = serverStreams.get(0);
         H2Stream overdue = serverStreams.get(1);
         H2Stream cleared = serverStreams.get(2);
@@ -245,6 +233,18 @@ class H2StreamsTest {
         assertThat(clientSide.size()).isZero();
         assertThat(reader.closed).isEqualTo(1);
         assertThat(client.outboundMessages()).as("nothing was sent for it").isEmpty();
+    }
+
+    /** {@code n} GET requests from the client, each on its own stream, delivered to the server. */
+    private List<Recorder> requests(int n) {
+        List<Recorder> callers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Recorder caller = new Recorder();
+            callers.add(caller);
+            clientSide.open(caller).writeAndFlush(new DefaultHttp2HeadersFrame(headers("GET", "/" + i), true));
+        }
+        pump();
+        return callers;
     }
 
     private static Http2Headers headers(String method, String path) {
