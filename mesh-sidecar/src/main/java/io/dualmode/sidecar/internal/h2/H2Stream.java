@@ -162,8 +162,7 @@ final class H2Stream {
             int n = withheld;
             withheld = 0;
             if (!closed) {
-                owner.consume(this, n);
-                owner.flush();
+                owner.consume(this, n); // flushes the WINDOW_UPDATE it writes
             }
         }
     }

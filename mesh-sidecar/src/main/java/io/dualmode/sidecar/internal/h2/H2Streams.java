@@ -1,5 +1,6 @@
 package io.dualmode.sidecar.internal.h2;
 
+import io.dualmode.sidecar.internal.transport.DeadlineTimer;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,8 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -40,12 +39,8 @@ final class H2Streams extends Http2ChannelDuplexHandler {
     private final Map<Http2FrameStream, H2Stream> streams = new HashMap<>();
     private final List<H2Stream> batch = new ArrayList<>(4);
     private final Runnable flushTask = this::scheduledFlush;
-    private final Runnable deadlineTask = this::deadlinesDue;
+    private final DeadlineTimer deadlines = new DeadlineTimer(this::deadlinesDue);
     private final List<H2Stream> due = new ArrayList<>(2);
-    /** The one timer of the streams' deadlines ({@link #armDeadline}), or null; it fires at {@link #timerAt}. */
-    private ScheduledFuture<?> deadlineTimer;
-
-    private long timerAt;
     private ChannelHandlerContext ctx;
     /** Between a read of this connection's frames and the end of that read. */
     private boolean reading;
@@ -144,10 +139,7 @@ final class H2Streams extends Http2ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         reading = false;
-        if (deadlineTimer != null) {
-            deadlineTimer.cancel(false);
-            deadlineTimer = null;
-        }
+        deadlines.cancel();
         if (!streams.isEmpty()) {
             List<H2Stream> open = new ArrayList<>(streams.values());
             streams.clear();
@@ -226,27 +218,14 @@ final class H2Streams extends Http2ChannelDuplexHandler {
     }
 
     /**
-     * Makes sure the connection's timer fires by {@code at} ({@link System#nanoTime()}). One timer serves the deadlines
-     * of all the connection's streams: it is re-armed only for a deadline earlier than the one it is set for, and when
-     * it fires it tells the streams whose deadline has passed and re-arms for the earliest one left. Streams that end
-     * before their deadline cost nothing, where a timer each would cost a scheduled task and its cancellation per
-     * request.
+     * Makes sure the connection's one {@link DeadlineTimer} fires by {@code at} ({@link System#nanoTime()}); when it
+     * does, the streams whose deadline has passed are told and it is armed again for the earliest deadline left.
      */
     void armDeadline(long at) {
-        if (deadlineTimer != null && timerAt - at <= 0) {
-            return;
-        }
-        if (deadlineTimer != null) {
-            deadlineTimer.cancel(false);
-        }
-        timerAt = at;
-        deadlineTimer = ctx.channel()
-                .eventLoop()
-                .schedule(deadlineTask, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+        deadlines.arm(ctx.channel().eventLoop(), at);
     }
 
     private void deadlinesDue() {
-        deadlineTimer = null;
         long now = System.nanoTime();
         long next = 0;
         boolean more = false;
@@ -274,7 +253,7 @@ final class H2Streams extends Http2ChannelDuplexHandler {
         streams.remove(s.stream);
     }
 
-    /** Gives back {@code bytes} of flow-control window on {@code s} (and the connection); flushed after the read. */
+    /** Gives back {@code bytes} of flow-control window on {@code s} (and the connection), flushed as {@link #flush} does. */
     void consume(H2Stream s, int bytes) {
         Http2Connection connection = codec.connection();
         Http2Stream stream = connection.stream(s.stream.id());

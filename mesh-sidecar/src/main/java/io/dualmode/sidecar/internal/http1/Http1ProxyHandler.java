@@ -5,6 +5,7 @@ import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.SidecarErrors;
 import io.dualmode.sidecar.internal.governance.Admission;
 import io.dualmode.sidecar.internal.governance.ServicePolicy;
+import io.dualmode.sidecar.internal.transport.DeadlineTimer;
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -14,7 +15,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +35,7 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean pausedForConnect;
     private boolean pausedForWrite;
     private boolean pausedForUpgrade;
-    private ScheduledFuture<?> timer;
-    private long timerDeadline;
+    private final DeadlineTimer timer = new DeadlineTimer(this::timerFired);
     /** When the connection last had no request in progress ({@link System#nanoTime()}). */
     private long idleSince;
 
@@ -178,27 +177,15 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Makes sure a timer fires by {@code deadline}. One timer serves the connection's successive
-     * exchanges: when it fires it times out the current exchange if that is overdue, or re-arms for
-     * its deadline, so keep-alive traffic does not schedule and cancel a task per request.
+     * Makes sure the connection's timer fires by {@code deadline}. One timer serves the connection's successive
+     * exchanges: when it fires it times out the current exchange if that is overdue, or re-arms for its deadline, so
+     * keep-alive traffic does not schedule and cancel a task per request.
      */
     void armTimeout(long deadline) {
-        if (timer != null && timerDeadline <= deadline) {
-            return;
-        }
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        schedule(deadline);
-    }
-
-    private void schedule(long deadline) {
-        timerDeadline = deadline;
-        timer = channel.eventLoop().schedule(this::timerFired, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        timer.arm(channel.eventLoop(), deadline);
     }
 
     private void timerFired() {
-        timer = null;
         Exchange e = current;
         if (e == null || e.deadline() == Long.MAX_VALUE || closing) {
             return;
@@ -206,7 +193,7 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
         if (System.nanoTime() - e.deadline() >= 0) {
             e.onTimeout();
         } else {
-            schedule(e.deadline());
+            armTimeout(e.deadline());
         }
     }
 
@@ -257,10 +244,7 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         listener.metrics().cxActive.decrementAndGet();
         closing = true;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
         releaseQueued();
         Exchange e = current;
         current = null;
