@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Per-instance migration of Dubbo under load, with the example jars: three provider instances of one Dubbo service,
@@ -36,6 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The providers differ by port, not by host: Dubbo takes any {@code 127.*} host for "no address" and registers and
  * dials the machine's own address instead, which these children pin to 127.0.0.1 ({@code protocols/dubbo.md} §8). The
  * path of a call is therefore read from the sidecars' counters, not from the caller address.
+ *
+ * <p>It runs twice: with interface-level discovery (Dubbo's {@code providers:<interface>:<version>:<group>} entries,
+ * read by the sidecars' {@code ingress-dubbo} and {@code egress-dubbo}), and with application-level discovery only
+ * (the providers register only their application instance, the consumer discovers only that way; each provider is an
+ * application of its own, so its calls pass its sidecar's {@code ingress-dubbo-<application>} and the consumer's
+ * sidecar's {@code egress-dubbo-<application>}). In the second run a provider that started in SDK state published its
+ * own port in its {@code MetadataInfo}; after the switch only its sidecar's registration says where to call it.
  */
 @Timeout(value = 480, unit = TimeUnit.SECONDS)
 final class DubboMigrationIntegrationTest {
@@ -46,6 +54,8 @@ final class DubboMigrationIntegrationTest {
 
     private static final Duration SETTLE = Duration.ofSeconds(40);
     private static final int WINDOW_CALLS = 15;
+    private static final String INSTANCE_ONLY = "--dubbo.application.register-mode=instance";
+    private static final String APPLICATION_ONLY = "--dubbo.application.service-discovery.migration=FORCE_APPLICATION";
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<MeshNode> sidecars = new ArrayList<>();
@@ -55,6 +65,7 @@ final class DubboMigrationIntegrationTest {
     private MeshNode consumerSidecar;
     private ExampleApp consumer;
     private String service;
+    private boolean applicationLevel;
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -73,8 +84,12 @@ final class DubboMigrationIntegrationTest {
         }
     }
 
-    @Test
-    void providersAndTheConsumerMoveToTheMeshAndBackUnderLoadWithoutAFailedCall(@TempDir Path home) throws Exception {
+    @ParameterizedTest(name = "{0}-level discovery")
+    @ValueSource(strings = {"interface", "application"})
+    void providersAndTheConsumerMoveToTheMeshAndBackUnderLoadWithoutAFailedCall(String discovery, @TempDir Path home)
+            throws Exception {
+        applicationLevel = discovery.equals("application");
+        String[] providerArgs = applicationLevel ? new String[] {INSTANCE_ONLY} : new String[0];
         registry = RegistryServer.builder().host("127.0.0.1").port(0).build().start();
         Properties p = new Properties();
         p.setProperty(PropertyKeyConst.SERVER_ADDR, registry.address());
@@ -88,7 +103,13 @@ final class DubboMigrationIntegrationTest {
             MeshNode sidecar = closing(new MeshNode(registry.address(), Mode.SDK));
             sidecars.add(sidecar);
             providers.add(closing(ExampleApp.start(
-                    "dubbo-provider", token + "-provider-" + i, token, registry.address(), sidecar, home)));
+                    "dubbo-provider",
+                    token + "-provider-" + i,
+                    token,
+                    registry.address(),
+                    sidecar,
+                    home,
+                    providerArgs)));
         }
         consumerSidecar = closing(new MeshNode(registry.address(), Mode.SDK));
         consumer = closing(ExampleApp.start(
@@ -98,7 +119,9 @@ final class DubboMigrationIntegrationTest {
                 registry.address(),
                 consumerSidecar,
                 home,
-                "--dualmode.example.interval=20ms"));
+                applicationLevel
+                        ? new String[] {"--dualmode.example.interval=20ms", APPLICATION_ONLY}
+                        : new String[] {"--dualmode.example.interval=20ms"}));
 
         await("every provider answering the consumer")
                 .atMost(START)
@@ -140,13 +163,19 @@ final class DubboMigrationIntegrationTest {
     /** Switches provider {@code index}'s sidecar and waits until the registry holds what that mode publishes alone. */
     private void switchProvider(int index, String mode) {
         sidecars.get(index).switchMode(mode);
-        int port = mode.equals("mesh") ? sidecars.get(index).ingress().getPort() : providers.get(index).dubboPort;
         await("registry entry of provider " + (index + 1) + " in " + mode)
                 .atMost(SETTLE)
                 .ignoreExceptions()
                 .until(() -> {
-                    List<Instance> registered = observer.getAllInstances(service, false);
-                    return registered.size() == 3
+                    int port = mode.equals("sdk")
+                            ? providers.get(index).dubboPort
+                            : applicationLevel
+                                    ? sidecars.get(index).listenerPort("ingress-dubbo-" + providers.get(index).name)
+                                    : sidecars.get(index).ingress().getPort();
+                    List<Instance> registered = applicationLevel
+                            ? observer.getAllInstances(providers.get(index).name, false)
+                            : observer.getAllInstances(service, false);
+                    return registered.size() == (applicationLevel ? 1 : 3)
                             && registered.stream()
                                     .anyMatch(i -> i.getPort() == port
                                             && mode.equals(i.getMetadata().get("dualmode.mode")));
@@ -171,9 +200,9 @@ final class DubboMigrationIntegrationTest {
     private boolean windowMatches(boolean[] inMesh, boolean consumerInMesh) {
         long[] ingressBefore = new long[3];
         long[] answeredBefore = answered();
-        long egressBefore = consumerSidecar.requests("egress-dubbo");
+        long egressBefore = egress();
         for (int i = 0; i < 3; i++) {
-            ingressBefore[i] = sidecars.get(i).requests("ingress-dubbo");
+            ingressBefore[i] = ingress(i);
         }
         await().atMost(SETTLE).pollInterval(Duration.ofMillis(100)).until(() -> {
             long[] now = answered();
@@ -184,17 +213,35 @@ final class DubboMigrationIntegrationTest {
             }
             return true;
         });
-        long egress = consumerSidecar.requests("egress-dubbo") - egressBefore;
+        long egress = egress() - egressBefore;
         long[] answeredNow = answered();
         long total = 0;
         boolean matches = true;
         for (int i = 0; i < 3; i++) {
             long answered = answeredNow[i] - answeredBefore[i];
-            long ingress = sidecars.get(i).requests("ingress-dubbo") - ingressBefore[i];
+            long ingress = ingress(i) - ingressBefore[i];
             total += answered;
             matches &= inMesh[i] ? Math.abs(ingress - answered) <= 2 : ingress == 0;
         }
         return matches && (consumerInMesh ? Math.abs(egress - total) <= 2 : egress == 0);
+    }
+
+    /** Calls provider {@code index}'s sidecar has passed in on its ingress listener. */
+    private long ingress(int index) {
+        return sidecars.get(index)
+                .requests(applicationLevel ? "ingress-dubbo-" + providers.get(index).name : "ingress-dubbo");
+    }
+
+    /** Calls the consumer's sidecar has passed out on its egress listener(s). */
+    private long egress() {
+        if (!applicationLevel) {
+            return consumerSidecar.requests("egress-dubbo");
+        }
+        long n = 0;
+        for (ExampleApp provider : providers) {
+            n += consumerSidecar.requests("egress-dubbo-" + provider.name);
+        }
+        return n;
     }
 
     /** Calls the consumer has logged as answered, per provider instance. */
