@@ -11,6 +11,55 @@ sidecar_main() { # jar dir -> SIDECAR_MAIN: the java arguments that run the side
   fi
 }
 
+pct() { # h2load log -> "p50 p99" in us of its 200 responses, without the log's first second
+  sort -n "$1" | awk -F'\t' 'NR == 1 {t0 = $1} $1 >= t0 + 1000000 && $2 == 200 {print $3}' | sort -n >"$1.sorted"
+  local cnt
+  cnt=$(wc -l <"$1.sorted")
+  echo "$(sed -n "$(((cnt + 1) / 2))p" "$1.sorted") $(sed -n "$(((cnt * 99 + 99) / 100))p" "$1.sorted")"
+  rm -f "$1.sorted"
+}
+
+# The probes' processes (bench/sidecar-memory-probe.sh, bench/sidecar-h2-probe.sh): started with start_backend and
+# start_sidecar, recorded in PROBE_PIDS and killed by pid by stop_probe (set as the scripts' exit trap).
+PROBE_PIDS=()
+stop_probe() {
+  local p
+  for p in "${PROBE_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 0.5
+  for p in "${PROBE_PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  PROBE_PIDS=()
+}
+
+start_backend() { # dir http-port h2c-port -> BACKEND_PID: nginx (one worker, 1 KiB responses) from backend-nginx.conf
+  local body
+  body=$(head -c 1024 /dev/zero | tr '\0' 'x')
+  mkdir -p "$1/backend-tmp"
+  sed -e "s#@RUN@#$1#g" -e "s#@BODY@#$body#g" -e "s#@BACKEND_PORT@#$2#g" -e "s#@BACKEND_H2_PORT@#$3#g" \
+    "$ROOT/bench/sidecar/backend-nginx.conf" >"$1/backend-nginx.conf"
+  nginx -e "$1/backend-nginx.error.log" -p "$1" -c "$1/backend-nginx.conf" &
+  BACKEND_PID=$!
+  PROBE_PIDS+=("$BACKEND_PID")
+}
+
+start_sidecar() { # jar dir config url [h2] -> SC: a sidecar with $SIDECAR_JVM, once url answers (over h2c with h2)
+  sidecar_main "$1" "$2/sidecar-unpacked"
+  # shellcheck disable=SC2086 # the options are a word list on purpose
+  java $SIDECAR_JVM "${SIDECAR_MAIN[@]}" --config "$3" >"$2/sidecar.log" 2>&1 &
+  SC=$!
+  PROBE_PIDS+=("$SC")
+  for _ in $(seq 400); do
+    if [[ ${5:-} == h2 ]]; then
+      h2load -n1 -c1 "$4" 2>/dev/null | grep -q '1 succeeded' && return 0
+    else
+      curl -fsS -o /dev/null "$4" 2>/dev/null && return 0
+    fi
+    kill -0 "$SC" 2>/dev/null || { echo "sidecar exited, see $2/sidecar.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  echo "no answer from $4" >&2
+  exit 1
+}
+
 ticks() { # pids -> user+sys clock ticks of those processes (from /proc/<pid>/stat; gone processes count 0)
   local sum=0 p
   for p in "$@"; do

@@ -225,14 +225,6 @@ saturation() { # round path
   return 0
 }
 
-pct() { # h2load log -> "p50 p99" in us of its 200 responses, without the log's first second
-  sort -n "$1" | awk -F'\t' 'NR == 1 {t0 = $1} $1 >= t0 + 1000000 && $2 == 200 {print $3}' | sort -n >"$1.sorted"
-  local cnt
-  cnt=$(wc -l <"$1.sorted")
-  echo "$(sed -n "$(((cnt + 1) / 2))p" "$1.sorted") $(sed -n "$(((cnt * 99 + 99) / 100))p" "$1.sorted")"
-  rm -f "$1.sorted"
-}
-
 fixed_rate() { # round path: HTTP/1.1 at the fixed rate (beside direct unless it is direct)
   # shellcheck disable=SC2086
   rate_beside "$1" "$2" --h1 "${URL[$2]}" "${URL[direct]}" ${PROC[$2]}

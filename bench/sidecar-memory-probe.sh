@@ -34,21 +34,10 @@ ADMIN_PORT=28191
 [[ -f $JAR ]] || { echo "no $JAR; build it with ./mvnw -B -q -pl mesh-sidecar -am package -DskipTests" >&2; exit 1; }
 ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 rm -rf "$OUT"
-mkdir -p "$OUT/backend-tmp"
+mkdir -p "$OUT"
 
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  PIDS=()
-}
-trap cleanup EXIT INT TERM
+trap stop_probe EXIT INT TERM
 
-BODY=$(head -c 1024 /dev/zero | tr '\0' 'x')
-sed -e "s#@RUN@#$OUT#g" -e "s#@BODY@#$BODY#g" -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" \
-  -e "s#@BACKEND_H2_PORT@#$BACKEND_H2_PORT#g" bench/sidecar/backend-nginx.conf >"$OUT/backend-nginx.conf"
 cat >"$OUT/sidecar.yaml" <<EOF
 workers: 1
 admin: {address: 127.0.0.1, port: $ADMIN_PORT}
@@ -62,18 +51,8 @@ clusters:
     endpoints: [{host: 127.0.0.1, port: $BACKEND_PORT}]
 EOF
 
-nginx -e "$OUT/backend-nginx.error.log" -p "$OUT" -c "$OUT/backend-nginx.conf" &
-PIDS+=($!)
-sidecar_main "$JAR" "$OUT/sidecar-unpacked"
-# shellcheck disable=SC2086 # the options are a word list on purpose
-java $SIDECAR_JVM "${SIDECAR_MAIN[@]}" --config "$OUT/sidecar.yaml" >"$OUT/sidecar.log" 2>&1 &
-SC=$!
-PIDS+=("$SC")
-for _ in $(seq 400); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$SIDECAR_PORT/" 2>/dev/null && break
-  kill -0 "$SC" 2>/dev/null || { echo "sidecar exited, see $OUT/sidecar.log" >&2; exit 1; }
-  sleep 0.05
-done
+start_backend "$OUT" "$BACKEND_PORT" "$BACKEND_H2_PORT"
+start_sidecar "$JAR" "$OUT" "$OUT/sidecar.yaml" "http://127.0.0.1:$SIDECAR_PORT/"
 
 rss() { awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$SC/status"; }
 nmt() { # one line: the NMT categories above 1.5 MB committed
