@@ -22,6 +22,14 @@ pct() { # h2load log -> "p50 p99" in us of its 200 responses, without the log's 
 # The probes' processes (bench/sidecar-memory-probe.sh, bench/sidecar-h2-probe.sh): started with start_backend and
 # start_sidecar, recorded in PROBE_PIDS and killed by pid by stop_probe (set as the scripts' exit trap).
 PROBE_PIDS=()
+probe_setup() { # dir: checks $JAR, raises the open-files limit, empties dir and kills the probe's processes on exit
+  [[ -f $JAR ]] || { echo "no $JAR; build it with ./mvnw -B -q -pl mesh-sidecar -am package -DskipTests" >&2; exit 1; }
+  ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+  rm -rf "$1"
+  mkdir -p "$1"
+  trap 'idle_spinners off; stop_probe' EXIT INT TERM
+}
+
 stop_probe() {
   local p
   for p in "${PROBE_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done

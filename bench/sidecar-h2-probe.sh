@@ -35,11 +35,7 @@ BACKEND_H2_PORT=28081
 SIDECAR_H2_PORT=28103
 ADMIN_PORT=28191
 
-[[ -f $JAR ]] || { echo "no $JAR; build it with ./mvnw -B -q -pl mesh-sidecar -am package -DskipTests" >&2; exit 1; }
-ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-rm -rf "$OUT"
-mkdir -p "$OUT"
-trap 'idle_spinners off; stop_probe' EXIT INT TERM
+probe_setup "$OUT"
 
 SIDECAR_JVM="$SIDECAR_JVM -Xlog:gc:file=$OUT/gc.log:uptimenanos"
 if [[ ${ALLOC:-0} == 1 ]]; then

@@ -31,12 +31,7 @@ BACKEND_H2_PORT=28081
 SIDECAR_PORT=28101
 ADMIN_PORT=28191
 
-[[ -f $JAR ]] || { echo "no $JAR; build it with ./mvnw -B -q -pl mesh-sidecar -am package -DskipTests" >&2; exit 1; }
-ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-rm -rf "$OUT"
-mkdir -p "$OUT"
-
-trap stop_probe EXIT INT TERM
+probe_setup "$OUT"
 
 cat >"$OUT/sidecar.yaml" <<EOF
 workers: 1
