@@ -42,8 +42,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * read by the sidecars' {@code ingress-dubbo} and {@code egress-dubbo}), and with application-level discovery only
  * (the providers register only their application instance, the consumer discovers only that way; each provider is an
  * application of its own, so its calls pass its sidecar's {@code ingress-dubbo-<application>} and the consumer's
- * sidecar's {@code egress-dubbo-<application>}). In the second run a provider that started in SDK state published its
- * own port in its {@code MetadataInfo}; after the switch only its sidecar's registration says where to call it.
+ * sidecar's {@code egress-dubbo-<application>}). There a provider joined through its sidecar publishes port 0 in its
+ * {@code MetadataInfo} whatever the sidecar's state, so in either state the sidecar's registration (address and
+ * {@code dubbo.endpoints}) alone says where to call it.
  */
 @Timeout(value = 480, unit = TimeUnit.SECONDS)
 final class DubboMigrationIntegrationTest {
