@@ -87,9 +87,11 @@ class MigrationIntegrationTest {
         for (MigrationFixture.Provider p : providers) {
             if (p.sidecar().mode().get() != Mode.SDK) {
                 admin.put(
-                        "/api/v1/inventory/instances/" + registeredAddress(p.host()) + "/mode",
-                        "{\"mode\":\"sdk\"}",
-                        null);
+                                "/api/v1/inventory/instances/" + registeredAddress(p.host()) + "/mode",
+                                "{\"mode\":\"sdk\"}",
+                                null)
+                        .expectStatus()
+                        .isAccepted();
             }
         }
         await().atMost(SETTLE)

@@ -8,17 +8,29 @@ import io.dualmode.governance.push.DiscoveryRequest;
 import io.dualmode.governance.push.ResourceKey;
 import io.dualmode.governance.rule.RuleKind;
 import io.dualmode.platform.PushFixture.Reply;
+import io.dualmode.platform.push.PushHub;
 import io.dualmode.registry.RegistryServer;
 import io.dualmode.registry.naming.Instance;
 import io.dualmode.registry.naming.ServiceKey;
 import io.dualmode.sidecar.Mode;
 import io.dualmode.sidecar.Sidecar;
+import io.dualmode.sidecar.config.ControlPlaneConfig;
+import io.dualmode.sidecar.config.GovernanceConfig;
+import io.dualmode.sidecar.control.ControlPlaneClient;
+import io.dualmode.sidecar.control.ControlPlanes;
+import io.dualmode.sidecar.control.Governance;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -326,6 +338,76 @@ class PushIntegrationTest {
                         .alias("the first response on stream " + i)
                         .until(() -> stream.responses().size() == 1);
             }
+        }
+    }
+
+    /**
+     * A mode switch reports the node from the mode thread while the ingress listener it opens reports from the
+     * registry agent's thread. Whichever thread read the facts last must be the one the platform keeps: a report
+     * built before the other thread's change but sent after it left the platform without the instance's mesh address,
+     * so the inventory lost the link between the instance and its sidecar (seen in MigrationIntegrationTest on a busy
+     * machine). Here the first report is held inside its facts; the second must wait for it, not overtake it.
+     */
+    @Test
+    void twoThreadsReportingTheNodeAtOnceLeaveThePlatformWithTheNewerFacts() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        AtomicReference<String> instances = new AtomicReference<>("127.0.0.1:1");
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean holdNext = new AtomicBoolean();
+        Supplier<Map<String, String>> facts = () -> {
+            String seen = instances.get();
+            int read = reads.incrementAndGet();
+            if (holdNext.compareAndSet(true, false)) {
+                holding.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Map.of("application", "racer", "instances", seen, "read", Integer.toString(read));
+        };
+        ControlPlaneConfig config = new ControlPlaneConfig(
+                URI.create("ws://127.0.0.1:" + platform.port() + "/api/v1/push"),
+                token("racer"),
+                null,
+                "racer@127.0.0.1",
+                List.of(),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(5));
+        Governance governance = new Governance(GovernanceConfig.defaults());
+        ControlPlaneClient client = new ControlPlaneClient(config, governance, "racer@127.0.0.1", facts, List.of());
+        PushHub hub = platform.bean(PushHub.class);
+        Thread first = new Thread(client::reportNode, "report-before-the-change");
+        Thread second = new Thread(client::reportNode, "report-after-the-change");
+        try {
+            client.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.connected() && client.responses() >= 1);
+
+            holdNext.set(true);
+            first.start();
+            assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
+            instances.set("127.0.0.1:1,127.0.0.1:2");
+            second.start();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            second.getState() == Thread.State.BLOCKED || second.getState() == Thread.State.TERMINATED);
+            assertThat(second.getState())
+                    .as("the second report waits while the first is being built")
+                    .isEqualTo(Thread.State.BLOCKED);
+            release.countDown();
+            first.join(20_000);
+            second.join(20_000);
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                            hub.status("racer@127.0.0.1").node())
+                    .containsEntry("instances", "127.0.0.1:1,127.0.0.1:2")
+                    .containsEntry("read", Integer.toString(reads.get())));
+        } finally {
+            release.countDown();
+            client.close();
+            ControlPlanes.release(governance);
         }
     }
 

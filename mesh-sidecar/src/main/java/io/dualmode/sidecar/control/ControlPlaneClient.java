@@ -80,6 +80,8 @@ public final class ControlPlaneClient implements AutoCloseable {
     private volatile Disposable connection;
     private volatile Duration delay;
     private volatile Sinks.Many<String> stream;
+    /** Held while a request is built and emitted, and while a new stream is marked connected (see {@link #send}). */
+    private final Object sendLock = new Object();
     private volatile long modeVersion;
     private volatile String modeError;
 
@@ -317,9 +319,13 @@ public final class ControlPlaneClient implements AutoCloseable {
         }
         if (message instanceof StreamReady ready) {
             log.debug("control plane stream {} ready", ready.stream());
-            send(out, first());
-            stream = out;
-            connected = true;
+            // Under the send lock: a node report racing with this either goes first (and first() reads its facts)
+            // or finds the stream connected and follows.
+            synchronized (sendLock) {
+                out.tryEmitNext(first());
+                stream = out;
+                connected = true;
+            }
             return;
         }
         if (message instanceof ModeDirective directive) {
@@ -350,12 +356,13 @@ public final class ControlPlaneClient implements AutoCloseable {
             lastNack = error;
             log.warn("rejected push {}: {} {}", response.nonce(), error.code(), error.message());
         }
+        List<String> delegates = subscribe;
         send(
                 out,
-                encode(new DiscoveryRequest(
+                () -> encode(new DiscoveryRequest(
                         nodeId,
                         facts(),
-                        subscribe,
+                        delegates,
                         List.of(),
                         Map.of(),
                         response.nonce(),
@@ -365,15 +372,17 @@ public final class ControlPlaneClient implements AutoCloseable {
 
     /**
      * Reports the node facts again (e.g. after a mode switch) with a request that neither ACKs nor subscribes; does
-     * nothing while disconnected (the next connection reports them anyway). Does not block.
+     * nothing while disconnected (the next connection reports them anyway). Does not wait for the network.
+     *
+     * <p>Two threads may report at once (a mode switch and the ingress listener it opens): see {@link #send}.
      */
     public void reportNode() {
-        Sinks.Many<String> out = stream;
-        if (connected && !closed && out != null) {
-            send(
-                    out,
-                    encode(new DiscoveryRequest(
-                            nodeId, facts(), List.of(), List.of(), Map.of(), null, null, governance.digest())));
+        synchronized (sendLock) {
+            Sinks.Many<String> out = stream;
+            if (connected && !closed && out != null) {
+                out.tryEmitNext(encode(new DiscoveryRequest(
+                        nodeId, facts(), List.of(), List.of(), Map.of(), null, null, governance.digest())));
+            }
         }
     }
 
@@ -399,7 +408,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     public void report(LoadReport report) {
         Sinks.Many<String> out = stream;
         if (connected && !closed && out != null) {
-            send(out, encode(new DiscoveryRequest(nodeId, null, null, null, null, null, null, null, report)));
+            send(out, () -> encode(new DiscoveryRequest(nodeId, null, null, null, null, null, null, null, report)));
         }
     }
 
@@ -414,9 +423,14 @@ public final class ControlPlaneClient implements AutoCloseable {
         }
     }
 
-    private static void send(Sinks.Many<String> out, String message) {
-        synchronized (out) {
-            out.tryEmitNext(message);
+    /**
+     * Sends on {@code out}, building the message under the stream's lock: requests leave in the order their node facts
+     * were read, so when two threads report at once the control plane keeps the newer facts, never a snapshot taken
+     * before the other thread's change (the platform links instances to sidecars by the reported addresses).
+     */
+    private void send(Sinks.Many<String> out, Supplier<String> message) {
+        synchronized (sendLock) {
+            out.tryEmitNext(message.get());
         }
     }
 
