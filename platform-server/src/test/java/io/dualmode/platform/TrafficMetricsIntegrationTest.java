@@ -111,6 +111,23 @@ class TrafficMetricsIntegrationTest {
     }
 
     @Test
+    void theCallersSidecarAlsoReportsItsCallsByUpstreamEndpoint() {
+        TrafficMetrics traffic = platform.bean(TrafficMetrics.class);
+        drive();
+        String endpoint = "127.0.0.1:" + orders.listenerAddress("ingress").getPort();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            NodeTraffic toEndpoint = traffic.egressTo("orders", List.of(endpoint), MINUTE);
+            assertThat(toEndpoint.requests()).isEqualTo(25);
+            assertThat(toEndpoint.errors()).isEqualTo(5);
+        });
+        assertThat(traffic.egressTo("orders", List.of("127.0.0.1:1"), MINUTE)).isEqualTo(NodeTraffic.NONE);
+        assertThat(traffic.egressTo("orders", MINUTE).requests())
+                .as("the service's figure counts each call once")
+                .isEqualTo(25);
+    }
+
+    @Test
     void theServiceViewShowsRequestsErrorsLatencyAndASeriesToAnyRole() {
         drive();
         Api viewer = viewer();

@@ -70,11 +70,20 @@ public record LoadReport(long intervalMillis, List<Entry> entries) {
      * @param errors calls that failed: HTTP 5xx, gRPC/Dubbo/Bolt error statuses, local 5xx replies, resets, timeouts
      * @param latencyBuckets {@link #BUCKETS} counts of calls by latency, bucket {@code i} holding those above bound
      *     {@code i-1} and at most bound {@code i} of {@link #BUCKET_BOUNDS_MILLIS}
+     * @param endpoint for egress, the one upstream endpoint ({@code host:port}, as the registry lists it) these calls
+     *     went to; null for the whole service. A report holds both: the service's entry counts every call once, its
+     *     endpoints' entries split the same calls by endpoint (a sidecar that predates them sends none).
      */
-    public record Entry(String direction, String service, long requests, long errors, List<Long> latencyBuckets) {
+    public record Entry(
+            String direction, String service, long requests, long errors, List<Long> latencyBuckets, String endpoint) {
 
         public Entry {
             latencyBuckets = latencyBuckets == null ? List.of() : List.copyOf(latencyBuckets);
+        }
+
+        /** The calls of a whole service. */
+        public Entry(String direction, String service, long requests, long errors, List<Long> latencyBuckets) {
+            this(direction, service, requests, errors, latencyBuckets, null);
         }
 
         private void problems(String at, List<String> out) {
@@ -83,6 +92,11 @@ public record LoadReport(long intervalMillis, List<Entry> entries) {
             }
             if (service == null || service.isBlank()) {
                 out.add(at + ".service: must not be blank");
+            }
+            if (endpoint != null && !EGRESS.equals(direction)) {
+                out.add(at + ".endpoint: only egress entries name an endpoint");
+            } else if (endpoint != null && (endpoint.isBlank() || endpoint.lastIndexOf(':') < 1)) {
+                out.add(at + ".endpoint: must be host:port, got " + endpoint);
             }
             if (requests < 0) {
                 out.add(at + ".requests: must not be negative, got " + requests);

@@ -96,12 +96,20 @@ class PushCodecTest {
     void aLoadReportRoundTripsAndIsAbsentFromRequestsWithoutOne() {
         LoadReport report = new LoadReport(
                 500,
-                List.of(new LoadReport.Entry(
-                        LoadReport.EGRESS,
-                        "payments",
-                        3,
-                        1,
-                        List.of(0L, 1L, 2L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L))));
+                List.of(
+                        new LoadReport.Entry(
+                                LoadReport.EGRESS,
+                                "payments",
+                                3,
+                                1,
+                                List.of(0L, 1L, 2L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L)),
+                        new LoadReport.Entry(
+                                LoadReport.EGRESS,
+                                "payments",
+                                2,
+                                1,
+                                List.of(0L, 0L, 2L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L),
+                                "127.0.0.7:8080")));
         DiscoveryRequest request =
                 new DiscoveryRequest("web@127.0.0.1:1", null, null, null, null, null, null, "sha256:00", report);
 
@@ -109,6 +117,9 @@ class PushCodecTest {
 
         assertThat(read).isEqualTo(request);
         assertThat(read.report().problems()).isEmpty();
+        assertThat(read.report().entries())
+                .extracting(LoadReport.Entry::endpoint)
+                .containsExactly(null, "127.0.0.7:8080");
         assertThat(read.isAck()).isFalse();
         DiscoveryRequest plain = new DiscoveryRequest("n", null, null, null, null, "n-1", null, "sha256:00");
         assertThat(new String(PushCodec.encode(plain), StandardCharsets.UTF_8)).doesNotContain("report");
@@ -122,7 +133,9 @@ class PushCodecTest {
                 0,
                 List.of(
                         new LoadReport.Entry("sideways", " ", -1, 0, List.of(1L)),
-                        new LoadReport.Entry(LoadReport.INGRESS, "orders", 2, 3, null)));
+                        new LoadReport.Entry(LoadReport.INGRESS, "orders", 2, 3, null),
+                        new LoadReport.Entry(LoadReport.INGRESS, "orders", 0, 0, buckets(), "127.0.0.7:8080"),
+                        new LoadReport.Entry(LoadReport.EGRESS, "orders", 0, 0, buckets(), "127.0.0.7")));
 
         assertThat(bad.problems())
                 .containsExactly(
@@ -133,7 +146,13 @@ class PushCodecTest {
                         "entries[0].errors: must be between 0 and requests -1, got 0",
                         "entries[0].latencyBuckets: 13 counts expected, got 1",
                         "entries[1].errors: must be between 0 and requests 2, got 3",
-                        "entries[1].latencyBuckets: 13 counts expected, got 0");
+                        "entries[1].latencyBuckets: 13 counts expected, got 0",
+                        "entries[2].endpoint: only egress entries name an endpoint",
+                        "entries[3].endpoint: must be host:port, got 127.0.0.7");
+    }
+
+    private static List<Long> buckets() {
+        return java.util.Collections.nCopies(LoadReport.BUCKETS, 0L);
     }
 
     @Test

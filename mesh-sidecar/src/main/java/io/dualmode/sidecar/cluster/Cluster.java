@@ -4,8 +4,10 @@ import io.dualmode.sidecar.config.ClusterConfig;
 import io.dualmode.sidecar.internal.metrics.SidecarMetrics.ClusterMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -163,13 +165,28 @@ public final class Cluster {
         for (UpstreamHost h : hosts) {
             old.put(h.endpoint(), h);
         }
+        // Hosts that leave retire their load-report meters before new hosts take theirs: an endpoint that comes back
+        // with new metadata (after a mode switch) takes its address's meter back into use.
+        Set<Endpoint> staying = new HashSet<>(endpoints);
+        old.forEach((e, h) -> {
+            if (!staying.contains(e)) {
+                metrics.retire(h.traffic());
+            }
+        });
         List<UpstreamHost> next = new ArrayList<>(endpoints.size());
         for (Endpoint e : endpoints) {
             UpstreamHost kept = old.get(e);
-            next.add(kept != null ? kept : new UpstreamHost(e));
+            next.add(kept != null ? kept : new UpstreamHost(e, metrics.endpoint(e.host() + ":" + e.port())));
         }
         hosts = next.toArray(NONE);
         recompute();
+    }
+
+    /** Retires the load-report meters of every host: the cluster is being removed or replaced. */
+    synchronized void retireMeters() {
+        for (UpstreamHost h : hosts) {
+            metrics.retire(h.traffic());
+        }
     }
 
     /** Applies a health-check result and republishes the available hosts if the verdict changed. */

@@ -60,6 +60,10 @@ public final class ClusterManager {
     /** Adds a cluster or replaces one whole (settings and endpoints; health state starts afresh). */
     public synchronized void put(ClusterConfig config) {
         ClusterConfigs.validate(config);
+        Cluster replaced = clusters.get(config.name());
+        if (replaced != null) {
+            replaced.retireMeters(); // before the new cluster's hosts take back those of the endpoints it keeps
+        }
         Cluster cluster = new Cluster(config, metrics.cluster(config.name()), timers);
         cluster.ruleOutlier(ruleOutliers.get(config.name()));
         Map<String, Cluster> next = new HashMap<>(clusters);
@@ -88,6 +92,7 @@ public final class ClusterManager {
         clusters = Map.copyOf(next);
         if (removed != null) {
             healthChecker.unwatch(removed);
+            removed.retireMeters();
         }
     }
 

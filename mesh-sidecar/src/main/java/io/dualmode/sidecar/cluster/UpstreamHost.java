@@ -1,5 +1,6 @@
 package io.dualmode.sidecar.cluster;
 
+import io.dualmode.sidecar.internal.metrics.TrafficMeter;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,6 +13,9 @@ public final class UpstreamHost {
     private final InetSocketAddress address;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    /** This endpoint's calls in the load reports; null in a local service's cluster. */
+    private final TrafficMeter traffic;
+
     private volatile boolean healthy = true;
     private volatile boolean ejected;
     private int checkStreak;
@@ -21,8 +25,18 @@ public final class UpstreamHost {
     private long returnedAt;
 
     UpstreamHost(Endpoint endpoint) {
+        this(endpoint, null);
+    }
+
+    UpstreamHost(Endpoint endpoint, TrafficMeter traffic) {
         this.endpoint = endpoint;
         this.address = new InetSocketAddress(endpoint.host(), endpoint.port());
+        this.traffic = traffic;
+    }
+
+    /** This endpoint's load-report meter, or null. */
+    TrafficMeter traffic() {
+        return traffic;
     }
 
     /** The registry endpoint. */
@@ -55,9 +69,21 @@ public final class UpstreamHost {
         active.incrementAndGet();
     }
 
-    /** Counts a request ending on this host. */
+    /** Counts a connection or request ending on this host, outside the load reports (plain TCP). */
     public void requestFinished() {
         active.decrementAndGet();
+    }
+
+    /**
+     * Counts a call ending on this host that started at {@code startNanos}, and counts it (as an error when {@code
+     * failed}) among this endpoint's calls in the load reports.
+     */
+    public void requestFinished(boolean failed, long startNanos) {
+        active.decrementAndGet();
+        TrafficMeter t = traffic;
+        if (t != null) {
+            t.record(failed, startNanos);
+        }
     }
 
     int recordFailure() {

@@ -82,6 +82,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     private volatile Sinks.Many<String> stream;
     /** Held while a request is built and emitted, and while a new stream is marked connected (see {@link #send}). */
     private final Object sendLock = new Object();
+
     private volatile long modeVersion;
     private volatile String modeError;
 

@@ -3,11 +3,14 @@ package io.dualmode.sidecar.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dualmode.governance.push.LoadReport;
 import io.dualmode.sidecar.config.ClusterConfig;
 import io.dualmode.sidecar.config.ClusterConfig.LbPolicy;
 import io.dualmode.sidecar.config.OutlierConfig;
 import io.dualmode.sidecar.config.SidecarConfig;
 import io.dualmode.sidecar.internal.metrics.SidecarMetrics;
+import io.dualmode.sidecar.internal.metrics.TrafficMeter;
+import io.dualmode.sidecar.internal.metrics.TrafficReporter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,8 +24,9 @@ import org.junit.jupiter.api.Test;
 
 class ClusterTest {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final SidecarMetrics metrics = new SidecarMetrics();
     private final ClusterManager manager = new ClusterManager(
-            new SidecarMetrics(),
+            metrics,
             timers,
             SidecarConfig.builder().build().clusterDefaults(),
             (host, check) -> CompletableFuture.completedFuture(true));
@@ -169,6 +173,58 @@ class ClusterTest {
         manager.update("svc", List.of(ep(2, 1), ep(3, 1)));
         assertThat(c.hosts()).hasSize(2).first().isSameAs(kept);
         assertThat(kept.activeRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void eachHostCountsItsCallsForTheLoadReportsAndIsForgottenAfterItLeaves() {
+        Cluster c = cluster(LbPolicy.ROUND_ROBIN, ep(1, 1), ep(2, 1));
+        TrafficReporter reporter = new TrafficReporter(metrics);
+        UpstreamHost one = c.hosts().get(0);
+        UpstreamHost two = c.hosts().get(1);
+        call(one, true);
+        call(one, false);
+        call(two, false);
+        assertThat(byEndpoint(reporter.next()))
+                .containsOnly(Map.entry("127.0.0.1:1", List.of(2L, 1L)), Map.entry("127.0.0.2:2", List.of(1L, 0L)));
+
+        // .2 leaves with a call in flight that ends afterwards: reported once more, then forgotten.
+        two.requestStarted();
+        manager.update("svc", List.of(ep(1, 1)));
+        two.requestFinished(false, System.nanoTime());
+        assertThat(byEndpoint(reporter.next())).containsOnly(Map.entry("127.0.0.2:2", List.of(1L, 0L)));
+        assertThat(reporter.next()).isNull();
+        assertThat(metrics.traffic()).extracting(TrafficMeter::endpoint).containsExactlyInAnyOrder(null, "127.0.0.1:1");
+
+        // .1 comes back with new metadata (a mode switch) before a report: same meter, nothing counted twice.
+        manager.update("svc", List.of(new Endpoint("127.0.0.1", 1, 1, Map.of("dualmode.mode", "mesh"))));
+        call(c.hosts().get(0), false);
+        assertThat(byEndpoint(reporter.next())).containsOnly(Map.entry("127.0.0.1:1", List.of(1L, 0L)));
+        assertThat(metrics.traffic()).extracting(TrafficMeter::endpoint).contains("127.0.0.1:1");
+
+        // A local service's cluster has no endpoint meters: its calls are the ingress.
+        manager.update("inbound|orders", List.of(ep(3, 1)));
+        call(manager.cluster("inbound|orders").hosts().get(0), false);
+        assertThat(reporter.next()).isNull();
+    }
+
+    private static void call(UpstreamHost host, boolean failed) {
+        host.requestStarted();
+        host.requestFinished(failed, System.nanoTime());
+    }
+
+    /** The endpoint entries of a report: requests and errors by endpoint. */
+    private static Map<String, List<Long>> byEndpoint(LoadReport report) {
+        assertThat(report).isNotNull();
+        assertThat(report.problems()).isEmpty();
+        Map<String, List<Long>> out = new HashMap<>();
+        for (LoadReport.Entry e : report.entries()) {
+            if (e.endpoint() != null) {
+                assertThat(e.direction()).isEqualTo(LoadReport.EGRESS);
+                assertThat(e.service()).isEqualTo("svc");
+                out.put(e.endpoint(), List.of(e.requests(), e.errors()));
+            }
+        }
+        return out;
     }
 
     @Test

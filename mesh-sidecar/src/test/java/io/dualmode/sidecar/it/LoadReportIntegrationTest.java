@@ -99,9 +99,15 @@ class LoadReportIntegrationTest {
         }
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(total(ECHO)).isEqualTo(new long[] {20, 0, 20});
-            assertThat(total(ABSENT)).isEqualTo(new long[] {3, 3, 3});
+            assertThat(total(ECHO, null)).isEqualTo(new long[] {20, 0, 20});
+            assertThat(total(ABSENT, null)).isEqualTo(new long[] {3, 3, 3});
+            // The same calls again by the endpoint they reached; the sidecar's own replies reached none.
+            assertThat(total(ECHO, "127.0.0.1:" + provider)).isEqualTo(new long[] {20, 0, 20});
         });
+        assertThat(reports())
+                .flatMap(r -> r.report().entries())
+                .filteredOn(e -> e.endpoint() != null)
+                .allSatisfy(e -> assertThat(e.endpoint()).isEqualTo("127.0.0.1:" + provider));
         List<DiscoveryRequest> reports = reports();
         assertThat(reports).allSatisfy(r -> {
             assertThat(r.responseNonce()).isNull();
@@ -121,12 +127,15 @@ class LoadReportIntegrationTest {
         return received.stream().filter(r -> r.report() != null).toList();
     }
 
-    /** Requests, errors and the sum of the latency buckets of one service over every report so far. */
-    private long[] total(String service) {
+    /**
+     * Requests, errors and the sum of the latency buckets of one service (with {@code endpoint} null) or of one of its
+     * endpoints over every report so far.
+     */
+    private long[] total(String service, String endpoint) {
         long[] t = new long[3];
         for (DiscoveryRequest r : reports()) {
             for (LoadReport.Entry e : r.report().entries()) {
-                if (e.service().equals(service)) {
+                if (e.service().equals(service) && java.util.Objects.equals(e.endpoint(), endpoint)) {
                     t[0] += e.requests();
                     t[1] += e.errors();
                     t[2] += e.latencyBuckets().stream()

@@ -5,6 +5,7 @@ import io.dualmode.governance.validation.ViolationCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,11 @@ import org.springframework.stereotype.Component;
  * last ten minutes. Reports arrive on the push stream's event loops and queries come from the REST API; both only
  * take the lock of one ring at a time. A node's data goes {@link #RETENTION} after its last report, which is a while
  * after its stream closed.
+ *
+ * <p>The egress figures per upstream endpoint are kept apart, one ring per (service, endpoint) over all nodes (their
+ * only reader, the migration engine, sums over the consumers anyway), so the service views count each call once and
+ * the memory grows with the endpoints called, not with consumers times endpoints. A ring goes {@link #RETENTION}
+ * after its last calls.
  */
 @Component
 public final class SidecarTraffic implements TrafficMetrics {
@@ -37,10 +43,14 @@ public final class SidecarTraffic implements TrafficMetrics {
     /** The most (direction, service) pairs kept per node; a report naming more is cut there. */
     static final int MAX_SERVICES_PER_NODE = 1000;
 
+    /** The most (service, endpoint) pairs kept over all nodes; endpoints beyond are not counted until some go. */
+    static final int MAX_ENDPOINTS = 20_000;
+
     private static final Logger log = LoggerFactory.getLogger(SidecarTraffic.class);
 
     private final Clock clock;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    private final Map<EndpointKey, Ring> endpoints = new ConcurrentHashMap<>();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong lastSweep = new AtomicLong();
     /** Reports taken from this instance's streams, not yet shared with the other platform instances. */
@@ -131,12 +141,25 @@ public final class SidecarTraffic implements TrafficMetrics {
         }
         node.lastReport = Math.max(node.lastReport, now);
         for (LoadReport.Entry e : report.entries()) {
-            Ring ring = node.ring(new Key(e.direction(), e.service()));
-            if (ring != null && e.requests() > 0) {
+            if (e.requests() <= 0) {
+                continue;
+            }
+            Ring ring = e.endpoint() == null
+                    ? node.ring(new Key(e.direction(), e.service()))
+                    : endpointRing(new EndpointKey(e.service(), e.endpoint()));
+            if (ring != null) {
                 ring.add(now / 1000, e);
             }
         }
         sweep(now);
+    }
+
+    private Ring endpointRing(EndpointKey key) {
+        Ring ring = endpoints.get(key);
+        if (ring == null && endpoints.size() < MAX_ENDPOINTS) {
+            ring = endpoints.computeIfAbsent(key, k -> new Ring());
+        }
+        return ring;
     }
 
     /** Reports dropped because they were not well-formed. */
@@ -171,6 +194,22 @@ public final class SidecarTraffic implements TrafficMetrics {
         Key key = new Key(LoadReport.EGRESS, service);
         for (Node node : nodes.values()) {
             Ring ring = node.rings.get(key);
+            if (ring != null) {
+                ring.addTo(from, to, total, null, 1);
+            }
+        }
+        return total.requests == 0
+                ? NodeTraffic.NONE
+                : new NodeTraffic(total.requests, total.errors, total.quantile(0.99));
+    }
+
+    @Override
+    public NodeTraffic egressTo(String service, Collection<String> endpoints, Duration window) {
+        long to = clock.millis() / 1000;
+        long from = to - seconds(window);
+        Counts total = new Counts();
+        for (String endpoint : new java.util.HashSet<>(endpoints)) {
+            Ring ring = this.endpoints.get(new EndpointKey(service, endpoint));
             if (ring != null) {
                 ring.addTo(from, to, total, null, 1);
             }
@@ -258,6 +297,7 @@ public final class SidecarTraffic implements TrafficMetrics {
         }
         long cutoff = now - RETENTION.toMillis();
         nodes.values().removeIf(n -> n.lastReport < cutoff);
+        endpoints.values().removeIf(r -> r.newest() * 1000 < cutoff);
     }
 
     /** One sidecar's rings. */
@@ -276,6 +316,9 @@ public final class SidecarTraffic implements TrafficMetrics {
     }
 
     private record Key(String direction, String service) {}
+
+    /** An upstream endpoint ({@code host:port}) of an egress service. */
+    private record EndpointKey(String service, String endpoint) {}
 
     /** A report as one platform instance received it, for sharing with the others. */
     public record Received(String nodeId, String application, long at, LoadReport report) {}

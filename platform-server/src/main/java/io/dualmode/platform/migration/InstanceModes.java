@@ -5,7 +5,9 @@ import io.dualmode.platform.audit.AuditLog;
 import io.dualmode.platform.push.PushHub;
 import io.dualmode.platform.push.SidecarStatus;
 import java.time.Clock;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +128,24 @@ public final class InstanceModes implements SmartInitializingSingleton, Disposab
         }
         Row r = row(nodeId);
         return r != null && mode.equals(r.reportedMode()) && r.reportedVersion() >= version;
+    }
+
+    /**
+     * The addresses ({@code ip:port}) sidecar {@code nodeId} reports for the instances behind it (their own addresses
+     * and its ingress listeners), whichever platform instance holds its stream; empty when it is not connected.
+     */
+    public Set<String> addresses(String nodeId) {
+        Set<String> out = new LinkedHashSet<>();
+        for (SidecarStatus s : push.statuses()) {
+            if (s.nodeId().equals(nodeId)) {
+                for (String address : s.node().getOrDefault("instances", "").split(",")) {
+                    if (!address.isBlank()) {
+                        out.add(address.trim());
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Why sidecar {@code nodeId} could not apply its last directive, when it reports a reason; else null. */

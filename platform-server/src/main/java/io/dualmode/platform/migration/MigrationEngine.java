@@ -5,7 +5,9 @@ import io.dualmode.platform.metrics.NodeTraffic;
 import io.dualmode.platform.metrics.TrafficMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,7 +27,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>A batch is <em>switching</em> until every sidecar of the batch reports the target mode by the directive sent,
  * then <em>observing</em> for the plan's pause: the traffic since the batch switched is summed (towards mesh the
- * ingress of every instance moved so far, towards SDK the egress of the consumers' sidecars to the service), and when
+ * ingress of every instance moved so far, towards SDK the egress of the consumers' sidecars to the instances moved so
+ * far, or to the whole service when the consumers' sidecars report no per-endpoint figures), and when
  * at least {@code minRequests} calls were seen and their error rate or p99 latency is above the threshold, the plan
  * pauses or rolls back. Rolling back sends each moved instance its original
  * mode and waits until each reports it.
@@ -245,8 +248,9 @@ final class MigrationEngine implements SmartLifecycle {
     /**
      * Why the traffic of the moved instances breaks a threshold, or null when it does not (or cannot be seen). Towards
      * mesh: the ingress of the moved instances' own sidecars. Towards SDK the moved instances' sidecars no longer see
-     * their calls, so the egress every mesh-mode consumer's sidecar reports towards the plan's service is judged: all
-     * of the service's instances together, moved or not, as the load reports carry no per-endpoint counts.
+     * their calls, so the egress the mesh-mode consumers' sidecars report towards the moved instances' endpoints (every
+     * address their sidecars report for them, SDK and mesh) is judged; when no consumer reported per-endpoint figures
+     * for them (sidecars that predate them), the egress to the whole service, moved instances or not.
      */
     private String judge(MigrationPlan plan, long now) {
         TrafficMetrics m = metrics.getIfAvailable();
@@ -258,6 +262,7 @@ final class MigrationEngine implements SmartLifecycle {
         long requests = 0;
         long errors = 0;
         double p99 = 0;
+        boolean perEndpoint = false;
         if (toMesh) {
             for (MigrationPlan.Instance i : plan.instances()) {
                 if (MigrationPlan.Instance.SWITCHED.equals(i.state)) {
@@ -270,7 +275,18 @@ final class MigrationEngine implements SmartLifecycle {
                 }
             }
         } else {
-            NodeTraffic t = m.egressTo(plan.service, window);
+            Set<String> endpoints = new LinkedHashSet<>();
+            for (MigrationPlan.Instance i : plan.instances()) {
+                if (MigrationPlan.Instance.SWITCHED.equals(i.state)) {
+                    endpoints.add(i.address);
+                    endpoints.addAll(modes.addresses(i.nodeId));
+                }
+            }
+            NodeTraffic t = m.egressTo(plan.service, endpoints, window);
+            perEndpoint = t.requests() > 0;
+            if (!perEndpoint) {
+                t = m.egressTo(plan.service, window);
+            }
             requests = t.requests();
             errors = t.errors();
             p99 = t.p99Millis();
@@ -281,7 +297,9 @@ final class MigrationEngine implements SmartLifecycle {
         }
         String seen = toMesh
                 ? "calls to the moved instances"
-                : "calls to " + plan.service + " through the consumers' sidecars";
+                : perEndpoint
+                        ? "calls to the moved instances of " + plan.service + " through the consumers' sidecars"
+                        : "calls to " + plan.service + " through the consumers' sidecars";
         double rate = (double) errors / requests;
         if (th.maxErrorRate() != null && rate > th.maxErrorRate()) {
             return String.format(

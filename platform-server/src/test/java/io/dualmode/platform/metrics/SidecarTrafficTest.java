@@ -71,6 +71,41 @@ class SidecarTrafficTest {
     }
 
     @Test
+    void endpointFiguresAddUpPerEndpointAndStayOutOfTheServiceViews() {
+        // Each consumer reports its calls to orders once for the service and again split by endpoint.
+        traffic.report(
+                "web-1",
+                "web",
+                report(
+                        entry(LoadReport.EGRESS, "orders", 10, 5, 2, 10),
+                        endpoint(entry(LoadReport.EGRESS, "orders", 5, 5, 2, 5), "127.0.0.21:8080"),
+                        endpoint(entry(LoadReport.EGRESS, "orders", 5, 0, 2, 5), "127.0.0.22:8080")));
+        traffic.report(
+                "web-2",
+                "web",
+                report(
+                        entry(LoadReport.EGRESS, "orders", 20, 4, 2, 20),
+                        endpoint(entry(LoadReport.EGRESS, "orders", 4, 4, 2, 4), "127.0.0.21:8080"),
+                        endpoint(entry(LoadReport.EGRESS, "orders", 16, 0, 2, 16), "127.0.0.23:8080")));
+
+        Duration window = Duration.ofSeconds(10);
+        assertThat(traffic.egressTo("orders", List.of("127.0.0.21:8080"), window))
+                .isEqualTo(new NodeTraffic(9, 9, 4.97));
+        assertThat(traffic.egressTo("orders", List.of("127.0.0.21:8080", "127.0.0.22:8080"), window))
+                .extracting(NodeTraffic::requests, NodeTraffic::errors)
+                .containsExactly(14L, 9L);
+        assertThat(traffic.egressTo("orders", List.of("127.0.0.99:1"), window)).isEqualTo(NodeTraffic.NONE);
+        assertThat(traffic.egressTo("billing", List.of("127.0.0.21:8080"), window))
+                .isEqualTo(NodeTraffic.NONE);
+        // The service views count each call once.
+        assertThat(traffic.egressTo("orders", window).requests()).isEqualTo(30);
+        assertThat(traffic.edges(window)).singleElement().satisfies(e -> assertThat(e.errorRate())
+                .isEqualTo(0.3));
+        assertThat(traffic.node("web-1", window)).singleElement().satisfies(v -> assertThat(v.requests())
+                .isEqualTo(10));
+    }
+
+    @Test
     void percentilesInterpolateInsideTheirBucketAndCapAtTheHighestBound() {
         Counts c = new Counts();
         c.add(100, 0, buckets(0, 50, 50));
@@ -159,6 +194,10 @@ class SidecarTrafficTest {
             list.add(v);
         }
         return new LoadReport.Entry(direction, service, requests, errors, list);
+    }
+
+    private static LoadReport.Entry endpoint(LoadReport.Entry e, String endpoint) {
+        return new LoadReport.Entry(e.direction(), e.service(), e.requests(), e.errors(), e.latencyBuckets(), endpoint);
     }
 
     private static List<Long> buckets(long... first) {

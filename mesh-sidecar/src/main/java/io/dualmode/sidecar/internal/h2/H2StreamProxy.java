@@ -685,7 +685,7 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
             } else {
                 cluster.success(host);
             }
-            host.requestFinished();
+            host.requestFinished(failed, start);
             host = null;
         }
     }

@@ -576,7 +576,7 @@ final class Exchange implements ResponseSink {
             } else {
                 cluster.success(host);
             }
-            host.requestFinished();
+            host.requestFinished(status >= 500, start);
             host = null;
         }
         Channel ch = up;
@@ -615,7 +615,7 @@ final class Exchange implements ResponseSink {
             if (failed) {
                 cluster.failure(host);
             }
-            host.requestFinished();
+            host.requestFinished(failed, start);
             host = null;
         }
     }

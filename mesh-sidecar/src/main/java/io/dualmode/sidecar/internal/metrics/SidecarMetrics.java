@@ -31,7 +31,7 @@ public final class SidecarMetrics {
 
     /** The meters of one cluster, created on first use. */
     public ClusterMetrics cluster(String name) {
-        return clusters.computeIfAbsent(name, n -> new ClusterMetrics(registry, n, trafficOf(n)));
+        return clusters.computeIfAbsent(name, n -> new ClusterMetrics(this, registry, n, trafficOf(n)));
     }
 
     /**
@@ -46,10 +46,40 @@ public final class SidecarMetrics {
     }
 
     private TrafficMeter traffic(String direction, String service) {
-        return traffic.computeIfAbsent(direction + "|" + service, k -> new TrafficMeter(direction, service));
+        return traffic.computeIfAbsent(direction + "|" + service, k -> new TrafficMeter(direction, service, null));
     }
 
-    /** Every traffic meter, for the load reports. */
+    /**
+     * The egress meter of one endpoint ({@code host:port}) of cluster {@code cluster}, for a host joining it; null for
+     * a local service's cluster (its one endpoint is the application, whose calls the ingress meter counts). A meter
+     * retired but not yet reported is taken back into use.
+     */
+    synchronized TrafficMeter endpoint(String cluster, String endpoint) {
+        if (cluster.startsWith("inbound|")) {
+            return null;
+        }
+        TrafficMeter meter = traffic.computeIfAbsent(
+                LoadReport.EGRESS + "|" + cluster + "|" + endpoint,
+                k -> new TrafficMeter(LoadReport.EGRESS, cluster, endpoint));
+        meter.retired(false);
+        return meter;
+    }
+
+    /** Marks an endpoint's meter retired: its host left the cluster. The next load report forgets it. */
+    synchronized void retire(TrafficMeter meter) {
+        meter.retired(true);
+    }
+
+    /**
+     * Forgets a retired endpoint meter whose last counts were reported; false when it was taken back into use meanwhile
+     * (its host rejoined), so it is kept.
+     */
+    synchronized boolean forget(TrafficMeter meter) {
+        return meter.retired()
+                && traffic.remove(meter.direction() + "|" + meter.service() + "|" + meter.endpoint(), meter);
+    }
+
+    /** Every traffic meter, for the load reports: per direction and service, and per egress endpoint. */
     public Collection<TrafficMeter> traffic() {
         return traffic.values();
     }
@@ -74,6 +104,9 @@ public final class SidecarMetrics {
         public final Timer rqTime;
         /** The calls of this cluster in the control plane's load reports. */
         public final TrafficMeter traffic;
+
+        private final SidecarMetrics owner;
+        private final String cluster;
 
         public final Counter connectFail;
         public final Counter reset;
@@ -101,7 +134,9 @@ public final class SidecarMetrics {
         public final AtomicInteger cxActive = new AtomicInteger();
         public final AtomicInteger rqActive = new AtomicInteger();
 
-        ClusterMetrics(MeterRegistry r, String cluster, TrafficMeter traffic) {
+        ClusterMetrics(SidecarMetrics owner, MeterRegistry r, String cluster, TrafficMeter traffic) {
+            this.owner = owner;
+            this.cluster = cluster;
             this.traffic = traffic;
             rq1xx = rq(r, cluster, "1xx");
             rq2xx = rq(r, cluster, "2xx");
@@ -164,6 +199,21 @@ public final class SidecarMetrics {
         /** Counts a call of this cluster that failed without a response (reset, timeout) in the load reports. */
         public void failed(long startNanos) {
             traffic.record(true, startNanos);
+        }
+
+        /**
+         * The load-report meter of this cluster's endpoint {@code address} ({@code host:port}), for a host joining the
+         * cluster; null for a local service's cluster.
+         */
+        public TrafficMeter endpoint(String address) {
+            return owner.endpoint(cluster, address);
+        }
+
+        /** Retires the meter of an endpoint that left the cluster; its last counts still reach the next report. */
+        public void retire(TrafficMeter endpoint) {
+            if (endpoint != null) {
+                owner.retire(endpoint);
+            }
         }
 
         /** Counts a gRPC failure status, given as the HTTP status it stands for (503, 500, 504). */

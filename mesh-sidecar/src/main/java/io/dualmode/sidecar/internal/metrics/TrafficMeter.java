@@ -5,9 +5,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The calls of one direction and service for the control plane's load reports: cumulative counts and a latency
- * histogram with the fixed bounds of {@link LoadReport#BUCKET_BOUNDS_MILLIS}. Resolved once per cluster; recording
- * allocates nothing and takes no lock.
+ * The calls of one direction and service (or of one endpoint of an egress service) for the control plane's load
+ * reports: cumulative counts and a latency histogram with the fixed bounds of {@link LoadReport#BUCKET_BOUNDS_MILLIS}.
+ * Resolved once per cluster, or once per upstream host when the host joins its cluster; recording allocates nothing
+ * and takes no lock.
  */
 public final class TrafficMeter {
 
@@ -17,13 +18,18 @@ public final class TrafficMeter {
 
     private final String direction;
     private final String service;
+    private final String endpoint;
     private final LongAdder requests = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder[] buckets = new LongAdder[LoadReport.BUCKETS];
 
-    TrafficMeter(String direction, String service) {
+    /** Set when the endpoint left its cluster: the next load report carries its last counts and forgets it. */
+    private volatile boolean retired;
+
+    TrafficMeter(String direction, String service, String endpoint) {
         this.direction = direction;
         this.service = service;
+        this.endpoint = endpoint;
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] = new LongAdder();
         }
@@ -37,6 +43,19 @@ public final class TrafficMeter {
     /** The service: the local one for ingress, the one called for egress. */
     public String service() {
         return service;
+    }
+
+    /** The upstream endpoint ({@code host:port}) of an egress meter of one endpoint; null for a whole service. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    boolean retired() {
+        return retired;
+    }
+
+    void retired(boolean retired) {
+        this.retired = retired;
     }
 
     /** Counts one finished call that started at {@code startNanos} ({@link System#nanoTime()}). */

@@ -37,6 +37,9 @@ public final class TrafficReporter {
                 entries.add(entry);
             }
             System.arraycopy(current, 0, before, 0, SLOTS);
+            if (meter.retired() && metrics.forget(meter)) {
+                previous.remove(meter);
+            }
         }
         return entries.isEmpty() ? null : new LoadReport(intervalMillis, entries);
     }
@@ -51,6 +54,6 @@ public final class TrafficReporter {
         for (int i = 2; i < SLOTS; i++) {
             buckets.add(current[i] - before[i]);
         }
-        return new LoadReport.Entry(meter.direction(), meter.service(), requests, errors, buckets);
+        return new LoadReport.Entry(meter.direction(), meter.service(), requests, errors, buckets, meter.endpoint());
     }
 }

@@ -276,7 +276,7 @@ final class Upstream extends ChannelInboundHandlerAdapter {
 
     private void done(Call call, boolean failed, boolean retried) {
         call.finish(failed, retried);
-        host.requestFinished();
+        host.requestFinished(failed, call.startNanos);
         cluster.metrics().rqActive.decrementAndGet();
         context.proxy().requestFinished();
     }
