@@ -338,6 +338,10 @@ test('an operator migrates two instances to SDK in batches, then rolls the migra
   assert.equal(await second.getByTestId('state').textContent(), 'pending');
   assert.match(await detail.getByTestId('state').first().textContent(), /running/);
   assert.match(await page.getByTestId('events').textContent(), new RegExp(MESH_INSTANCE.replace(/\./g, '\\.')));
+  // what the sidecars saw of each instance in the last minute, from the platform's instance figures
+  await first.getByTestId('seen-fromConsumers').waitFor(WAIT);
+  assert.match(await first.getByTestId('seen-fromConsumers').textContent(), /^(no calls|\d+ calls?, [\d.]+ % errors)/);
+  assert.match(await second.getByTestId('seen-ingress').textContent(), /^(no calls|\d+ calls?, [\d.]+ % errors)/);
   await shot('console-migration-detail');
 
   await page.getByTestId('migration-actions').getByRole('button', { name: 'Roll back' }).click();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  describeSeen,
+  seenOf,
   activeMigrations,
   chartRows,
   ingressOf,
@@ -169,5 +171,28 @@ describe('fleet statistics', () => {
   it('lists the sidecars that are not up to date', () => {
     const sidecar = (nodeId: string, upToDate: boolean) => ({ nodeId, principal: 'sidecar:x', node: {}, upToDate });
     expect(outOfDate([sidecar('a', true), sidecar('b', false)]).map((s) => s.nodeId)).toEqual(['b']);
+  });
+});
+
+describe('instance figures', () => {
+  const none = { requests: 0, errors: 0, errorRate: 0, p99Millis: 0 };
+  const rows = [
+    { address: '10.0.0.1:9000', nodeId: 'a', mode: 'mesh', ingress: none, fromConsumers: none },
+    { address: '10.0.0.2:8080', nodeId: null, mode: 'sdk', ingress: none, fromConsumers: none },
+  ];
+
+  it('finds an instance by its sidecar first, then by its address', () => {
+    expect(seenOf(rows, { address: '10.0.0.1:8080', nodeId: 'a' })).toBe(rows[0]);
+    expect(seenOf(rows, { address: '10.0.0.2:8080', nodeId: 'gone' })).toBe(rows[1]);
+    expect(seenOf(rows, { address: '10.0.0.3:8080' })).toBeUndefined();
+    expect(seenOf(undefined, { address: '10.0.0.1:9000' })).toBeUndefined();
+  });
+
+  it('says calls, error percent and p99, or that there were none', () => {
+    expect(describeSeen({ requests: 3, errors: 1, errorRate: 1 / 3, p99Millis: 250.4 })).toBe(
+      '3 calls, 33.3 % errors, p99 250 ms',
+    );
+    expect(describeSeen(none)).toBe('no calls');
+    expect(describeSeen(undefined)).toBe('no calls');
   });
 });

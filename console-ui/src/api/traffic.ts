@@ -93,6 +93,63 @@ export async function nodeTraffic(nodeId: string, window: TrafficWindow): Promis
   }
 }
 
+/** Calls seen of one instance in a window (GET /api/v1/metrics/instances). */
+export interface Seen {
+  requests: number;
+  errors: number;
+  /** errors / requests, 0..1 */
+  errorRate: number;
+  p99Millis: number;
+}
+
+/** What the sidecars saw of one registered instance: through its own sidecar, and from the consumers' sidecars. */
+export interface InstanceTraffic {
+  address: string;
+  nodeId?: string | null;
+  mode: string;
+  ingress: Seen;
+  fromConsumers: Seen;
+}
+
+/** Each registered instance of a service with what the sidecars saw of it; a service without instances (404) has none. */
+export async function instanceTraffic(
+  service: string,
+  namespace: string,
+  group: string,
+  window: TrafficWindow,
+): Promise<InstanceTraffic[]> {
+  const query = new URLSearchParams({ service, namespace, group, window });
+  try {
+    return await get<InstanceTraffic[]>(`/api/v1/metrics/instances?${query}`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      return [];
+    }
+    throw e;
+  }
+}
+
+/** The figures of one plan instance: matched by its sidecar (its address changes with its mode), else by address. */
+export function seenOf(
+  rows: InstanceTraffic[] | undefined,
+  instance: { address: string; nodeId?: string | null },
+): InstanceTraffic | undefined {
+  return (
+    rows?.find((r) => instance.nodeId != null && r.nodeId === instance.nodeId) ??
+    rows?.find((r) => r.address === instance.address)
+  );
+}
+
+/** "120 calls, 2.5 % errors, p99 12 ms"; "no calls" when there were none. */
+export function describeSeen(seen: Seen | undefined): string {
+  if (!seen || seen.requests === 0) {
+    return 'no calls';
+  }
+  const errors = +(seen.errorRate * 100).toFixed(1);
+  const p99 = seen.p99Millis >= 10 ? Math.round(seen.p99Millis) : +seen.p99Millis.toFixed(1);
+  return `${seen.requests} call${seen.requests === 1 ? '' : 's'}, ${errors} % errors, p99 ${p99} ms`;
+}
+
 export function topology(window: TrafficWindow): Promise<Topology> {
   return get<Topology>(`/api/v1/topology?window=${window}`);
 }

@@ -28,11 +28,14 @@ import {
   type PlanAction,
   type PlanInstance,
 } from '../api/migrations';
+import { describeSeen, instanceTraffic, seenOf, type InstanceTraffic } from '../api/traffic';
 import { useLive } from '../api/useLive';
 import { useSession } from '../auth/AuthContext';
 import { ErrorAlert } from '../components/Feedback';
 
 export const PLAN_POLL_MS = 1000;
+/** How often the instances' figures (the last minute) refresh while the plan moves. */
+export const SEEN_POLL_MS = 5000;
 
 const STEP_STATUS: Record<string, 'wait' | 'process' | 'finish' | 'error'> = {
   pending: 'wait',
@@ -61,12 +64,45 @@ interface InstanceRow extends PlanInstance {
   batch: number;
 }
 
+/**
+ * What the sidecars saw of a plan instance in the last minute: towards mesh the plan judges the first (the calls its
+ * own sidecar received), towards SDK the second (the mesh-mode consumers' calls to it). Errors show in red.
+ */
+function seenCell(
+  rows: InstanceTraffic[] | undefined,
+  failed: boolean,
+  instance: PlanInstance,
+  which: 'ingress' | 'fromConsumers',
+) {
+  const row = seenOf(rows, instance);
+  if (!row) {
+    return <Typography.Text type="secondary">{failed ? 'not available' : '—'}</Typography.Text>;
+  }
+  const s = row[which];
+  return (
+    <Typography.Text type={s.errors > 0 ? 'danger' : undefined} data-testid={`seen-${which}`}>
+      {describeSeen(s)}
+    </Typography.Text>
+  );
+}
+
 /** One plan: its batches as steps, each instance's state, the events, and the actions its state allows. */
 export function MigrationDetail() {
   const { id = '' } = useParams();
   const { canWrite } = useSession();
   const path = `/api/v1/migrations/${encodeURIComponent(id)}`;
   const plan = useLive(() => get<Plan>(path), path, PLAN_POLL_MS, isMoving);
+  const service = plan.data?.service;
+  const seenKey = service ? `${plan.data?.namespace}/${plan.data?.group}/${service}` : '';
+  const seen = useLive<InstanceTraffic[]>(
+    () =>
+      service
+        ? instanceTraffic(service, plan.data?.namespace ?? 'public', plan.data?.group ?? 'DEFAULT_GROUP', '60s')
+        : Promise.resolve([]),
+    seenKey,
+    SEEN_POLL_MS,
+    () => isMoving(plan.data),
+  );
   const [acting, setActing] = useState<PlanAction | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
 
@@ -213,6 +249,16 @@ export function MigrationDetail() {
             { title: 'Sidecar', dataIndex: 'nodeId', render: (n?: string | null) => n ?? '—' },
             { title: 'Was', dataIndex: 'fromMode', render: (m?: string | null) => m ?? '—' },
             { title: 'State', dataIndex: 'state', render: (s: string) => <StateTag state={s} /> },
+            {
+              title: 'Through its sidecar (1 min)',
+              key: 'ingress',
+              render: (_: unknown, i: InstanceRow) => seenCell(seen.data, seen.error != null, i, 'ingress'),
+            },
+            {
+              title: "Consumers' calls to it (1 min)",
+              key: 'fromConsumers',
+              render: (_: unknown, i: InstanceRow) => seenCell(seen.data, seen.error != null, i, 'fromConsumers'),
+            },
           ]}
         />
       </Card>

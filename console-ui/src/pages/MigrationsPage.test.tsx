@@ -242,6 +242,37 @@ describe('MigrationsPage', () => {
     expect(await screen.findByText('The migration is rolling back; it cannot resume')).toBeInTheDocument();
   });
 
+  it("shows what the sidecars saw of each instance, found by its sidecar after its address changed", async () => {
+    const seen = (requests: number, errors: number, p99Millis: number) => ({
+      requests,
+      errors,
+      errorRate: requests ? errors / requests : 0,
+      p99Millis,
+    });
+    const calls = fakeApi({
+      'GET /api/v1/migrations/m-1': { status: 200, body: plan('running', { targetMode: 'sdk' }) },
+      'GET /api/v1/metrics/instances': {
+        status: 200,
+        body: [
+          // n1 switched: the registry now lists it at another address
+          { address: '127.0.0.2:9999', nodeId: 'n1', mode: 'sdk', ingress: seen(0, 0, 0), fromConsumers: seen(40, 20, 3.25) },
+          { address: '127.0.0.2:8081', nodeId: 'n2', mode: 'mesh', ingress: seen(1, 0, 12.4), fromConsumers: seen(0, 0, 0) },
+        ],
+      },
+    });
+    page('/migrations/m-1', VIEWER);
+    const table = await screen.findByTestId('plan-instances');
+    await waitFor(() => expect(within(table).getAllByTestId('seen-fromConsumers')).toHaveLength(2));
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(within(rows[0]).getByTestId('seen-fromConsumers')).toHaveTextContent('40 calls, 50 % errors, p99 3.3 ms');
+    expect(within(rows[0]).getByTestId('seen-fromConsumers')).toHaveClass('ant-typography-danger');
+    expect(within(rows[0]).getByTestId('seen-ingress')).toHaveTextContent('no calls');
+    expect(within(rows[1]).getByTestId('seen-ingress')).toHaveTextContent('1 call, 0 % errors, p99 12 ms');
+    const asked = calls.find((c) => c.url.startsWith('/api/v1/metrics/instances'))!;
+    expect(new URL(asked.url, 'http://x').searchParams.get('service')).toBe('orders');
+    expect(new URL(asked.url, 'http://x').searchParams.get('window')).toBe('60s');
+  });
+
   it('offers a viewer no action on a plan', async () => {
     fakeApi({ 'GET /api/v1/migrations/m-1': { status: 200, body: plan('running') } });
     page('/migrations/m-1', VIEWER);

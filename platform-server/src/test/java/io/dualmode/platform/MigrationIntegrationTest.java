@@ -227,6 +227,24 @@ class MigrationIntegrationTest {
         providers.forEach(p -> assertThat(p.sidecar().mode().get()).isEqualTo(Mode.MESH));
         assertThat(load.injected.get()).isPositive();
         assertThat(load.failures).as("calls failed by the migration itself").isEmpty();
+
+        // What the consumers saw of each instance, across its switches: only the failing one had errors.
+        Map<String, Map<String, Object>> seen = new java.util.HashMap<>();
+        admin.getList("/api/v1/metrics/instances?service=orders&window=60s")
+                .forEach(i -> seen.put((String) i.get("nodeId"), i));
+        assertThat(seen)
+                .containsKeys(providers.stream()
+                        .map(MigrationFixture.Provider::nodeId)
+                        .toArray(String[]::new));
+        assertThat(fromConsumers(seen.get(first.nodeId()), "errors")).isPositive();
+        for (MigrationFixture.Provider p : providers.subList(1, 5)) {
+            assertThat(fromConsumers(seen.get(p.nodeId()), "requests"))
+                    .as(p.host())
+                    .isPositive();
+            assertThat(fromConsumers(seen.get(p.nodeId()), "errors"))
+                    .as(p.host())
+                    .isZero();
+        }
     }
 
     @Test
@@ -449,6 +467,11 @@ class MigrationIntegrationTest {
                         .flatMap(b -> ((List<Map<String, Object>>) b.get("instances")).stream())
                         .map(i -> (String) i.get("address"))
                         .toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long fromConsumers(Map<String, Object> instance, String field) {
+        return ((Number) ((Map<String, Object>) instance.get("fromConsumers")).get(field)).longValue();
     }
 
     private String token(String name) {

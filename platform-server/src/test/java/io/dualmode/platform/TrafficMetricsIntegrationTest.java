@@ -232,6 +232,33 @@ class TrafficMetricsIntegrationTest {
     }
 
     @Test
+    void instanceFiguresNeedAServiceThatHasInstances() {
+        Api viewer = viewer();
+        viewer.get("/api/v1/metrics/instances")
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PLATFORM-0401")
+                .jsonPath("$.message")
+                .value(m -> assertThat((String) m).contains("service is required"));
+        viewer.get("/api/v1/metrics/instances?service=nowhere")
+                .expectStatus()
+                .isNotFound()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PLATFORM-0702")
+                .jsonPath("$.message")
+                .value(m -> assertThat((String) m).contains("service nowhere").contains("no registered instances"));
+        viewer.get("/api/v1/metrics/instances?service=orders&window=1h")
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PLATFORM-0401");
+    }
+
+    @Test
     void theEndpointsAreInTheOpenApiDocument() {
         platform.client()
                 .get()
@@ -243,6 +270,8 @@ class TrafficMetricsIntegrationTest {
                 .jsonPath("$.paths['/api/v1/metrics/services'].get")
                 .exists()
                 .jsonPath("$.paths['/api/v1/metrics/nodes/{nodeId}'].get")
+                .exists()
+                .jsonPath("$.paths['/api/v1/metrics/instances'].get")
                 .exists()
                 .jsonPath("$.paths['/api/v1/topology'].get")
                 .exists();

@@ -21,8 +21,9 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The sidecars' traffic: {@code GET /api/v1/metrics/services} (ingress per service), {@code GET
- * /api/v1/metrics/nodes/{nodeId}} (one sidecar's ingress and egress) and {@code GET /api/v1/topology} (the call
- * graph with each service's instances by mode). Every one takes {@code window} (default 60s, 1s to 10m).
+ * /api/v1/metrics/nodes/{nodeId}} (one sidecar's ingress and egress), {@code GET /api/v1/metrics/instances} (what
+ * was seen of each instance of one service) and {@code GET /api/v1/topology} (the call graph with each service's
+ * instances by mode). Every one takes {@code window} (default 60s, 1s to 10m).
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -56,6 +57,55 @@ final class MetricsController {
                     "no sidecar '" + nodeId + "' is connected or reported traffic in the last 10 minutes");
         }
         return traffic.node(nodeId, w);
+    }
+
+    /**
+     * Each registered instance of one service with what its own sidecar received and what the consumers' sidecars sent
+     * it, by every address its sidecar reports for it, so the figures follow an instance across a mode switch.
+     */
+    @GetMapping("/metrics/instances")
+    List<InstanceTraffic> instances(
+            @RequestParam(required = false) String service,
+            @RequestParam(defaultValue = ServiceKey.DEFAULT_NAMESPACE) String namespace,
+            @RequestParam(defaultValue = ServiceKey.DEFAULT_GROUP) String group,
+            @RequestParam(defaultValue = "60s") String window) {
+        if (service == null || service.isBlank()) {
+            throw new ApiException(PlatformError.INVALID_QUERY, "the query parameter service is required");
+        }
+        java.time.Duration w = Window.parse(window);
+        RegistryServer server = registry.getIfAvailable();
+        if (server == null) {
+            throw new ApiException(
+                    PlatformError.REGISTRY_DISABLED, "the embedded registry is disabled; there is no inventory");
+        }
+        List<io.dualmode.registry.naming.Instance> registered =
+                server.naming().instances(new ServiceKey(namespace, group, service));
+        if (registered.isEmpty()) {
+            throw new ApiException(
+                    PlatformError.SERVICE_NOT_FOUND,
+                    "service " + service + " (namespace " + namespace + ", group " + group
+                            + ") has no registered instances");
+        }
+        Map<String, SidecarStatus> sidecars = push.byInstance();
+        return registered.stream()
+                .sorted(java.util.Comparator.comparing(io.dualmode.registry.naming.Instance::ip)
+                        .thenComparingInt(io.dualmode.registry.naming.Instance::port))
+                .map(i -> {
+                    String address = i.ip() + ":" + i.port();
+                    SidecarStatus s = sidecars.get(address);
+                    java.util.Set<String> addresses = new java.util.LinkedHashSet<>();
+                    addresses.add(address);
+                    if (s != null) {
+                        addresses.addAll(s.instanceAddresses());
+                    }
+                    return new InstanceTraffic(
+                            address,
+                            s == null ? null : s.nodeId(),
+                            "mesh".equals(i.metadata().get(MODE_KEY)) ? "mesh" : "sdk",
+                            InstanceTraffic.Seen.of(s == null ? NodeTraffic.NONE : traffic.ingress(s.nodeId(), w)),
+                            InstanceTraffic.Seen.of(traffic.egressTo(service, addresses, w)));
+                })
+                .toList();
     }
 
     @GetMapping("/topology")

@@ -138,11 +138,7 @@ public final class InstanceModes implements SmartInitializingSingleton, Disposab
         Set<String> out = new LinkedHashSet<>();
         for (SidecarStatus s : push.statuses()) {
             if (s.nodeId().equals(nodeId)) {
-                for (String address : s.node().getOrDefault("instances", "").split(",")) {
-                    if (!address.isBlank()) {
-                        out.add(address.trim());
-                    }
-                }
+                out.addAll(s.instanceAddresses());
             }
         }
         return out;

@@ -255,11 +255,7 @@ public final class PushHub implements SmartInitializingSingleton, DisposableBean
     public Map<String, SidecarStatus> byInstance() {
         Map<String, SidecarStatus> out = new HashMap<>();
         for (SidecarStatus s : statuses()) {
-            for (String address : s.node().getOrDefault("instances", "").split(",")) {
-                if (!address.isBlank()) {
-                    out.put(address.trim(), s);
-                }
-            }
+            s.instanceAddresses().forEach(address -> out.put(address, s));
         }
         return out;
     }

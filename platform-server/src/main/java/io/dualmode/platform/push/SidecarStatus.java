@@ -45,6 +45,20 @@ public record SidecarStatus(
         String desiredMode,
         long desiredModeVersion) {
 
+    /**
+     * The addresses ({@code ip:port}) the sidecar reports in {@code node.instances} for the instances behind it: their
+     * own addresses and its ingress listeners'.
+     */
+    public java.util.Set<String> instanceAddresses() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String address : node.getOrDefault("instances", "").split(",")) {
+            if (!address.isBlank()) {
+                out.add(address.trim());
+            }
+        }
+        return out;
+    }
+
     /** The mode the sidecar reports running, or null. */
     public String mode() {
         return node.get("mode");

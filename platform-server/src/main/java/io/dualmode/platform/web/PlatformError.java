@@ -61,7 +61,9 @@ public enum PlatformError {
     /** The instance belongs to a migration plan that is not finished; its mode is the plan's to change. */
     INSTANCE_IN_MIGRATION("PLATFORM-0606", HttpStatus.CONFLICT),
     /** No sidecar of this node id is connected or reported traffic in the last ten minutes. */
-    NODE_NOT_FOUND("PLATFORM-0701", HttpStatus.NOT_FOUND);
+    NODE_NOT_FOUND("PLATFORM-0701", HttpStatus.NOT_FOUND),
+    /** The service asked for has no registered instance (in that namespace and group). */
+    SERVICE_NOT_FOUND("PLATFORM-0702", HttpStatus.NOT_FOUND);
 
     private final String code;
     private final HttpStatus status;
