@@ -69,7 +69,10 @@ public final class UpstreamHost {
         active.incrementAndGet();
     }
 
-    /** Counts a connection or request ending on this host, outside the load reports (plain TCP). */
+    /**
+     * Counts a connection or request ending on this host without counting it in the load reports: plain TCP, or a call
+     * that ended for the caller's reasons before the host answered.
+     */
     public void requestFinished() {
         active.decrementAndGet();
     }

@@ -123,6 +123,53 @@ class LoadReportIntegrationTest {
                 .until(() -> reports().size() == before);
     }
 
+    @Test
+    void grpcErrorStatusesCountOnTheEndpointThatAnsweredThemAsOnTheService() throws Exception {
+        GrpcEcho failing = new GrpcEcho("failing", "127.0.0.87");
+        GrpcEcho healthy = new GrpcEcho("healthy", "127.0.0.88");
+        failing.failing.set(io.grpc.Status.UNAVAILABLE.withDescription("broken"));
+        io.grpc.ManagedChannel channel = null;
+        try {
+            start(config(
+                    List.of(SidecarFixture.listener("egress-h2", ListenerConfig.Protocol.H2, "127.0.0.1")),
+                    List.of(cluster(
+                                    GrpcEcho.SERVICE,
+                                    Endpoint.of("127.0.0.87", failing.port()),
+                                    Endpoint.of("127.0.0.88", healthy.port()))
+                            .outlier(new io.dualmode.sidecar.config.OutlierConfig(0, Duration.ofSeconds(1), 50))
+                            .build())));
+            channel = GrpcProxyIntegrationTest.channel(sidecar.listenerAddress("egress-h2"), "unknown-authority");
+            int unavailable = 0;
+            for (int i = 0; i < 10; i++) {
+                try {
+                    io.grpc.stub.ClientCalls.blockingUnaryCall(
+                            channel,
+                            GrpcEcho.UNARY,
+                            io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS),
+                            "x".getBytes(StandardCharsets.UTF_8));
+                } catch (io.grpc.StatusRuntimeException e) {
+                    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+                    unavailable++;
+                }
+            }
+            assertThat(unavailable).as("round robin over two endpoints").isEqualTo(5);
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(total(GrpcEcho.SERVICE, null)).isEqualTo(new long[] {10, 5, 10});
+                assertThat(total(GrpcEcho.SERVICE, "127.0.0.87:" + failing.port()))
+                        .isEqualTo(new long[] {5, 5, 5});
+                assertThat(total(GrpcEcho.SERVICE, "127.0.0.88:" + healthy.port()))
+                        .isEqualTo(new long[] {5, 0, 5});
+            });
+        } finally {
+            if (channel != null) {
+                channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            failing.close();
+            healthy.close();
+        }
+    }
+
     private List<DiscoveryRequest> reports() {
         return received.stream().filter(r -> r.report() != null).toList();
     }
@@ -148,6 +195,20 @@ class LoadReportIntegrationTest {
     }
 
     private int startSidecar(Endpoint provider) {
+        ListenerConfig dubbo = ListenerConfig.builder()
+                .name("egress-dubbo")
+                .protocol(ListenerConfig.Protocol.DUBBO)
+                .address("127.0.0.1")
+                .port(0)
+                .build();
+        start(config(
+                List.of(dubbo),
+                List.of(cluster(ECHO, provider).build(), cluster(ABSENT).build())));
+        return sidecar.listenerAddress("egress-dubbo").getPort();
+    }
+
+    /** Starts the stand-in control plane, then the sidecar configured by {@code config} reporting to it. */
+    private void start(io.dualmode.sidecar.config.SidecarConfig.Builder config) {
         controlPlane = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
@@ -161,12 +222,6 @@ class LoadReportIntegrationTest {
                         .and(out.sendString(Mono.just(
                                 new String(PushCodec.encode(new StreamReady("stand-in")), StandardCharsets.UTF_8))))))
                 .bindNow();
-        ListenerConfig dubbo = ListenerConfig.builder()
-                .name("egress-dubbo")
-                .protocol(ListenerConfig.Protocol.DUBBO)
-                .address("127.0.0.1")
-                .port(0)
-                .build();
         ControlPlaneConfig cp = new ControlPlaneConfig(
                 URI.create("ws://127.0.0.1:" + controlPlane.port() + "/api/v1/push"),
                 "token",
@@ -175,17 +230,9 @@ class LoadReportIntegrationTest {
                 List.of(),
                 Duration.ofMillis(100),
                 Duration.ofMillis(200));
-        sidecar = Sidecar.create(config(
-                                List.of(dubbo),
-                                List.of(
-                                        cluster(ECHO, provider).build(),
-                                        cluster(ABSENT).build()))
-                        .controlPlane(cp)
-                        .build())
-                .start();
+        sidecar = Sidecar.create(config.controlPlane(cp).build()).start();
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> sidecar.controlPlane().connected());
-        return sidecar.listenerAddress("egress-dubbo").getPort();
     }
 
     private int startProvider() throws IOException {

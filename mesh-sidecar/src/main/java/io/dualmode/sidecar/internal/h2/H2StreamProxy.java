@@ -285,7 +285,7 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
     private void connectFailed() {
         cluster.metrics().connectFail.increment();
         lastFailed = host;
-        releaseHost(true);
+        releaseHost(true, true);
         boolean allowed = admission.retryOn() == 0 || admission.retries(Admission.RETRY_CONNECT_FAILURE);
         if (allowed && attempts <= maxRetries() && admission.tryRetry(cluster)) {
             cluster.retryDone();
@@ -325,7 +325,7 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
             old.reset(Http2Error.CANCEL.code());
         }
         lastFailed = host;
-        releaseHost(true);
+        releaseHost(true, true);
         releasePending();
         for (Http2StreamFrame f : replay) {
             queue(
@@ -644,7 +644,7 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
             down.reset(errorCode);
             finish(false);
         } else {
-            releaseHost(true);
+            releaseHost(true, true);
             localError(502, H2Replies.GRPC_UNAVAILABLE, SidecarErrors.UPSTREAM_RESET);
         }
     }
@@ -669,8 +669,9 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         releasePending();
         if (cluster != null) {
             cluster.metrics().rqActive.decrementAndGet();
-            cluster.metrics().response(status, upstreamFault || grpcFailed, start);
-            releaseHost(upstreamFault || status >= 500);
+            boolean error = upstreamFault || grpcFailed;
+            cluster.metrics().response(status, error, start);
+            releaseHost(upstreamFault || status >= 500, error || status >= 500 || status < 100);
         }
         if (!clean || !requestEnded) {
             resetUpstream();
@@ -678,14 +679,18 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         listener.proxy().requestFinished();
     }
 
-    private void releaseHost(boolean failed) {
+    /**
+     * Gives the host back: {@code failed} counts for its outlier ejection, {@code error} among its calls in the load
+     * reports (as the cluster's figure counts it: a gRPC error status is an error there, not an ejection).
+     */
+    private void releaseHost(boolean failed, boolean error) {
         if (host != null) {
             if (failed) {
                 cluster.failure(host);
             } else {
                 cluster.success(host);
             }
-            host.requestFinished(failed, start);
+            host.requestFinished(error, start);
             host = null;
         }
     }

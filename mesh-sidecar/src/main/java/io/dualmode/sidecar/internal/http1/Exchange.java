@@ -576,7 +576,7 @@ final class Exchange implements ResponseSink {
             } else {
                 cluster.success(host);
             }
-            host.requestFinished(status >= 500, start);
+            host.requestFinished(status >= 500 || status < 100, start);
             host = null;
         }
         Channel ch = up;
@@ -610,12 +610,19 @@ final class Exchange implements ResponseSink {
         }
     }
 
+    /**
+     * Gives the host back without a response from it: {@code failed} when the host failed the attempt (counted for
+     * its ejection and as an error among its calls in the load reports); otherwise the call ended for reasons of the
+     * caller's (it left, or sent a bad body) and is not the host's to count.
+     */
     private void hostDone(boolean failed) {
         if (host != null) {
             if (failed) {
                 cluster.failure(host);
+                host.requestFinished(true, start);
+            } else {
+                host.requestFinished();
             }
-            host.requestFinished(failed, start);
             host = null;
         }
     }
