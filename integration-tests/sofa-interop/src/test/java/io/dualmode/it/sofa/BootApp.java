@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * on its command line, as the example contract says. Its output goes to {@code target/boot-apps/<name>-<millis>.log};
  * failures quote the tail. A shutdown hook kills any left behind.
  */
-final class BootApp implements AutoCloseable {
+final class BootApp implements AutoCloseable, io.dualmode.it.support.Teardown.StopsInBackground {
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
@@ -134,6 +134,11 @@ final class BootApp implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    @Override
+    public void stopInBackground() {
+        process.destroy();
     }
 
     @Override

@@ -164,16 +164,16 @@ final class SofaInteropIntegrationTest {
                 // keep closing the rest
             }
         }
-        for (AutoCloseable c : new AutoCloseable[] {
-            consumerMesh, consumerSdk, providerMesh, providerSdk, consumerSidecar, providerSidecar, registry
-        }) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // keep closing the rest
-            }
+        // in the order they were started; closed the other way round
+        List<AutoCloseable> started = java.util.Arrays.stream(new AutoCloseable[] {
+                    registry, providerSidecar, consumerSidecar, providerSdk, providerMesh, consumerSdk, consumerMesh
+                })
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        try {
+            io.dualmode.it.support.Teardown.closeAll(started);
+        } catch (Exception e) {
+            // nothing else to close
         }
     }
 

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * test: {@link #close()} stops it, a shutdown hook kills any left behind, and the child exits by itself when its
  * standard input closes.
  */
-public final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable, Teardown.StopsInBackground {
 
     private static final int TAIL_LINES = 80;
     /** Queued when the child's output ends, so a wait fails at once instead of running out its time. */
@@ -128,6 +128,11 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /** Stops the child if it still runs: SIGTERM, then SIGKILL if it does not go. */
+    @Override
+    public void stopInBackground() {
+        process.destroy();
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {

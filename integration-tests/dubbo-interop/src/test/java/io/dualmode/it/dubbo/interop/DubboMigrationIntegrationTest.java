@@ -70,12 +70,10 @@ final class DubboMigrationIntegrationTest {
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            try {
-                closeables.get(i).close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
+        try {
+            io.dualmode.it.support.Teardown.closeAll(closeables);
+        } catch (Exception e) {
+            // the registry is closed all the same
         }
         if (observer != null) {
             observer.shutDown();

@@ -118,11 +118,12 @@ final class DubboTripleIntegrationTest {
 
     @AfterAll
     void stopEverything() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        if (registry != null) {
-            registry.close();
+        try {
+            io.dualmode.it.support.Teardown.closeAll(closeables);
+        } finally {
+            if (registry != null) {
+                registry.close();
+            }
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A Dubbo example application (its runnable jar) in a child JVM, on loopback. */
-final class ExampleApp implements AutoCloseable {
+final class ExampleApp implements AutoCloseable, io.dualmode.it.support.Teardown.StopsInBackground {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
@@ -133,6 +133,11 @@ final class ExampleApp implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void stopInBackground() {
+        jvm.stopInBackground();
     }
 
     @Override

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * output in {@code target/child-jvms/<name>-<millis>.log}. Stopped with SIGTERM (a normal Spring Boot shutdown) and
  * killed by a shutdown hook if the test JVM goes first.
  */
-final class ExampleApp implements AutoCloseable {
+final class ExampleApp implements AutoCloseable, io.dualmode.it.support.Teardown.StopsInBackground {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
@@ -150,6 +150,11 @@ final class ExampleApp implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    @Override
+    public void stopInBackground() {
+        process.destroy();
     }
 
     /** SIGTERM, then SIGKILL after 20 s. */

@@ -83,12 +83,10 @@ final class Landscape implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            try {
-                closeables.get(i).close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
+        try {
+            io.dualmode.it.support.Teardown.closeAll(closeables);
+        } catch (Exception e) {
+            // the observer and the registry are closed all the same
         }
         observer.shutDown();
         registry.close();
