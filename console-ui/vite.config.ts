@@ -33,5 +33,8 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     // Generous: Ant Design in jsdom is slow on a busy shared build machine.
     testTimeout: 120000,
+    // Vitest leaves a core free by default, which on a 2-core build machine means one worker: the component tests are
+    // CPU-bound and nothing else runs beside them in the build, so use every core (1:36 instead of 2:46 here).
+    maxWorkers: '100%',
   },
 });
