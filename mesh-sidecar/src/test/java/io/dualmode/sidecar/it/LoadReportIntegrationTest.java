@@ -195,12 +195,7 @@ class LoadReportIntegrationTest {
     }
 
     private int startSidecar(Endpoint provider) {
-        ListenerConfig dubbo = ListenerConfig.builder()
-                .name("egress-dubbo")
-                .protocol(ListenerConfig.Protocol.DUBBO)
-                .address("127.0.0.1")
-                .port(0)
-                .build();
+        ListenerConfig dubbo = SidecarFixture.listener("egress-dubbo", ListenerConfig.Protocol.DUBBO, "127.0.0.1");
         start(config(
                 List.of(dubbo),
                 List.of(cluster(ECHO, provider).build(), cluster(ABSENT).build())));
