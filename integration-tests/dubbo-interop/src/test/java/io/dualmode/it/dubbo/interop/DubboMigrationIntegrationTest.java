@@ -13,9 +13,11 @@ import io.dualmode.sidecar.Mode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +69,8 @@ final class DubboMigrationIntegrationTest {
     private ExampleApp consumer;
     private String service;
     private boolean applicationLevel;
+    /** What the last window saw, for the failure message when no window matches. */
+    private volatile String lastWindow;
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -189,11 +193,42 @@ final class DubboMigrationIntegrationTest {
      */
     private void awaitWindow(String description, boolean[] inMesh, boolean consumerInMesh, Duration atMost) {
         boolean[] expected = inMesh.clone();
-        await(description)
-                .atMost(atMost)
-                .pollInterval(Duration.ZERO)
-                .failFast(consumer.name + " exited; see " + consumer.log(), () -> !consumer.isAlive())
-                .until(() -> windowMatches(expected, consumerInMesh));
+        lastWindow = "no window completed";
+        try {
+            await(description)
+                    .atMost(atMost)
+                    .pollInterval(Duration.ZERO)
+                    .failFast(consumer.name + " exited; see " + consumer.log(), () -> !consumer.isAlive())
+                    .until(() -> windowMatches(expected, consumerInMesh));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    description + ": no matching window within " + atMost + "; expected providers in the mesh "
+                            + Arrays.toString(expected) + ", consumer in the mesh " + consumerInMesh + "; last window: "
+                            + lastWindow + "; registry: " + registered() + "; consumer log " + consumer.log(),
+                    e);
+        }
+    }
+
+    /** The registry's entries for the providers, for failure messages. */
+    private String registered() {
+        try {
+            List<String> entries = new ArrayList<>();
+            for (ExampleApp provider : providers) {
+                List<Instance> instances = applicationLevel
+                        ? observer.getAllInstances(provider.name, false)
+                        : observer.getAllInstances(service, false);
+                for (Instance instance : instances) {
+                    String entry =
+                            instance.getPort() + "=" + instance.getMetadata().get("dualmode.mode");
+                    if (!entries.contains(entry)) {
+                        entries.add(entry);
+                    }
+                }
+            }
+            return entries.toString();
+        } catch (Exception e) {
+            return "unreadable (" + e + ")";
+        }
     }
 
     private boolean windowMatches(boolean[] inMesh, boolean consumerInMesh) {
@@ -203,26 +238,51 @@ final class DubboMigrationIntegrationTest {
         for (int i = 0; i < 3; i++) {
             ingressBefore[i] = ingress(i);
         }
-        await().atMost(SETTLE).pollInterval(Duration.ofMillis(100)).until(() -> {
+        try {
+            await().atMost(SETTLE).pollInterval(Duration.ofMillis(100)).until(() -> {
+                long[] now = answered();
+                for (int i = 0; i < 3; i++) {
+                    if (now[i] - answeredBefore[i] < WINDOW_CALLS) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        } catch (ConditionTimeoutException e) {
             long[] now = answered();
             for (int i = 0; i < 3; i++) {
-                if (now[i] - answeredBefore[i] < WINDOW_CALLS) {
-                    return false;
-                }
+                now[i] -= answeredBefore[i];
             }
-            return true;
-        });
+            lastWindow = "a provider answered fewer than " + WINDOW_CALLS + " calls in " + SETTLE + ": answered "
+                    + Arrays.toString(now) + " (provider ports " + ports() + ")";
+            return false;
+        }
         long egress = egress() - egressBefore;
         long[] answeredNow = answered();
         long total = 0;
         boolean matches = true;
+        long[] answeredIn = new long[3];
+        long[] ingressIn = new long[3];
         for (int i = 0; i < 3; i++) {
             long answered = answeredNow[i] - answeredBefore[i];
             long ingress = ingress(i) - ingressBefore[i];
+            answeredIn[i] = answered;
+            ingressIn[i] = ingress;
             total += answered;
             matches &= inMesh[i] ? Math.abs(ingress - answered) <= 2 : ingress == 0;
         }
+        lastWindow = "answered " + Arrays.toString(answeredIn) + ", provider sidecars' ingress "
+                + Arrays.toString(ingressIn) + ", consumer sidecar's egress " + egress + " (provider ports " + ports()
+                + ")";
         return matches && (consumerInMesh ? Math.abs(egress - total) <= 2 : egress == 0);
+    }
+
+    private String ports() {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ports.add(providers.get(i).dubboPort);
+        }
+        return ports.toString();
     }
 
     /** Calls provider {@code index}'s sidecar has passed in on its ingress listener. */
