@@ -56,6 +56,12 @@ final class DubboMigrationIntegrationTest {
     private static final Duration START = Duration.ofSeconds(Long.getLong("dualmode.it.start-seconds", 300));
 
     private static final Duration SETTLE = Duration.ofSeconds(40);
+    /**
+     * How long a matching window may take after a switch: beyond Dubbo's reconnect tick (60 s by default), since a
+     * consumer whose first connection to a newly listed address failed on a crowded machine dials it again only then.
+     */
+    private static final Duration WINDOW_SETTLE = Duration.ofSeconds(90);
+
     private static final int WINDOW_CALLS = 15;
     private static final String INSTANCE_ONLY = "--dubbo.application.register-mode=instance";
     private static final String APPLICATION_ONLY = "--dubbo.application.service-discovery.migration=FORCE_APPLICATION";
@@ -132,26 +138,26 @@ final class DubboMigrationIntegrationTest {
                 .failFast(consumer.name + " exited; see " + consumer.log(), () -> !consumer.isAlive())
                 .until(() -> java.util.Arrays.stream(answered()).allMatch(n -> n > 0));
         boolean[] inMesh = new boolean[3];
-        awaitWindow("all in SDK state", inMesh, false, SETTLE);
+        awaitWindow("all in SDK state", inMesh, false, WINDOW_SETTLE);
         int steady = consumer.logLines().size();
 
         for (int i = 0; i < 3; i++) {
             switchProvider(i, "mesh");
             inMesh[i] = true;
-            awaitWindow("providers 1.." + (i + 1) + " in the mesh", inMesh, false, SETTLE);
+            awaitWindow("providers 1.." + (i + 1) + " in the mesh", inMesh, false, WINDOW_SETTLE);
         }
         for (int i = 0; i < 3; i++) {
             switchProvider(i, "sdk");
             inMesh[i] = false;
-            awaitWindow("providers 1.." + (i + 1) + " back in SDK state", inMesh, false, SETTLE);
+            awaitWindow("providers 1.." + (i + 1) + " back in SDK state", inMesh, false, WINDOW_SETTLE);
         }
         consumerSidecar.switchMode("mesh");
-        awaitWindow("the consumer in the mesh", inMesh, true, SETTLE);
+        awaitWindow("the consumer in the mesh", inMesh, true, WINDOW_SETTLE);
         switchProvider(0, "mesh");
         inMesh[0] = true;
-        awaitWindow("provider 1 in the mesh behind the mesh consumer", inMesh, true, SETTLE);
+        awaitWindow("provider 1 in the mesh behind the mesh consumer", inMesh, true, WINDOW_SETTLE);
         consumerSidecar.switchMode("sdk");
-        awaitWindow("the consumer back in SDK state", inMesh, false, SETTLE);
+        awaitWindow("the consumer back in SDK state", inMesh, false, WINDOW_SETTLE);
 
         List<String> lines = consumer.logLines();
         List<String> migration = lines.subList(steady, lines.size());
@@ -204,9 +210,25 @@ final class DubboMigrationIntegrationTest {
             throw new AssertionError(
                     description + ": no matching window within " + atMost + "; expected providers in the mesh "
                             + Arrays.toString(expected) + ", consumer in the mesh " + consumerInMesh + "; last window: "
-                            + lastWindow + "; registry: " + registered() + "; consumer log " + consumer.log(),
+                            + lastWindow + "; registry: " + registered() + "; " + failures() + "; consumer log "
+                            + consumer.log(),
                     e);
         }
+    }
+
+    /** How many calls the consumer has logged as failed, and the last of them, for failure messages. */
+    private String failures() {
+        List<String> failed = consumer.logLines().stream()
+                .filter(line -> line.contains("CALL failed"))
+                .toList();
+        List<String> warnings = consumer.logLines().stream()
+                .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                .toList();
+        return (failed.isEmpty()
+                        ? "no failed call"
+                        : failed.size() + " failed call(s), the last: " + failed.get(failed.size() - 1))
+                + "; the consumer's last warnings: "
+                + warnings.subList(Math.max(0, warnings.size() - 5), warnings.size());
     }
 
     /** The registry's entries for the providers, for failure messages. */
