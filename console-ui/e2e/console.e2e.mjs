@@ -190,6 +190,10 @@ test('the instances registered in the embedded registry are listed with mode, la
   assert.match(await mesh.textContent(), /127\.0\.0\.1:15001/);
   const sdk = rows.filter({ hasText: '127.0.0.1:20881' });
   assert.match(await sdk.textContent(), /sdk/);
+  // what the sidecars saw of each instance in the last minute, from the platform's instance figures
+  await mesh.getByTestId('traffic-ingress').waitFor(WAIT);
+  assert.match(await mesh.getByTestId('traffic-ingress').textContent(), /^through its sidecar: (no calls|\d+ calls?, [\d.]+ % errors)/);
+  assert.match(await sdk.getByTestId('traffic-fromConsumers').textContent(), /^from consumers' sidecars: (no calls|\d+ calls?, [\d.]+ % errors)/);
 
   await label('Search instances').fill('version=2');
   await rows.filter({ hasText: '127.0.0.1:20880' }).waitFor({ state: 'detached', ...WAIT });

@@ -1,10 +1,14 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServicesPage } from './ServicesPage';
+import { forgetInstanceTraffic } from './InstanceTrafficCell';
 import { fakeApi } from '../test/fakeApi';
 import { OPERATOR, VIEWER, withSession } from '../test/session';
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  forgetInstanceTraffic();
+});
 
 const instance = (port: number, sidecar: unknown) => ({
   ip: '127.0.0.1',
@@ -45,6 +49,75 @@ describe('ServicesPage', () => {
     expect(within(reports[0]).getByText('up to date')).toBeInTheDocument();
     expect(within(reports[1]).getByText('out of date')).toBeInTheDocument();
     expect(screen.getByText('not reported')).toBeInTheDocument();
+  });
+});
+
+describe('ServicesPage traffic', () => {
+  const seen = (requests: number, errors: number, p99Millis: number) => ({
+    requests,
+    errors,
+    errorRate: requests ? errors / requests : 0,
+    p99Millis,
+  });
+
+  it('shows what the sidecars saw of each instance in the last minute, with one request per service', async () => {
+    const calls = fakeApi({
+      'GET /api/v1/inventory/services': {
+        status: 200,
+        body: [
+          {
+            namespace: 'public',
+            group: 'DEFAULT_GROUP',
+            name: 'orders',
+            instances: [instance(8081, { nodeId: 'n1', mode: 'mesh', upToDate: true }), instance(8082, null), instance(8083, null)],
+          },
+        ],
+      },
+      'GET /api/v1/metrics/instances': {
+        status: 200,
+        body: [
+          { address: '127.0.0.1:8081', nodeId: 'n1', mode: 'mesh', ingress: seen(120, 3, 12.4), fromConsumers: seen(80, 0, 2.25) },
+          { address: '127.0.0.1:8082', nodeId: null, mode: 'sdk', ingress: seen(0, 0, 0), fromConsumers: seen(1, 0, 4) },
+        ],
+      },
+    });
+    render(withSession(VIEWER, <ServicesPage />));
+    const row = async (port: number) => (await screen.findByText(`127.0.0.1:${port}`)).closest('tr')!;
+    const mesh = await row(8081);
+    await waitFor(() => expect(within(mesh).getByTestId('traffic-ingress')).toBeInTheDocument());
+    expect(within(mesh).getByTestId('traffic-ingress')).toHaveTextContent('through its sidecar: 120 calls, 2.5 % errors, p99 12 ms');
+    expect(within(mesh).getByTestId('traffic-ingress')).toHaveClass('ant-typography-danger');
+    expect(within(mesh).getByTestId('traffic-fromConsumers')).toHaveTextContent("from consumers' sidecars: 80 calls, 0 % errors, p99 2.3 ms");
+    const sdk = await row(8082);
+    // no sidecar reports it: nothing can pass in through one
+    expect(within(sdk).getByTestId('traffic-ingress')).toHaveTextContent('through its sidecar: no sidecar');
+    expect(within(sdk).getByTestId('traffic-fromConsumers')).toHaveTextContent('1 call, 0 % errors, p99 4 ms');
+    // an instance the figures do not list
+    expect(within(await row(8083)).getByTestId('instance-traffic-none')).toHaveTextContent('—');
+
+    const asked = calls.filter((c) => c.url.startsWith('/api/v1/metrics/instances'));
+    expect(asked).toHaveLength(1);
+    const query = new URL(asked[0].url, 'http://x').searchParams;
+    expect([query.get('service'), query.get('namespace'), query.get('group'), query.get('window')]).toEqual([
+      'orders',
+      'public',
+      'DEFAULT_GROUP',
+      '60s',
+    ]);
+  });
+
+  it('says the figures are not available when the platform cannot give them, and still lists the instances', async () => {
+    fakeApi({
+      'GET /api/v1/inventory/services': { status: 200, body: inventory([instance(8081, null)]) },
+      'GET /api/v1/metrics/instances': {
+        status: 503,
+        body: { code: 'PLATFORM-0501', status: 503, message: 'traffic metrics are not available' },
+      },
+    });
+    render(withSession(VIEWER, <ServicesPage />));
+    const row = (await screen.findByText('127.0.0.1:8081')).closest('tr')!;
+    await waitFor(() => expect(within(row).getByTestId('instance-traffic-none')).toHaveTextContent('not available'));
+    expect(row).toHaveTextContent('sdk');
   });
 });
 

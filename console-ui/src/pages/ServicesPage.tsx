@@ -7,6 +7,7 @@ import type { InstanceView, ServiceView } from '../api/types';
 import { useLive } from '../api/useLive';
 import { useSession } from '../auth/AuthContext';
 import { ErrorAlert } from '../components/Feedback';
+import { InstanceTrafficCell } from './InstanceTrafficCell';
 import { MODE_COLOURS } from './OverviewPage';
 
 interface Row extends InstanceView {
@@ -228,6 +229,22 @@ export function ServicesPage() {
               ),
             },
             { title: 'Protocol', dataIndex: 'protocol', render: (p?: string) => p ?? '—' },
+            {
+              title: (
+                <Tooltip title="Calls the sidecars reported in the last minute: those its own sidecar passed in (mesh mode) and those the consumers' sidecars sent to it (callers in mesh mode). Calls between SDK-mode applications pass no sidecar.">
+                  Calls (1 min)
+                </Tooltip>
+              ),
+              render: (_, r) => (
+                <InstanceTrafficCell
+                  namespace={r.namespace}
+                  group={r.group}
+                  service={r.service}
+                  address={address(r)}
+                  sidecar={!!r.sidecar || !!r.metadata?.[SIDECAR_KEY]}
+                />
+              ),
+            },
             {
               title: 'Labels',
               render: (_, r) => (
