@@ -23,23 +23,20 @@ const instance = (port: number, sidecar: unknown) => ({
   sidecar,
 });
 
+const inventory = (instances: unknown[]) => [
+  { namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders', meshInstances: 0, instances },
+];
+
 describe('ServicesPage', () => {
   it("shows each instance's sidecar version and config digest as its sidecar reports them", async () => {
     fakeApi({
       'GET /api/v1/inventory/services': {
         status: 200,
-        body: [
-          {
-            namespace: 'public',
-            group: 'DEFAULT_GROUP',
-            name: 'orders',
-            instances: [
-              instance(8081, { nodeId: 'n1', version: '0.1.0', mode: 'mesh', configDigest: 'abcdef0123456789', upToDate: true }),
-              instance(8082, { nodeId: 'n2', version: '0.1.0', mode: 'mesh', configDigest: '99990000', upToDate: false }),
-              instance(8083, null),
-            ],
-          },
-        ],
+        body: inventory([
+          instance(8081, { nodeId: 'n1', version: '0.1.0', mode: 'mesh', configDigest: 'abcdef0123456789', upToDate: true }),
+          instance(8082, { nodeId: 'n2', version: '0.1.0', mode: 'mesh', configDigest: '99990000', upToDate: false }),
+          instance(8083, null),
+        ]),
       },
     });
     render(withSession(VIEWER, <ServicesPage />));
@@ -64,14 +61,7 @@ describe('ServicesPage traffic', () => {
     const calls = fakeApi({
       'GET /api/v1/inventory/services': {
         status: 200,
-        body: [
-          {
-            namespace: 'public',
-            group: 'DEFAULT_GROUP',
-            name: 'orders',
-            instances: [instance(8081, { nodeId: 'n1', mode: 'mesh', upToDate: true }), instance(8082, null), instance(8083, null)],
-          },
-        ],
+        body: inventory([instance(8081, { nodeId: 'n1', mode: 'mesh', upToDate: true }), instance(8082, null), instance(8083, null)]),
       },
       'GET /api/v1/metrics/instances': {
         status: 200,
@@ -129,10 +119,6 @@ const sidecar = (mode: string, desiredMode: string | null) => ({
   upToDate: true,
   desiredMode,
 });
-
-const inventory = (instances: unknown[]) => [
-  { namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders', meshInstances: 0, instances },
-];
 
 const sdkWithSidecar = (desired: string | null, reported = 'sdk') => ({
   ...instance(8081, null),
