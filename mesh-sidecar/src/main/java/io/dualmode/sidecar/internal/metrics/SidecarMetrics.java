@@ -180,8 +180,9 @@ public final class SidecarMetrics {
          * show (a gRPC error status, a reset after the response started).
          */
         public void response(int status, boolean failed, long startNanos) {
-            traffic.record(failed || status >= 500 || status < 100, startNanos);
-            rqTime.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            long elapsed = System.nanoTime() - startNanos;
+            traffic.recordElapsed(failed || status >= 500 || status < 100, elapsed);
+            rqTime.record(elapsed, TimeUnit.NANOSECONDS);
             switch (status / 100) {
                 case 1 -> rq1xx.increment();
                 case 2 -> rq2xx.increment();

@@ -60,7 +60,12 @@ public final class TrafficMeter {
 
     /** Counts one finished call that started at {@code startNanos} ({@link System#nanoTime()}). */
     public void record(boolean error, long startNanos) {
-        buckets[bucket(System.nanoTime() - startNanos)].increment();
+        recordElapsed(error, System.nanoTime() - startNanos);
+    }
+
+    /** Counts one finished call that took {@code elapsedNanos}, for a caller that has read the clock already. */
+    public void recordElapsed(boolean error, long elapsedNanos) {
+        buckets[bucket(elapsedNanos)].increment();
         requests.increment();
         if (error) {
             errors.increment();
