@@ -8,11 +8,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Assembles the pipeline of a downstream h2c (prior knowledge) connection: the frame codec, and the connection's
@@ -45,7 +48,33 @@ public final class H2Listener extends ChannelInitializer<Channel> {
                         codec,
                         stream -> streamLimit.overLimit()
                                 ? new StreamLimit.Refuse(listener.metrics())
-                                : new H2StreamProxy(listener)));
+                                : new H2StreamProxy(listener)))
+                .addLast(new ConnectionErrors(listener));
+    }
+
+    /**
+     * The end of a downstream connection's pipeline: a connection error (a malformed preface or frame, an invalid
+     * setting, a broken header block) has already been answered by the codec with GOAWAY, and a socket error leaves
+     * nothing to answer; either way the connection is closed, a protocol error counted, and the details logged at
+     * debug level only, so that a misbehaving client cannot fill the log (one stack trace per connection otherwise).
+     */
+    static final class ConnectionErrors extends ChannelInboundHandlerAdapter {
+        private static final Logger log = LoggerFactory.getLogger(ConnectionErrors.class);
+        private final ListenerRuntime listener;
+
+        ConnectionErrors(ListenerRuntime listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof Http2Exception) {
+                listener.metrics().protocolError.increment();
+            }
+            log.debug(
+                    "[{}] downstream HTTP/2 connection error: {}", ctx.channel().id(), cause.toString());
+            ctx.close();
+        }
     }
 
     /**
