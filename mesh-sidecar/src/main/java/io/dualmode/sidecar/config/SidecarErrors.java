@@ -25,6 +25,7 @@ public enum SidecarErrors {
     BODY_TOO_LARGE("SIDECAR-0018", "request body larger than %d bytes"),
     ADMIN_BAD_REQUEST("SIDECAR-0019", "bad admin request: %s"),
     UNPACK_FAILED("SIDECAR-0020", "cannot unpack %s into %s: %s"),
+    UPSTREAM_BAD_RESPONSE("SIDECAR-0021", "malformed response from upstream for service '%s'"),
     CONTROL_PLANE_URL("SIDECAR-0040", "controlPlane.url '%s' is not a ws:// or wss:// URL: %s"),
     CONTROL_PLANE_TOKEN("SIDECAR-0041", "controlPlane.token is required with controlPlane.url %s"),
     STATE_DIR("SIDECAR-0042", "controlPlane.stateDir %s cannot be used: %s"),

@@ -23,6 +23,8 @@ import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Proxies one downstream HTTP/2 stream to one stream on a multiplexed upstream connection: routes
@@ -38,6 +40,7 @@ import java.util.concurrent.TimeUnit;
  * forwarded.
  */
 final class H2StreamProxy implements H2Stream.Reader, CallView {
+    private static final Logger log = LoggerFactory.getLogger(H2StreamProxy.class);
     private final ListenerRuntime listener;
     private final long start = System.nanoTime();
     /** The request's first HEADERS until an upstream stream is open to write it on. */
@@ -55,6 +58,9 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
     private boolean grpc;
     private boolean started;
     private boolean responseStarted;
+    /** Whether the final (non-1xx) response HEADERS came: what follows is DATA and trailers. */
+    private boolean finalResponse;
+
     private boolean done;
     private boolean upstreamFault;
     private boolean grpcFailed;
@@ -561,6 +567,11 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         if (done) {
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof Http2HeadersFrame h) {
+            String malformed = malformedResponse(h);
+            if (malformed != null) {
+                badResponse(malformed);
+                return;
+            }
             if (!responseStarted) {
                 int condition = retryCondition(h);
                 if (condition != 0 && retryAttempt(condition)) {
@@ -569,7 +580,10 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
                 responseStarted = true;
                 cancelTryTimer();
                 dropReplay();
+            }
+            if (!finalResponse) {
                 status = parseStatus(h.headers().status());
+                finalResponse = status >= 200;
             }
             grpcFailed |= grpc && H2Replies.isGrpcError(h.headers());
             if (grpc && h.isEndStream()) {
@@ -579,6 +593,11 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
             down.write(unpadded(h));
             endIf(end);
         } else if (msg instanceof Http2DataFrame d) {
+            if (!finalResponse) {
+                d.release();
+                badResponse("DATA before the response's HEADERS");
+                return;
+            }
             boolean end = d.isEndStream();
             down.write(unpadded(d));
             endIf(end);
@@ -646,6 +665,46 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         } else {
             releaseHost(true, true);
             localError(502, H2Replies.GRPC_UNAVAILABLE, SidecarErrors.UPSTREAM_RESET);
+        }
+    }
+
+    /**
+     * Why a response HEADERS frame cannot be forwarded (RFC 9113 8.1, 8.3.2), or null: before the final response it
+     * must carry a three-digit {@code :status} (not 101, which HTTP/2 has no use for) and an informational one must not
+     * end the stream; after it, only trailers may come, which end the stream and carry no {@code :status}.
+     */
+    private String malformedResponse(Http2HeadersFrame h) {
+        CharSequence s = h.headers().status();
+        if (finalResponse) {
+            return s == null && h.isEndStream() ? null : "HEADERS after the final response that are not trailers";
+        }
+        if (s == null || s.length() != 3 || s.charAt(0) < '1' || s.charAt(0) > '9') {
+            return "response :status " + (s == null ? "missing" : "'" + s + "'");
+        }
+        int code = parseStatus(s);
+        if (code < 100 || code == 101) {
+            return "response :status '" + s + "'";
+        }
+        return code < 200 && h.isEndStream() ? "an informational response ends the stream" : null;
+    }
+
+    /**
+     * The upstream's response cannot be forwarded: the caller gets a 502 ({@code UNAVAILABLE} for gRPC) if nothing of
+     * the response has been forwarded yet, else its stream is reset; the upstream stream is reset either way.
+     */
+    private void badResponse(String reason) {
+        if (done) {
+            return;
+        }
+        log.debug("bad response from {} for service '{}': {}", host, service, reason);
+        cluster.metrics().badResponse.increment();
+        upstreamFault = true;
+        if (responseStarted) {
+            down.reset(Http2Error.PROTOCOL_ERROR.code());
+            finish(false);
+        } else {
+            releaseHost(true, true);
+            localError(502, H2Replies.GRPC_UNAVAILABLE, SidecarErrors.UPSTREAM_BAD_RESPONSE);
         }
     }
 

@@ -57,7 +57,9 @@ final class Exchange implements ResponseSink {
     private int status;
     private boolean retrying;
     private boolean requestDone;
+    /** A final (or 101) response head was forwarded: the caller can get no other answer now. */
     private boolean responseStarted;
+
     private boolean responseKeepAlive = true;
     private boolean finished;
     private final boolean upgrade;
@@ -280,7 +282,8 @@ final class Exchange implements ResponseSink {
         int maxRetries = admission.retries() >= 0
                 ? admission.retries()
                 : cluster.config().retry().maxRetries();
-        if (finished || retries >= maxRetries || !admission.tryRetry(cluster)) {
+        // no head to send again once a response head (even a 100 Continue) came back
+        if (finished || head == null || retries >= maxRetries || !admission.tryRetry(cluster)) {
             return false;
         }
         if (retrying) {
@@ -408,7 +411,8 @@ final class Exchange implements ResponseSink {
             finish(true);
         } else if (msg instanceof ScanError err) {
             log.debug("[{}] bad response from {}: {}", down.id(), host, err.reason());
-            upstreamFailed();
+            cluster.metrics().badResponse.increment();
+            upstreamFailed(SidecarErrors.UPSTREAM_BAD_RESPONSE);
         } else {
             down.write(msg, down.voidPromise());
         }
@@ -427,7 +431,10 @@ final class Exchange implements ResponseSink {
             reconnect();
             return;
         }
-        responseStarted = true;
+        // an informational head (100 Continue) is relayed, but the caller can still get a final answer of ours (a 502
+        // if
+        // the upstream fails next), so only a final or 101 head starts the response
+        responseStarted |= !rh.informational();
         attemptDeadline = Long.MAX_VALUE;
         releaseHead();
         if (rh.status == 101) {
@@ -473,6 +480,11 @@ final class Exchange implements ResponseSink {
     }
 
     private void upstreamFailed() {
+        upstreamFailed(SidecarErrors.UPSTREAM_RESET);
+    }
+
+    /** The upstream failed this attempt: retried if it can be, else answered 502 with {@code error}. */
+    private void upstreamFailed(SidecarErrors error) {
         dropUpstream();
         if (responseStarted) {
             abort();
@@ -480,7 +492,7 @@ final class Exchange implements ResponseSink {
         }
         hostDone(true);
         if (!(replayable && retryable && retry())) {
-            localReply(502, SidecarErrors.UPSTREAM_RESET);
+            localReply(502, error);
         }
     }
 

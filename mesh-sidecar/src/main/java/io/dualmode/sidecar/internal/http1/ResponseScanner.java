@@ -122,6 +122,8 @@ final class ResponseScanner extends ByteToMessageDecoder {
         boolean close;
         boolean keepAliveToken;
         boolean http11;
+        boolean sawLength;
+        boolean sawEncoding;
 
         boolean keepAlive() {
             return http11 ? !close : keepAliveToken && !close;
@@ -129,10 +131,17 @@ final class ResponseScanner extends ByteToMessageDecoder {
 
         String parse(ByteBuf buf, int from, int end) {
             contentLength = -1;
-            chunked = close = keepAliveToken = http11 = false;
+            chunked = close = keepAliveToken = http11 = sawLength = sawEncoding = false;
             int cr = HeadParser.lineEnd(buf, from, end);
             String error = statusLine(buf, from, cr);
-            return error != null ? error : HeadParser.fields(buf, cr + 2, end, this);
+            if (error == null) {
+                error = HeadParser.fields(buf, cr + 2, end, this);
+            }
+            // RFC 9112 6.3: a message with both may be an attempt at response splitting; the head is forwarded as is,
+            // so it is refused rather than passed on with a Content-Length the sidecar itself ignores
+            return error == null && sawLength && sawEncoding
+                    ? "both Content-Length and Transfer-Encoding in response"
+                    : error;
         }
 
         private String statusLine(ByteBuf buf, int from, int cr) {
@@ -147,6 +156,11 @@ final class ResponseScanner extends ByteToMessageDecoder {
             if (code < 100 || code > 999 || (cr - from > 12 && buf.getByte(from + 12) != ' ')) {
                 return "malformed status code";
             }
+            for (int i = from + 13; i < cr; i++) {
+                if (!HttpChars.fieldValue(buf.getByte(i))) {
+                    return "invalid character in reason phrase"; // a bare CR, say, which the caller could split on
+                }
+            }
             status = (int) code;
             return null;
         }
@@ -159,7 +173,9 @@ final class ResponseScanner extends ByteToMessageDecoder {
                     return "bad Content-Length in response";
                 }
                 contentLength = v;
+                sawLength = true;
             } else if (nl == 17 && HttpChars.equalsIgnoreCase(b, ns, nl, "transfer-encoding")) {
+                sawEncoding = true;
                 chunked = HttpChars.lastCodingChunked(b, vs, vl);
                 if (!chunked) {
                     contentLength = -1;

@@ -111,6 +111,8 @@ public final class SidecarMetrics {
         public final Counter connectFail;
         public final Counter reset;
         public final Counter timeout;
+        /** Upstream responses the sidecar refused as malformed (HTTP/1.1 head or body framing, HTTP/2 status or order). */
+        public final Counter badResponse;
         /**
          * RPC responses that came after their call had ended (timed out, or failed over to another host): dropped,
          * never delivered to any caller.
@@ -151,6 +153,7 @@ public final class SidecarMetrics {
             connectFail = counter(r, "sidecar.upstream.cx.connect_fail", cluster);
             reset = counter(r, "sidecar.upstream.rq.reset", cluster);
             timeout = counter(r, "sidecar.upstream.rq.timeout", cluster);
+            badResponse = counter(r, "sidecar.upstream.rq.bad_response", cluster);
             lateResponse = counter(r, "sidecar.upstream.rq.late_response", cluster);
             retry = counter(r, "sidecar.upstream.rq.retry", cluster);
             retryOverflow = counter(r, "sidecar.upstream.rq.retry_overflow", cluster);

@@ -78,6 +78,21 @@ class ResponseScannerTest {
         assertThat(out).singleElement().isInstanceOf(ScanError.class);
     }
 
+    @Test
+    void bothContentLengthAndTransferEncodingIsAnError() {
+        List<Object> out =
+                feed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
+        assertThat(out).singleElement().isInstanceOfSatisfying(ScanError.class, e -> assertThat(e.reason())
+                .isEqualTo("both Content-Length and Transfer-Encoding in response"));
+    }
+
+    @Test
+    void controlCharacterInReasonPhraseIsAnError() {
+        List<Object> out = feed("HTTP/1.1 200 OK\rContent-Length: 0\r\n\r\n");
+        assertThat(out).singleElement().isInstanceOfSatisfying(ScanError.class, e -> assertThat(e.reason())
+                .isEqualTo("invalid character in reason phrase"));
+    }
+
     private List<Object> feed(String text) {
         channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
         List<Object> out = new ArrayList<>();
