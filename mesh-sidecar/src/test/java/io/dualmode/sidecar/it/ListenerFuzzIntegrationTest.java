@@ -12,7 +12,10 @@ import ch.qos.logback.core.read.ListAppender;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ConfigLoader;
+import io.dualmode.sidecar.config.ListenerConfig;
 import io.dualmode.sidecar.config.ListenerConfig.Protocol;
+import io.dualmode.sidecar.protocol.bolt.BoltBytes;
+import io.dualmode.sidecar.protocol.dubbo.DubboBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -122,19 +125,86 @@ class ListenerFuzzIntegrationTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void http1ListenerSurvivesRandomAndMutatedRequests() throws Exception {
-        fuzz("fuzz-h1", HttpProtocol.HTTP11, ListenerFuzzIntegrationTest::http1Input);
+        InetSocketAddress address = sidecar.listenerAddress("fuzz-h1");
+        fuzz("fuzz-h1", "web", ListenerFuzzIntegrationTest::http1Input, httpSteady(address, HttpProtocol.HTTP11), 0);
+        assertThat(call(address, HttpProtocol.HTTP11, "/after"))
+                .as("a new connection after the fuzzing")
+                .isEqualTo("200 GET /after 0");
     }
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void h2ListenerSurvivesRandomAndMutatedFrames() throws Exception {
-        fuzz("fuzz-h2", HttpProtocol.H2C, ListenerFuzzIntegrationTest::h2Input);
+        InetSocketAddress address = sidecar.listenerAddress("fuzz-h2");
+        fuzz("fuzz-h2", "web", ListenerFuzzIntegrationTest::h2Input, httpSteady(address, HttpProtocol.H2C), 0);
+        assertThat(call(address, HttpProtocol.H2C, "/after"))
+                .as("a new connection after the fuzzing")
+                .isEqualTo("200 GET /after 0");
     }
 
-    private void fuzz(String listenerName, HttpProtocol protocol, Function<SplittableRandom, byte[]> inputs)
+    /**
+     * An RPC listener detecting Dubbo and Bolt in front of a real Dubbo provider, called by a real Dubbo consumer
+     * while Dubbo and Bolt frames, valid and mutated, arrive on other connections.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void rpcListenerSurvivesRandomAndMutatedFrames() throws Exception {
+        String[] nics = new java.io.File("/sys/class/net").list();
+        System.setProperty(
+                "dubbo.network.interface.ignored",
+                String.join(
+                        ",",
+                        java.util.Arrays.stream(nics == null ? new String[0] : nics)
+                                .filter(n -> !n.equals("lo"))
+                                .toList()));
+        try (RpcFixture rpc = new RpcFixture()) {
+            int provider = rpc.dubboProvider("fuzz-echo-provider", Echo.class, text -> "echo:" + text);
+            sidecar.addListener(ListenerConfig.builder()
+                    .name("fuzz-rpc")
+                    .protocol(Protocol.RPC)
+                    .protocols(List.of("dubbo", "bolt"))
+                    .address("127.0.0.1")
+                    .port(0)
+                    .build());
+            sidecar.clusters()
+                    .put(cluster(ECHO_SERVICE, Endpoint.of("127.0.0.1", provider))
+                            .build());
+            InetSocketAddress address = sidecar.listenerAddress("fuzz-rpc");
+            Echo echo = rpc.dubboConsumer("fuzz-echo-consumer", Echo.class, address.getPort());
+            AtomicLong n = new AtomicLong();
+            Steady steady = new Steady(
+                    () -> {
+                        String text = "steady-" + n.incrementAndGet();
+                        String answer = echo.echo(text);
+                        return ("echo:" + text).equals(answer) ? null : answer;
+                    },
+                    () -> {});
+            // the consumer's one connection, which Dubbo keeps open, is all that may be left
+            fuzz("fuzz-rpc", ECHO_SERVICE, ListenerFuzzIntegrationTest::rpcInput, steady, 1);
+            assertThat(echo.echo("after")).isEqualTo("echo:after");
+        }
+    }
+
+    /** The service of the RPC listener's test. */
+    public interface Echo {
+        String echo(String text);
+    }
+
+    private static final String ECHO_SERVICE = "providers:" + Echo.class.getName() + ":1.0.0:";
+
+    /**
+     * Fuzzes the listener from {@value #FUZZ_THREADS} threads while the well-behaved client calls through it, then
+     * checks that nothing went wrong and nothing was left behind: {@code openAfter} connections of the well-behaved
+     * client may stay open.
+     */
+    private void fuzz(
+            String listenerName,
+            String clusterName,
+            Function<SplittableRandom, byte[]> inputs,
+            Steady steady,
+            int openAfter)
             throws Exception {
         InetSocketAddress address = sidecar.listenerAddress(listenerName);
-        Steady steady = new Steady(address, protocol);
         steady.start();
         steady.awaitCalls(5);
 
@@ -168,9 +238,6 @@ class ListenerFuzzIntegrationTest {
         assertThat(fed.get()).as("fuzzed connections").isGreaterThan(50);
         assertThat(steady.failures).as("failures of the well-behaved client").isEmpty();
         assertThat(steady.ok.get()).as("calls of the well-behaved client").isGreaterThan(5);
-        assertThat(call(address, protocol, "/after"))
-                .as("a new connection after the fuzzing")
-                .isEqualTo("200 GET /after 0");
         Awaitility.await("connections and requests of the fuzzing gone")
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
@@ -178,20 +245,23 @@ class ListenerFuzzIntegrationTest {
                     String metrics = admin("/metrics");
                     assertThat(gauge(metrics, "sidecar_downstream_cx_active", "listener=\"" + listenerName + "\""))
                             .as("open downstream connections of " + listenerName)
-                            .isZero();
-                    assertThat(gauge(metrics, "sidecar_upstream_rq_active", "cluster=\"web\""))
+                            .isEqualTo(openAfter);
+                    assertThat(gauge(metrics, "sidecar_upstream_rq_active", "cluster=\"" + clusterName + "\""))
                             .as("requests in flight to the backend")
                             .isZero();
                 });
-        assertThat(gauge(
-                        admin("/metrics"),
-                        "sidecar_downstream_protocol_error_total",
-                        "listener=\"" + listenerName + "\""))
-                .as("protocol errors counted on " + listenerName)
-                .isPositive();
+        String metrics = admin("/metrics");
+        double errors = clusterName.equals(ECHO_SERVICE)
+                ? sum(metrics, "sidecar_protocol_frame_rejected_total", "protocol=\"dubbo,bolt\"")
+                        + sum(metrics, "sidecar_protocol_detect_unrecognised_total", "protocol=\"dubbo,bolt\"")
+                : gauge(metrics, "sidecar_downstream_protocol_error_total", "listener=\"" + listenerName + "\"");
+        assertThat(errors).as("protocol errors counted on " + listenerName).isPositive();
         provokeLeakReports();
         List<String> problems = logs.list.stream()
                 .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                // the sidecar's threads; the test's own clients and backend log what they see of the fuzzing
+                .filter(e -> e.getThreadName().startsWith("dualmode-sidecar")
+                        || e.getFormattedMessage().contains("LEAK"))
                 .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()
                         + (e.getThrowableProxy() == null
                                 ? ""
@@ -312,6 +382,55 @@ class ListenerFuzzIntegrationTest {
         for (int i = 0; i < bytes.length; i++) {
             bytes[i] = (byte) random.nextInt(256);
         }
+        return bytes;
+    }
+
+    // ---- RPC inputs ----
+
+    private static final byte[][] RPC_SEEDS = {
+        bytes(DubboBytes.call(7, Echo.class.getName(), "1.0.0", "echo")),
+        bytes(DubboBytes.call(8, "no.Such", "1.0.0", "m")),
+        bytes(DubboBytes.frame(DubboBytes.ONE_WAY_CALL, 0, 9, DubboBytes.body(Echo.class.getName(), "1.0.0", "echo"))),
+        bytes(DubboBytes.frame(0xe2, 0, 10, Unpooled.buffer().writeByte('N'))), // heartbeat
+        bytes(BoltBytes.request(Echo.class.getName() + ":1.0.0", "echo").build()),
+        bytes(BoltBytes.request("a.A:1.0", "m").v2(2, 1).build()),
+    };
+
+    static byte[] rpcInput(SplittableRandom random) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int parts = 1 + random.nextInt(3);
+        for (int i = 0; i < parts; i++) {
+            byte[] seed = RPC_SEEDS[random.nextInt(RPC_SEEDS.length)];
+            int choice = random.nextInt(10);
+            out.writeBytes(choice < 3 ? seed : choice < 9 ? mutateBinary(seed, random) : randomBytes(random));
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] mutateBinary(byte[] seed, SplittableRandom random) {
+        byte[] bytes = seed.clone();
+        int mutations = 1 + random.nextInt(3);
+        for (int m = 0; m < mutations && bytes.length > 0; m++) {
+            int at = random.nextInt(bytes.length);
+            switch (random.nextInt(4)) {
+                case 0 -> bytes[at] ^= (byte) (1 << random.nextInt(8));
+                case 1 -> bytes[at] = (byte) random.nextInt(256);
+                case 2 -> {
+                    int v = INTERESTING[random.nextInt(INTERESTING.length)];
+                    for (int i = 0; i < 4 && at + i < bytes.length; i++) {
+                        bytes[at + i] = (byte) (v >>> (24 - 8 * i));
+                    }
+                }
+                default -> bytes = java.util.Arrays.copyOf(bytes, at);
+            }
+        }
+        return bytes;
+    }
+
+    private static byte[] bytes(ByteBuf buf) {
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        buf.release();
         return bytes;
     }
 
@@ -474,21 +593,40 @@ class ListenerFuzzIntegrationTest {
 
     // ---- the well-behaved client, the admin endpoint ----
 
-    /** Calls {@code GET /steady} through the listener, one call after the other on kept-alive connections. */
+    /** The well-behaved client of an HTTP listener: {@code GET /steady} on kept-alive connections. */
+    private static Steady httpSteady(InetSocketAddress address, HttpProtocol protocol) {
+        ConnectionProvider pool = ConnectionProvider.create("steady", 2);
+        reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create(pool)
+                .protocol(protocol)
+                .remoteAddress(() -> address)
+                .headers(h -> h.set("Host", "web"))
+                .responseTimeout(Duration.ofSeconds(10));
+        return new Steady(
+                () -> {
+                    String answer = client.get()
+                            .uri("/steady")
+                            .responseSingle((r, b) -> b.asString()
+                                    .defaultIfEmpty("")
+                                    .map(s -> r.status().code() + " " + s))
+                            .block(Duration.ofSeconds(15));
+                    return "200 GET /steady 0".equals(answer) ? null : String.valueOf(answer);
+                },
+                () -> pool.disposeLater().block(Duration.ofSeconds(10)));
+    }
+
+    /** Runs one call after the other on its own thread until stopped, counting good answers and keeping failures. */
     private static final class Steady {
         private final AtomicBoolean stop = new AtomicBoolean();
         private final AtomicLong ok = new AtomicLong();
         private final Queue<String> failures = new ConcurrentLinkedQueue<>();
-        private final ConnectionProvider pool = ConnectionProvider.create("steady", 2);
-        private final reactor.netty.http.client.HttpClient client;
+        private final java.util.concurrent.Callable<String> call;
+        private final Runnable close;
         private final Thread thread;
 
-        Steady(InetSocketAddress address, HttpProtocol protocol) {
-            client = reactor.netty.http.client.HttpClient.create(pool)
-                    .protocol(protocol)
-                    .remoteAddress(() -> address)
-                    .headers(h -> h.set("Host", "web"))
-                    .responseTimeout(Duration.ofSeconds(10));
+        /** {@code call}: null for a good answer, else what was wrong; {@code close}: closes the client's connections. */
+        Steady(java.util.concurrent.Callable<String> call, Runnable close) {
+            this.call = call;
+            this.close = close;
             thread = new Thread(this::run, "steady-client");
         }
 
@@ -499,18 +637,13 @@ class ListenerFuzzIntegrationTest {
         private void run() {
             while (!stop.get()) {
                 try {
-                    String answer = client.get()
-                            .uri("/steady")
-                            .responseSingle((r, b) -> b.asString()
-                                    .defaultIfEmpty("")
-                                    .map(s -> r.status().code() + " " + s))
-                            .block(Duration.ofSeconds(15));
-                    if ("200 GET /steady 0".equals(answer)) {
+                    String wrong = call.call();
+                    if (wrong == null) {
                         ok.incrementAndGet();
                     } else {
-                        failures.add(String.valueOf(answer));
+                        failures.add(wrong);
                     }
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                     failures.add(e.toString());
                 }
             }
@@ -525,7 +658,7 @@ class ListenerFuzzIntegrationTest {
         void stop() throws InterruptedException {
             stop.set(true);
             thread.join(30_000);
-            pool.disposeLater().block(Duration.ofSeconds(10));
+            close.run();
         }
     }
 
@@ -562,6 +695,18 @@ class ListenerFuzzIntegrationTest {
                 .matcher(prometheus);
         assertThat(m.find()).as(name + "{" + label + "} in the metrics").isTrue();
         return Double.parseDouble(m.group(1));
+    }
+
+    /** The sum of every series of {@code name} whose labels include {@code label}. */
+    private static double sum(String prometheus, String name, String label) {
+        Matcher m = Pattern.compile(
+                        "(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*\\} (\\S+)$")
+                .matcher(prometheus);
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 
     /**

@@ -78,6 +78,13 @@ final class RawH2 implements AutoCloseable {
         return this;
     }
 
+    /** Queues an RST_STREAM frame with {@code errorCode}. */
+    RawH2 reset(int stream, int errorCode) {
+        frameHeader(4, RST_STREAM, 0, stream);
+        out.writeInt(errorCode);
+        return this;
+    }
+
     /** Sends everything queued in one write. */
     RawH2 flush() throws IOException {
         socket.getOutputStream().write(ByteBufUtil.getBytes(out));

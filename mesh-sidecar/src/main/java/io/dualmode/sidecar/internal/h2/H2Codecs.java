@@ -32,8 +32,17 @@ final class H2Codecs extends Http2FrameCodecBuilder {
                 .build();
     }
 
-    /** The codec of an upstream connection. */
+    /**
+     * The codec of an upstream connection. It counts neither the RST_STREAM frames it sends nor those it receives
+     * (Netty's defences against rapid resets close a connection after 200 either way in 30 s): every caller's streams
+     * to that upstream share the connection, and each stream a caller abandons is cancelled upstream, so a few callers
+     * that reset their streams, or whose requests the upstream refuses, would otherwise cut off every other caller's
+     * calls. The downstream side keeps both defences, per caller connection.
+     */
     static Http2FrameCodec client() {
-        return new H2Codecs(false).build();
+        return new H2Codecs(false)
+                .decoderEnforceMaxRstFramesPerWindow(0, 0)
+                .encoderEnforceMaxRstFramesPerWindow(0, 0)
+                .build();
     }
 }

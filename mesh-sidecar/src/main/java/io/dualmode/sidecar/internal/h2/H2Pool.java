@@ -38,6 +38,18 @@ import java.util.concurrent.TimeUnit;
  * is closed.
  */
 final class H2Pool {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(H2Pool.class);
+    /**
+     * How many streams the sidecar may reset on one upstream connection within {@link H2Streams#RESET_WINDOW_NANOS}
+     * before it opens new streams on another connection. Servers defend against rapid-reset attacks by closing a
+     * connection on which they receive too many RST_STREAM frames (Netty, and so Reactor Netty and many gRPC servers:
+     * 200 in 30 s); every caller's streams to an upstream share its connections, and each stream a caller abandons is
+     * cancelled upstream, so without a budget a burst of abandoned calls would have the upstream cut off every other
+     * caller's calls on that connection. Half the common limit leaves room for the streams still open on a
+     * connection when it reaches its budget.
+     */
+    static final int RESET_BUDGET = 100;
+
     private static final FastThreadLocal<H2Pool> POOLS = new FastThreadLocal<>();
 
     private final EventLoop loop;
@@ -104,6 +116,11 @@ final class H2Pool {
         List<Connection> list = connections.computeIfAbsent(address, a -> new ArrayList<>(1));
         for (int i = 0; i < list.size(); i++) { // by index: no iterator per stream
             Connection existing = list.get(i);
+            if (existing.ready.isSuccess() && existing.retired()) {
+                list.remove(i--);
+                existing.channel().close();
+                continue;
+            }
             if (!existing.ready.isDone()
                     || (existing.ready.isSuccess() && existing.channel().isActive() && existing.canOpenStream())) {
                 return existing;
@@ -194,7 +211,12 @@ final class H2Pool {
 
         /** Whether the peer's SETTINGS_MAX_CONCURRENT_STREAMS leaves room for one more stream. */
         boolean canOpenStream() {
-            return codec.connection().local().canOpenStream();
+            return codec.connection().local().canOpenStream() && streams.underResetBudget(RESET_BUDGET);
+        }
+
+        /** Used up its reset budget and has no stream left: no use keeping it open until the window passes. */
+        boolean retired() {
+            return streams.size() == 0 && !streams.underResetBudget(RESET_BUDGET);
         }
     }
 
@@ -216,7 +238,14 @@ final class H2Pool {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Http2SettingsFrame) {
                 ready.trySuccess(ctx.channel());
-            } else if (msg instanceof Http2GoAwayFrame) {
+            } else if (msg instanceof Http2GoAwayFrame g) {
+                log.debug(
+                        "[{}] GOAWAY from upstream {}: error {}, last stream {}, {}",
+                        ctx.channel().id(),
+                        address,
+                        g.errorCode(),
+                        g.lastStreamId(),
+                        g.content().toString(java.nio.charset.StandardCharsets.UTF_8));
                 List<Connection> list = connections.get(address);
                 if (list != null) {
                     list.removeIf(c -> c.channel() == ctx.channel());
@@ -227,6 +256,11 @@ final class H2Pool {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug(
+                    "[{}] upstream HTTP/2 connection to {} closed on error: {}",
+                    ctx.channel().id(),
+                    address,
+                    cause.toString());
             ctx.close();
         }
     }

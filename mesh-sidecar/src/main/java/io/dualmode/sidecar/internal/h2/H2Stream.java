@@ -115,6 +115,7 @@ final class H2Stream {
             owner.forget(this);
             closedByPeerOrUs();
         } else if (stream.state() != Http2Stream.State.CLOSED) {
+            owner.resetWritten();
             owner.write(new DefaultHttp2ResetFrame(errorCode).stream(stream));
             owner.flush();
         }

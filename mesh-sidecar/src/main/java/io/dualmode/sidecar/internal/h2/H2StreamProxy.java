@@ -115,7 +115,13 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         } else if (msg instanceof Http2HeadersFrame headers) {
             forward(unpadded(headers));
         } else if (msg instanceof Http2DataFrame data) {
-            forward(unpadded(data));
+            if (data.content().isReadable() || data.isEndStream()) {
+                forward(unpadded(data));
+            } else {
+                // an empty DATA frame without END_STREAM carries nothing; passed on, a run of them from one caller
+                // would trip the backend's flood protection on the connection every caller shares
+                data.release();
+            }
         } else {
             ReferenceCountUtil.release(msg);
         }

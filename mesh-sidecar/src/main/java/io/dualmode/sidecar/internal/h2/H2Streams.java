@@ -42,6 +42,13 @@ final class H2Streams extends Http2ChannelDuplexHandler {
     private final DeadlineTimer deadlines = new DeadlineTimer(this::deadlinesDue);
     private final List<H2Stream> due = new ArrayList<>(2);
     private ChannelHandlerContext ctx;
+    /** The window in which {@link #underResetBudget} counts the RST_STREAM frames this side wrote. */
+    static final long RESET_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
+    /** RST_STREAM frames written in the current window, and when that window began ({@link System#nanoTime()}). */
+    private int resetsWritten;
+
+    private long resetWindowStart;
     /** Between a read of this connection's frames and the end of that read. */
     private boolean reading;
     /** A flush is due: at the end of the current read, or by {@link #flushTask}, already handed to the loop. */
@@ -162,6 +169,7 @@ final class H2Streams extends Http2ChannelDuplexHandler {
             if (s != null) {
                 s.reset(e.error().code());
             } else if (e.stream().id() > 0 && e.stream().state() != Http2Stream.State.CLOSED) {
+                resetWritten();
                 ctx.writeAndFlush(new DefaultHttp2ResetFrame(e.error()).stream(e.stream()));
             }
             return;
@@ -247,6 +255,28 @@ final class H2Streams extends Http2ChannelDuplexHandler {
         if (more) {
             armDeadline(next);
         }
+    }
+
+    /** Counts an RST_STREAM frame written on this connection. */
+    void resetWritten() {
+        long now = System.nanoTime();
+        if (resetsWritten == 0 || now - resetWindowStart >= RESET_WINDOW_NANOS) {
+            resetWindowStart = now;
+            resetsWritten = 0;
+        }
+        resetsWritten++;
+    }
+
+    /** Whether this side wrote fewer than {@code budget} RST_STREAM frames on the connection in the current window. */
+    boolean underResetBudget(int budget) {
+        if (resetsWritten < budget) {
+            return true;
+        }
+        if (System.nanoTime() - resetWindowStart >= RESET_WINDOW_NANOS) {
+            resetsWritten = 0;
+            return true;
+        }
+        return false;
     }
 
     void forget(H2Stream s) {

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /** Bolt frames built by hand from the layout in {@code shared/protocols/bolt.md}. */
-final class BoltBytes {
+public final class BoltBytes {
 
     static final String REQUEST_CLASS = "com.alipay.sofa.rpc.core.request.SofaRequest";
 
@@ -23,7 +23,7 @@ final class BoltBytes {
     byte[] header = new byte[0];
     byte[] content = "opaque content".getBytes(StandardCharsets.US_ASCII);
 
-    static BoltBytes request(String service, String method) {
+    public static BoltBytes request(String service, String method) {
         BoltBytes bytes = new BoltBytes();
         bytes.header = headerMap(Map.of("service", service, "sofa_head_method_name", method, "type", "sync"));
         return bytes;
@@ -38,7 +38,7 @@ final class BoltBytes {
         return bytes;
     }
 
-    BoltBytes v2(int ver1, int switchByte) {
+    public BoltBytes v2(int ver1, int switchByte) {
         this.version = 2;
         this.ver1 = ver1;
         this.switchByte = switchByte;
@@ -61,7 +61,7 @@ final class BoltBytes {
         out.writeInt(bytes.length).writeBytes(bytes);
     }
 
-    ByteBuf build() {
+    public ByteBuf build() {
         ByteBuf out = Unpooled.buffer();
         out.writeByte(version);
         if (version == 2) {

@@ -5,14 +5,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 /** Dubbo frames built by hand from the layout in {@code shared/protocols/dubbo.md}. */
-final class DubboBytes {
+public final class DubboBytes {
 
     static final int CALL = 0xc2;
-    static final int ONE_WAY_CALL = 0x82;
+    public static final int ONE_WAY_CALL = 0x82;
 
     private DubboBytes() {}
 
-    static ByteBuf frame(int flag, int status, long id, ByteBuf body) {
+    public static ByteBuf frame(int flag, int status, long id, ByteBuf body) {
         ByteBuf out = Unpooled.buffer();
         out.writeShort(0xdabb).writeByte(flag).writeByte(status).writeLong(id).writeInt(body.readableBytes());
         out.writeBytes(body);
@@ -21,11 +21,11 @@ final class DubboBytes {
     }
 
     /** A call body: the five leading strings, then opaque bytes standing for arguments and attachments. */
-    static ByteBuf call(long id, String path, String version, String method) {
+    public static ByteBuf call(long id, String path, String version, String method) {
         return frame(CALL, 0, id, body(path, version, method));
     }
 
-    static ByteBuf body(String path, String version, String method) {
+    public static ByteBuf body(String path, String version, String method) {
         ByteBuf body = Unpooled.buffer();
         Hessian2Strings.write(body, "2.0.2", true);
         Hessian2Strings.write(body, path, true);
