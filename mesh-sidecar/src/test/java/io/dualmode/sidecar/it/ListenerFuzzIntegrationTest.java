@@ -257,11 +257,15 @@ class ListenerFuzzIntegrationTest {
                 : gauge(metrics, "sidecar_downstream_protocol_error_total", "listener=\"" + listenerName + "\"");
         assertThat(errors).as("protocol errors counted on " + listenerName).isPositive();
         provokeLeakReports();
-        List<String> problems = logs.list.stream()
+        List<ILoggingEvent> events;
+        synchronized (logs) { // AppenderBase appends under the appender's lock, from any thread
+            events = new ArrayList<>(logs.list);
+        }
+        List<String> problems = events.stream()
                 .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                 // the sidecar's threads; the test's own clients and backend log what they see of the fuzzing
                 .filter(e -> e.getThreadName().startsWith("dualmode-sidecar")
-                        || e.getFormattedMessage().contains("LEAK"))
+                        || String.valueOf(e.getFormattedMessage()).contains("LEAK"))
                 .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()
                         + (e.getThrowableProxy() == null
                                 ? ""

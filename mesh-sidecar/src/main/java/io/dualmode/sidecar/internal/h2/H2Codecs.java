@@ -41,6 +41,7 @@ final class H2Codecs extends Http2FrameCodecBuilder {
      */
     static Http2FrameCodec client() {
         return new H2Codecs(false)
+                .validateHeaders(true) // a response header the caller could not take is the upstream's fault, not ours
                 .decoderEnforceMaxRstFramesPerWindow(0, 0)
                 .encoderEnforceMaxRstFramesPerWindow(0, 0)
                 .build();

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamFrame;
@@ -32,6 +33,14 @@ final class H2Stream {
 
         /** The stream can take more DATA now, or cannot until further notice. */
         default void writabilityChanged(H2Stream from, boolean writable) {}
+
+        /**
+         * The peer sent something invalid on the stream (a malformed header block, a flow-control violation): the
+         * stream is reset with the error's code unless the reader does otherwise.
+         */
+        default void streamError(H2Stream from, Http2Exception error) {
+            from.reset(error.error().code());
+        }
 
         /** The stream is closed (both ends done, reset, or the connection gone); called once, never re-entrantly. */
         void closed(H2Stream from);
@@ -181,6 +190,12 @@ final class H2Stream {
             }
         }
         reader.frame(this, frame);
+    }
+
+    void streamError(Http2Exception error) {
+        if (!closed) {
+            reader.streamError(this, error);
+        }
     }
 
     void readComplete() {

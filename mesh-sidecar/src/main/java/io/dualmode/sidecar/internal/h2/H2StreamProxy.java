@@ -9,6 +9,7 @@ import io.dualmode.sidecar.internal.governance.Admission;
 import io.dualmode.sidecar.internal.governance.CallView;
 import io.dualmode.sidecar.internal.governance.ServicePolicy;
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
@@ -682,7 +683,9 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
     private String malformedResponse(Http2HeadersFrame h) {
         CharSequence s = h.headers().status();
         if (finalResponse) {
-            return s == null && h.isEndStream() ? null : "HEADERS after the final response that are not trailers";
+            return s == null && h.isEndStream()
+                    ? badField(h.headers(), true)
+                    : "HEADERS after the final response that are not trailers";
         }
         if (s == null || s.length() != 3 || s.charAt(0) < '1' || s.charAt(0) > '9') {
             return "response :status " + (s == null ? "missing" : "'" + s + "'");
@@ -691,7 +694,33 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         if (code < 100 || code == 101) {
             return "response :status '" + s + "'";
         }
-        return code < 200 && h.isEndStream() ? "an informational response ends the stream" : null;
+        return code < 200 && h.isEndStream()
+                ? "an informational response ends the stream"
+                : badField(h.headers(), false);
+    }
+
+    /**
+     * The first field of a response head or trailers that HTTP/2 does not allow (RFC 9113 8.2): a name that is not a
+     * token, a connection-specific field, a value with CR, LF or NUL or surrounding whitespace, a pseudo-header other
+     * than a head's {@code :status}. The frame codec checks none of these on what it receives; the caller's client
+     * would fail on them.
+     */
+    private static String badField(Http2Headers headers, boolean trailers) {
+        for (java.util.Map.Entry<CharSequence, CharSequence> e : headers) {
+            CharSequence name = e.getKey();
+            if (name.length() > 0 && name.charAt(0) == ':') {
+                if (trailers || !Http2Headers.PseudoHeaderName.STATUS.value().contentEquals(name)) {
+                    return "pseudo-header '" + name + "' in a response";
+                }
+            } else if (HttpHeaderValidationUtil.validateToken(name) != -1) {
+                return "header name '" + name + "'";
+            } else if (HttpHeaderValidationUtil.isConnectionHeader(name, true)) {
+                return "connection-specific header '" + name + "'";
+            } else if (HttpHeaderValidationUtil.validateValidHeaderValue(e.getValue()) != -1) {
+                return "value of header '" + name + "'";
+            }
+        }
+        return null;
     }
 
     /**
@@ -783,6 +812,15 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         public void writabilityChanged(H2Stream from, boolean writable) {
             if (up == from) {
                 down.pauseReading(!writable);
+            }
+        }
+
+        /** The upstream's response broke the protocol on this stream (a malformed header, say). */
+        @Override
+        public void streamError(H2Stream from, io.netty.handler.codec.http2.Http2Exception error) {
+            from.reset(error.error().code());
+            if (up == from) {
+                badResponse(error.getMessage());
             }
         }
 

@@ -167,7 +167,8 @@ final class H2Streams extends Http2ChannelDuplexHandler {
         if (cause instanceof Http2FrameStreamException e) {
             H2Stream s = streams.get(e.stream());
             if (s != null) {
-                s.reset(e.error().code());
+                s.streamError(
+                        e.getCause() instanceof Http2Exception h ? h : new Http2Exception(e.error(), e.getMessage()));
             } else if (e.stream().id() > 0 && e.stream().state() != Http2Stream.State.CLOSED) {
                 resetWritten();
                 ctx.writeAndFlush(new DefaultHttp2ResetFrame(e.error()).stream(e.stream()));
