@@ -124,6 +124,40 @@ class H2BurstIntegrationTest {
         }
     }
 
+    @Test
+    void requestFieldsHttp2DoesNotAllowResetTheStreamAtTheSidecar() throws Exception {
+        try (RawH2 h2 = new RawH2(sidecar.listenerAddress("out-h2"))) {
+            h2.preface().flush();
+            Http2Headers badName = new DefaultHttp2Headers(false)
+                    .method("GET")
+                    .scheme("http")
+                    .path("/bad")
+                    .authority("web")
+                    .add("x y", "1");
+            h2.headers(1, badName, true).flush();
+            assertThat(response(h2, 1)).as("a field name that is not a token").isEqualTo("RST 1");
+            Http2Headers badValue = new DefaultHttp2Headers(false)
+                    .method("GET")
+                    .scheme("http")
+                    .path("/bad")
+                    .authority("web")
+                    .add("x-v", " leading space");
+            h2.headers(3, badValue, true).flush();
+            assertThat(response(h2, 3)).as("a value with leading whitespace").isEqualTo("RST 1");
+            h2.headers(5, request("POST", "/good"), false)
+                    .data(5, new byte[3], false)
+                    .headers(7, request("GET", "/other"), true)
+                    .flush();
+            assertThat(response(h2, 7)).as("another stream of the connection").isEqualTo("200 GET /other 0");
+            h2.headers(5, new DefaultHttp2Headers(false).add("x y", "trailer"), true)
+                    .flush();
+            assertThat(response(h2, 5)).as("request trailers with a bad name").isEqualTo("RST 1");
+        }
+        assertThat(sidecar.clusters().cluster("web").metrics().reset.count())
+                .as("nothing counted against the upstream")
+                .isZero();
+    }
+
     static Http2Headers request(String method, String path) {
         return new DefaultHttp2Headers()
                 .method(method)

@@ -114,7 +114,13 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         } else if (msg instanceof Http2ResetFrame reset) {
             cancelled(reset.errorCode());
         } else if (msg instanceof Http2HeadersFrame headers) {
-            forward(unpadded(headers));
+            String malformed = badField(headers.headers(), PSEUDO_NONE);
+            if (malformed == null) {
+                forward(unpadded(headers));
+            } else {
+                malformedRequest(malformed);
+                cancelled(Http2Error.CANCEL.code());
+            }
         } else if (msg instanceof Http2DataFrame data) {
             if (data.content().isReadable() || data.isEndStream()) {
                 forward(unpadded(data));
@@ -142,6 +148,12 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
 
     private void begin(H2Stream stream, Http2HeadersFrame frame) {
         down = stream;
+        String malformed = badField(frame.headers(), PSEUDO_CHECKED);
+        if (malformed != null) {
+            done = true; // never started: nothing to finish
+            malformedRequest(malformed);
+            return;
+        }
         started = true;
         listener.metrics().rqTotal.increment();
         listener.proxy().requestStarted();
@@ -508,6 +520,13 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         }
     }
 
+    /** The caller's request is malformed (RFC 9113 8.1.1): its stream is reset, as the codec does for what it checks. */
+    private void malformedRequest(String reason) {
+        log.debug("malformed request on {}: {}", listener.config().name(), reason);
+        listener.metrics().protocolError.increment();
+        down.reset(Http2Error.PROTOCOL_ERROR.code());
+    }
+
     private void cancelled(long errorCode) {
         if (up != null) {
             up.reset(errorCode);
@@ -684,7 +703,7 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         CharSequence s = h.headers().status();
         if (finalResponse) {
             return s == null && h.isEndStream()
-                    ? badField(h.headers(), true)
+                    ? badField(h.headers(), PSEUDO_NONE)
                     : "HEADERS after the final response that are not trailers";
         }
         if (s == null || s.length() != 3 || s.charAt(0) < '1' || s.charAt(0) > '9') {
@@ -696,21 +715,31 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
         }
         return code < 200 && h.isEndStream()
                 ? "an informational response ends the stream"
-                : badField(h.headers(), false);
+                : badField(h.headers(), PSEUDO_STATUS);
     }
 
+    /** {@link #badField}: a response head, which carries {@code :status} only. */
+    private static final int PSEUDO_STATUS = 0;
+    /** {@link #badField}: trailers, which carry no pseudo-header. */
+    private static final int PSEUDO_NONE = 1;
+    /** {@link #badField}: a request head, whose pseudo-headers the frame codec has checked already. */
+    private static final int PSEUDO_CHECKED = 2;
+
     /**
-     * The first field of a response head or trailers that HTTP/2 does not allow (RFC 9113 8.2): a name that is not a
-     * token, a connection-specific field, a value with CR, LF or NUL or surrounding whitespace, a pseudo-header other
-     * than a head's {@code :status}. The frame codec checks none of these on what it receives; the caller's client
-     * would fail on them.
+     * The first field of a header block that HTTP/2 does not allow (RFC 9113 8.2): a name that is not a token, a
+     * connection-specific field, a value with CR, LF or NUL or surrounding whitespace, a pseudo-header {@code pseudo}
+     * does not allow. The frame codec checks the pseudo-headers and connection-specific fields of requests only, and no
+     * names or values: a request passed on with them would have the upstream reset it (an error counted against a
+     * healthy upstream), a response passed on would fail in the caller's client.
      */
-    private static String badField(Http2Headers headers, boolean trailers) {
+    private static String badField(Http2Headers headers, int pseudo) {
         for (java.util.Map.Entry<CharSequence, CharSequence> e : headers) {
             CharSequence name = e.getKey();
             if (name.length() > 0 && name.charAt(0) == ':') {
-                if (trailers || !Http2Headers.PseudoHeaderName.STATUS.value().contentEquals(name)) {
-                    return "pseudo-header '" + name + "' in a response";
+                if (pseudo == PSEUDO_NONE
+                        || (pseudo == PSEUDO_STATUS
+                                && !Http2Headers.PseudoHeaderName.STATUS.value().contentEquals(name))) {
+                    return "pseudo-header '" + name + "'";
                 }
             } else if (HttpHeaderValidationUtil.validateToken(name) != -1) {
                 return "header name '" + name + "'";
