@@ -71,10 +71,10 @@ import reactor.netty.resources.ConnectionProvider;
  * <p>Inputs are built per connection from valid requests (HPACK by Netty's encoder, framing written here) and then
  * mutated: frames dropped, repeated, swapped, their type, flags, stream id or length changed, payload bytes flipped,
  * the whole input cut short. Half of the connections close their sending side at once, the others wait briefly for the
- * sidecar's answer first. {@code -Ddualmode.listener.fuzz.millis=...} sets the time per listener (default 4 s).
+ * sidecar's answer first. {@code -Ddualmode.listener.fuzz.millis=...} sets the time per listener (default 3 s).
  */
 class ListenerFuzzIntegrationTest {
-    private static final long FUZZ_MILLIS = Long.getLong("dualmode.listener.fuzz.millis", 4000);
+    private static final long FUZZ_MILLIS = Long.getLong("dualmode.listener.fuzz.millis", 3000);
     private static final HttpClient ADMIN_CLIENT = HttpClient.newHttpClient();
     private static final int FUZZ_THREADS = 3;
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -71,10 +71,10 @@ import reactor.netty.resources.ConnectionProvider;
  * bad backend ends within the cluster's request timeout (with whatever status the sidecar could give, 502 or 504
  * among them, or a closed connection), the healthy calls all succeed, afterwards no request or connection is left
  * in flight, no buffer leaks (the build's paranoid leak detector) and no error reaches the end of a pipeline.
- * {@code -Ddualmode.upstream.fuzz.millis=...} sets the time per protocol (default 4 s).
+ * {@code -Ddualmode.upstream.fuzz.millis=...} sets the time per protocol (default 3 s).
  */
 class UpstreamFuzzIntegrationTest {
-    private static final long FUZZ_MILLIS = Long.getLong("dualmode.upstream.fuzz.millis", 4000);
+    private static final long FUZZ_MILLIS = Long.getLong("dualmode.upstream.fuzz.millis", 3000);
     private static final int CALLERS = 3;
     private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(500);
     private static final HttpClient ADMIN_CLIENT = HttpClient.newHttpClient();
