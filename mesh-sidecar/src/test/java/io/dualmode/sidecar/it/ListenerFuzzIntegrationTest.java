@@ -5,10 +5,6 @@ import static io.dualmode.sidecar.it.SidecarFixture.config;
 import static io.dualmode.sidecar.it.SidecarFixture.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ConfigLoader;
@@ -29,10 +25,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,14 +39,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.HttpProtocol;
@@ -75,21 +64,17 @@ import reactor.netty.resources.ConnectionProvider;
  */
 class ListenerFuzzIntegrationTest {
     private static final long FUZZ_MILLIS = Long.getLong("dualmode.listener.fuzz.millis", 3000);
-    private static final HttpClient ADMIN_CLIENT = HttpClient.newHttpClient();
     private static final int FUZZ_THREADS = 3;
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int[] INTERESTING = {0, 1, 0x7f, 0xff, 0x3fff, 0x4000, 0xffff, 0x7fffffff, -1};
 
     private DisposableServer backend;
     private Sidecar sidecar;
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private Logger root;
+    private SidecarHealth health;
 
     @BeforeEach
     void start() {
-        root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        logs.start();
-        root.addAppender(logs);
+        health = new SidecarHealth();
         backend = HttpServer.create()
                 .host("127.0.0.83")
                 .port(0)
@@ -117,7 +102,7 @@ class ListenerFuzzIntegrationTest {
 
     @AfterEach
     void stop() {
-        root.detachAppender(logs);
+        health.close();
         sidecar.close();
         backend.disposeNow(Duration.ofSeconds(5));
     }
@@ -242,40 +227,25 @@ class ListenerFuzzIntegrationTest {
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {
-                    String metrics = admin("/metrics");
-                    assertThat(gauge(metrics, "sidecar_downstream_cx_active", "listener=\"" + listenerName + "\""))
+                    String metrics = SidecarHealth.metrics(sidecar);
+                    assertThat(SidecarHealth.value(
+                                    metrics, "sidecar_downstream_cx_active", "listener=\"" + listenerName + "\""))
                             .as("open downstream connections of " + listenerName)
                             .isEqualTo(openAfter);
-                    assertThat(gauge(metrics, "sidecar_upstream_rq_active", "cluster=\"" + clusterName + "\""))
+                    assertThat(SidecarHealth.value(
+                                    metrics, "sidecar_upstream_rq_active", "cluster=\"" + clusterName + "\""))
                             .as("requests in flight to the backend")
                             .isZero();
                 });
-        String metrics = admin("/metrics");
+        String metrics = SidecarHealth.metrics(sidecar);
         double errors = clusterName.equals(ECHO_SERVICE)
-                ? sum(metrics, "sidecar_protocol_frame_rejected_total", "protocol=\"dubbo,bolt\"")
-                        + sum(metrics, "sidecar_protocol_detect_unrecognised_total", "protocol=\"dubbo,bolt\"")
-                : gauge(metrics, "sidecar_downstream_protocol_error_total", "listener=\"" + listenerName + "\"");
+                ? SidecarHealth.sum(metrics, "sidecar_protocol_frame_rejected_total", "protocol=\"dubbo,bolt\"")
+                        + SidecarHealth.sum(
+                                metrics, "sidecar_protocol_detect_unrecognised_total", "protocol=\"dubbo,bolt\"")
+                : SidecarHealth.value(
+                        metrics, "sidecar_downstream_protocol_error_total", "listener=\"" + listenerName + "\"");
         assertThat(errors).as("protocol errors counted on " + listenerName).isPositive();
-        provokeLeakReports();
-        List<ILoggingEvent> events;
-        synchronized (logs) { // AppenderBase appends under the appender's lock, from any thread
-            events = new ArrayList<>(logs.list);
-        }
-        List<String> problems = events.stream()
-                .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                // the sidecar's threads; the test's own clients and backend log what they see of the fuzzing
-                .filter(e -> e.getThreadName().startsWith("dualmode-sidecar")
-                        || String.valueOf(e.getFormattedMessage()).contains("LEAK"))
-                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()
-                        + (e.getThrowableProxy() == null
-                                ? ""
-                                : " (" + e.getThrowableProxy().getClassName() + ": "
-                                        + e.getThrowableProxy().getMessage() + ")"))
-                .filter(m -> m.contains("LEAK") || m.contains("tail of the pipeline") || m.contains("Exception"))
-                .distinct()
-                .limit(10)
-                .toList();
-        assertThat(problems).as("leaks or unhandled errors logged").isEmpty();
+        assertThat(health.problems()).as("leaks or unhandled errors logged").isEmpty();
     }
 
     /**
@@ -680,50 +650,6 @@ class ListenerFuzzIntegrationTest {
                     .block(Duration.ofSeconds(15));
         } finally {
             pool.disposeLater().block(Duration.ofSeconds(10));
-        }
-    }
-
-    private String admin(String path) throws Exception {
-        InetSocketAddress a = sidecar.adminAddress();
-        HttpResponse<String> r = ADMIN_CLIENT.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort() + path))
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.body();
-    }
-
-    private static double gauge(String prometheus, String name, String label) {
-        Matcher m = Pattern.compile(
-                        "(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*\\} (\\S+)$")
-                .matcher(prometheus);
-        assertThat(m.find()).as(name + "{" + label + "} in the metrics").isTrue();
-        return Double.parseDouble(m.group(1));
-    }
-
-    /** The sum of every series of {@code name} whose labels include {@code label}. */
-    private static double sum(String prometheus, String name, String label) {
-        Matcher m = Pattern.compile(
-                        "(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*\\} (\\S+)$")
-                .matcher(prometheus);
-        double sum = 0;
-        while (m.find()) {
-            sum += Double.parseDouble(m.group(1));
-        }
-        return sum;
-    }
-
-    /**
-     * Has the leak detector report what it has found: it reports a lost buffer when a later buffer is tracked after the
-     * lost one was collected.
-     */
-    private static void provokeLeakReports() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            for (int j = 0; j < 64; j++) {
-                ByteBufAllocator.DEFAULT.directBuffer(64).release();
-                ByteBufAllocator.DEFAULT.heapBuffer(64).release();
-            }
         }
     }
 }

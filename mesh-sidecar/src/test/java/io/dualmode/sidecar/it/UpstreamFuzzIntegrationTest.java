@@ -5,10 +5,6 @@ import static io.dualmode.sidecar.it.SidecarFixture.config;
 import static io.dualmode.sidecar.it.SidecarFixture.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.dualmode.sidecar.Sidecar;
 import io.dualmode.sidecar.cluster.Endpoint;
 import io.dualmode.sidecar.config.ConfigLoader;
@@ -30,10 +26,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,13 +42,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.HttpProtocol;
@@ -77,18 +66,15 @@ class UpstreamFuzzIntegrationTest {
     private static final long FUZZ_MILLIS = Long.getLong("dualmode.upstream.fuzz.millis", 3000);
     private static final int CALLERS = 3;
     private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(500);
-    private static final HttpClient ADMIN_CLIENT = HttpClient.newHttpClient();
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private SidecarHealth health;
     private DisposableServer good;
     private BadBackend bad;
     private Sidecar sidecar;
 
     private void start(HttpProtocol protocol) throws IOException {
-        logs.start();
-        root.addAppender(logs);
+        health = new SidecarHealth();
         good = HttpServer.create()
                 .host("127.0.0.85")
                 .port(0)
@@ -118,7 +104,9 @@ class UpstreamFuzzIntegrationTest {
 
     @AfterEach
     void stop() throws IOException {
-        root.detachAppender(logs);
+        if (health != null) {
+            health.close();
+        }
         if (sidecar != null) {
             sidecar.close();
         }
@@ -162,7 +150,8 @@ class UpstreamFuzzIntegrationTest {
         assertThat(scripted("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
                 .as("a good answer through the same path")
                 .isEqualTo("200 -");
-        assertThat(value(admin("/metrics"), "sidecar_upstream_rq_bad_response_total", "cluster=\"bad\""))
+        assertThat(SidecarHealth.value(
+                        SidecarHealth.metrics(sidecar), "sidecar_upstream_rq_bad_response_total", "cluster=\"bad\""))
                 .as("malformed answers counted (each attempt of a retried GET)")
                 .isGreaterThanOrEqualTo(2.0);
     }
@@ -216,7 +205,8 @@ class UpstreamFuzzIntegrationTest {
                         BadBackend.frameBytes(0, 1, id, new byte[] {'o', 'k'}))))
                 .as("a good answer on the same connection")
                 .isEqualTo("200 -");
-        assertThat(value(admin("/metrics"), "sidecar_upstream_rq_bad_response_total", "cluster=\"bad\""))
+        assertThat(SidecarHealth.value(
+                        SidecarHealth.metrics(sidecar), "sidecar_upstream_rq_bad_response_total", "cluster=\"bad\""))
                 .as("malformed answers counted (the second HEADERS is refused by the codec itself, counted as a reset)")
                 .isGreaterThanOrEqualTo(5.0);
     }
@@ -331,7 +321,8 @@ class UpstreamFuzzIntegrationTest {
                 .isGreaterThan(20);
         assertThat(badCalls).as("calls to the bad backend").isGreaterThan(20);
         assertThat(badOutcomes).as("502 answers to calls to the bad backend").containsKey("502");
-        assertThat(value(admin("/metrics"), "sidecar_upstream_rq_bad_response_total", "cluster=\"bad\""))
+        assertThat(SidecarHealth.value(
+                        SidecarHealth.metrics(sidecar), "sidecar_upstream_rq_bad_response_total", "cluster=\"bad\""))
                 .as("malformed responses counted")
                 .isPositive();
         assertThat(slowBadCalls)
@@ -343,38 +334,15 @@ class UpstreamFuzzIntegrationTest {
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {
-                    String metrics = admin("/metrics");
-                    assertThat(value(metrics, "sidecar_upstream_rq_active", "cluster=\"bad\""))
+                    String metrics = SidecarHealth.metrics(sidecar);
+                    assertThat(SidecarHealth.value(metrics, "sidecar_upstream_rq_active", "cluster=\"bad\""))
                             .as("requests in flight to the bad backend")
                             .isZero();
-                    assertThat(value(metrics, "sidecar_downstream_cx_active", "listener=\"out\""))
+                    assertThat(SidecarHealth.value(metrics, "sidecar_downstream_cx_active", "listener=\"out\""))
                             .as("open downstream connections")
                             .isZero();
                 });
-        for (int i = 0; i < 3; i++) { // has the leak detector report: it does when it tracks a buffer after a GC
-            System.gc();
-            for (int j = 0; j < 64; j++) {
-                ByteBufAllocator.DEFAULT.directBuffer(64).release();
-            }
-        }
-        List<ILoggingEvent> events;
-        synchronized (logs) { // AppenderBase appends under the appender's lock, from any thread
-            events = new ArrayList<>(logs.list);
-        }
-        List<String> problems = events.stream()
-                .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                .filter(e -> e.getThreadName().startsWith("dualmode-sidecar")
-                        || String.valueOf(e.getFormattedMessage()).contains("LEAK"))
-                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()
-                        + (e.getThrowableProxy() == null
-                                ? ""
-                                : " (" + e.getThrowableProxy().getClassName() + ": "
-                                        + e.getThrowableProxy().getMessage() + ")"))
-                .filter(m -> m.contains("LEAK") || m.contains("tail of the pipeline") || m.contains("Exception"))
-                .distinct()
-                .limit(10)
-                .toList();
-        assertThat(problems).as("leaks or unhandled errors logged").isEmpty();
+        assertThat(health.problems()).as("leaks or unhandled errors logged").isEmpty();
     }
 
     /** One call; a third of them POST a body. Returns "status body". */
@@ -386,24 +354,6 @@ class UpstreamFuzzIntegrationTest {
                 .responseSingle((r, b) ->
                         b.asString().defaultIfEmpty("").map(s -> r.status().code() + " " + s))
                 .block(Duration.ofSeconds(30));
-    }
-
-    private String admin(String path) throws Exception {
-        HttpResponse<String> r = ADMIN_CLIENT.send(
-                HttpRequest.newBuilder(URI.create(
-                                "http://127.0.0.1:" + sidecar.adminAddress().getPort() + path))
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.body();
-    }
-
-    private static double value(String prometheus, String name, String label) {
-        Matcher m = Pattern.compile(
-                        "(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*\\} (\\S+)$")
-                .matcher(prometheus);
-        assertThat(m.find()).as(name + "{" + label + "} in the metrics").isTrue();
-        return Double.parseDouble(m.group(1));
     }
 
     /**
