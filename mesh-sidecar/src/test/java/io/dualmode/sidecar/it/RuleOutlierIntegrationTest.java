@@ -83,6 +83,21 @@ class RuleOutlierIntegrationTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(call()).isEqualTo(200);
             assertThat(hosts())
+                    .as(
+                            "ejected hosts (connect failures %s, resets %s, ejections %s, hits crashed %s alive %s)",
+                            sidecar.clusters()
+                                    .cluster("orders")
+                                    .metrics()
+                                    .connectFail
+                                    .count(),
+                            sidecar.clusters().cluster("orders").metrics().reset.count(),
+                            sidecar.clusters()
+                                    .cluster("orders")
+                                    .metrics()
+                                    .ejections
+                                    .count(),
+                            crashed.hits.get(),
+                            alive.hits.get())
                     .filteredOn(UpstreamHost::ejected)
                     .singleElement()
                     .satisfies(h -> assertThat(h.endpoint().port()).isEqualTo(crashed.port()));
