@@ -80,6 +80,35 @@ final class DubboMigrationIntegrationTest {
     /** What the last window saw, for the failure message when no window matches. */
     private volatile String lastWindow;
 
+    /**
+     * Waits until the interface-to-application mapping (config {@code dataId=<interface>}, {@code group=mapping}) names
+     * all three provider applications. Dubbo 3.3.5's consumer keeps the instance listener it creates for the
+     * applications the mapping names when it subscribes; when the mapping grows later it adds a listener for the new
+     * set but the first one stays, and the next change of an application it covers replaces the consumer's invokers
+     * with that application's alone (seen in CI: a consumer started while only provider 1 had published its mapping
+     * called provider 1 only after provider 1's switch). A consumer started once every provider is in the mapping
+     * has one listener for all three.
+     */
+    private static void awaitMappingOfEveryProvider(Properties registryClient, String token) throws Exception {
+        com.alibaba.nacos.api.config.ConfigService config = NacosFactory.createConfigService(registryClient);
+        try {
+            await("the mapping of " + GREETER + " naming the three provider applications")
+                    .atMost(START)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        String apps = config.getConfig(GREETER, "mapping", 5_000);
+                        return apps != null
+                                && Arrays.stream(apps.split(","))
+                                                .filter(a -> a.startsWith(token + "-provider-"))
+                                                .distinct()
+                                                .count()
+                                        == 3;
+                    });
+        } finally {
+            config.shutDown();
+        }
+    }
+
     @AfterEach
     void stopEverything() throws Exception {
         try {
@@ -121,6 +150,9 @@ final class DubboMigrationIntegrationTest {
                     sidecar,
                     home,
                     providerArgs)));
+        }
+        if (applicationLevel) {
+            awaitMappingOfEveryProvider(p, token);
         }
         consumerSidecar = closing(new MeshNode(registry.address(), Mode.SDK));
         consumer = closing(ExampleApp.start(
