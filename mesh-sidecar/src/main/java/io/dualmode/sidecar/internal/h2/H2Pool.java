@@ -22,12 +22,15 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Multiplexed upstream HTTP/2 connections of one event loop: per upstream address, one connection
@@ -38,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * is closed.
  */
 final class H2Pool {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(H2Pool.class);
+    private static final Logger log = LoggerFactory.getLogger(H2Pool.class);
     /**
      * How many streams the sidecar may reset on one upstream connection within {@link H2Streams#RESET_WINDOW_NANOS}
      * before it opens new streams on another connection. Servers defend against rapid-reset attacks by closing a
@@ -239,13 +242,15 @@ final class H2Pool {
             if (msg instanceof Http2SettingsFrame) {
                 ready.trySuccess(ctx.channel());
             } else if (msg instanceof Http2GoAwayFrame g) {
-                log.debug(
-                        "[{}] GOAWAY from upstream {}: error {}, last stream {}, {}",
-                        ctx.channel().id(),
-                        address,
-                        g.errorCode(),
-                        g.lastStreamId(),
-                        g.content().toString(java.nio.charset.StandardCharsets.UTF_8));
+                if (log.isDebugEnabled()) { // the debug data is decoded only for the log
+                    log.debug(
+                            "[{}] GOAWAY from upstream {}: error {}, last stream {}, {}",
+                            ctx.channel().id(),
+                            address,
+                            g.errorCode(),
+                            g.lastStreamId(),
+                            g.content().toString(StandardCharsets.UTF_8));
+                }
                 List<Connection> list = connections.get(address);
                 if (list != null) {
                     list.removeIf(c -> c.channel() == ctx.channel());

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -22,6 +23,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -733,7 +735,7 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
      * healthy upstream), a response passed on would fail in the caller's client.
      */
     private static String badField(Http2Headers headers, int pseudo) {
-        for (java.util.Map.Entry<CharSequence, CharSequence> e : headers) {
+        for (Map.Entry<CharSequence, CharSequence> e : headers) {
             CharSequence name = e.getKey();
             if (name.length() > 0 && name.charAt(0) == ':') {
                 if (pseudo == PSEUDO_NONE
@@ -846,7 +848,7 @@ final class H2StreamProxy implements H2Stream.Reader, CallView {
 
         /** The upstream's response broke the protocol on this stream (a malformed header, say). */
         @Override
-        public void streamError(H2Stream from, io.netty.handler.codec.http2.Http2Exception error) {
+        public void streamError(H2Stream from, Http2Exception error) {
             from.reset(error.error().code());
             if (up == from) {
                 badResponse(error.getMessage());

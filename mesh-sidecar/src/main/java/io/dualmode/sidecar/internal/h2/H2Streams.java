@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -43,7 +44,7 @@ final class H2Streams extends Http2ChannelDuplexHandler {
     private final List<H2Stream> due = new ArrayList<>(2);
     private ChannelHandlerContext ctx;
     /** The window in which {@link #underResetBudget} counts the RST_STREAM frames this side wrote. */
-    static final long RESET_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    static final long RESET_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** RST_STREAM frames written in the current window, and when that window began ({@link System#nanoTime()}). */
     private int resetsWritten;
