@@ -14,6 +14,7 @@ import io.dualmode.sidecar.internal.h2.H2Listener;
 import io.dualmode.sidecar.internal.http1.Http1Listener;
 import io.dualmode.sidecar.internal.metrics.SidecarMetrics;
 import io.dualmode.sidecar.internal.tcp.TcpListener;
+import io.dualmode.sidecar.internal.transport.IdleCollection;
 import io.dualmode.sidecar.internal.transport.ListenerRuntime;
 import io.dualmode.sidecar.internal.transport.Listeners;
 import io.dualmode.sidecar.internal.transport.NettyHealthProber;
@@ -22,6 +23,7 @@ import io.dualmode.sidecar.internal.transport.Router;
 import io.dualmode.sidecar.internal.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
@@ -62,6 +64,7 @@ public final class Sidecar implements AutoCloseable {
     private final Map<String, InetSocketAddress> exposed = new java.util.concurrent.ConcurrentSkipListMap<>();
     private ScheduledExecutorService timers;
     private Transport transport;
+    private IdleCollection idleCollection;
     private ClusterManager clusters;
     private ProxyRuntime runtime;
     private AdminServer admin;
@@ -93,7 +96,14 @@ public final class Sidecar implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        transport = Transport.create("dualmode-sidecar", c.workers());
+        idleCollection = IdleCollection.create(this::inFlight);
+        transport = Transport.create(
+                "dualmode-sidecar",
+                c.workers(),
+                idleCollection != null ? idleCollection : DefaultSelectStrategyFactory.INSTANCE);
+        if (idleCollection != null) {
+            metrics.functionCounter("sidecar.jvm.idle_collections", idleCollection, IdleCollection::started);
+        }
         clusters = new ClusterManager(metrics, timers, c.clusterDefaults(), new NettyHealthProber(transport));
         governance = new Governance(c.governance(), this::healthyInstances);
         governance.onOutliers(clusters::ruleOutliers);
@@ -272,6 +282,12 @@ public final class Sidecar implements AutoCloseable {
     /** How RPC listeners map routing keys to registry service names; the registry agent registers names here. */
     public io.dualmode.sidecar.internal.rpc.RouteTable rpcRoutes() {
         return rpcRoutes;
+    }
+
+    /** The calls in flight to upstreams, across every cluster: {@link IdleCollection} starts no collection then. */
+    private int inFlight() {
+        ClusterManager c = clusters;
+        return c == null ? 0 : c.inFlight();
     }
 
     /**

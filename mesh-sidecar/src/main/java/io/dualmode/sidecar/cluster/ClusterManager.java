@@ -41,6 +41,15 @@ public final class ClusterManager {
         return clusters.values();
     }
 
+    /** The calls in flight to every cluster's upstreams. */
+    public int inFlight() {
+        int n = 0;
+        for (Cluster c : clusters.values()) {
+            n += c.metrics().rqActive.get();
+        }
+        return n;
+    }
+
     /**
      * Replaces the endpoints of cluster {@code name}, creating it with the default cluster settings
      * ({@code clusterDefaults} in the YAML) if it does not exist.

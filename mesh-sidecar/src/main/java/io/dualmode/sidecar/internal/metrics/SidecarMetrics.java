@@ -2,6 +2,7 @@ package io.dualmode.sidecar.internal.metrics;
 
 import io.dualmode.governance.push.LoadReport;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -92,6 +93,11 @@ public final class SidecarMetrics {
     /** Registers a gauge on {@code state}. */
     public <T> void gauge(String name, T state, ToDoubleFunction<T> f) {
         Gauge.builder(name, state, f).register(registry);
+    }
+
+    /** Registers a counter read from {@code state}; once per name (a second registration keeps the first meter). */
+    public <T> void functionCounter(String name, T state, ToDoubleFunction<T> f) {
+        FunctionCounter.builder(name, state, f).register(registry);
     }
 
     /** Upstream meters of one cluster. */

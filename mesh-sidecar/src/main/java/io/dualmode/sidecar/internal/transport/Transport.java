@@ -4,8 +4,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -15,6 +17,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -35,18 +38,18 @@ public final class Transport {
     private final Class<? extends ServerChannel> serverChannel;
     private final Class<? extends Channel> socketChannel;
 
-    private Transport(String prefix, int workerCount, boolean nativeTransport) {
+    private Transport(String prefix, int workerCount, boolean nativeTransport, SelectStrategyFactory strategies) {
         this.nativeTransport = nativeTransport;
         ThreadFactory bossThreads = new DefaultThreadFactory(prefix + "-accept", true);
         ThreadFactory workerThreads = new DefaultThreadFactory(prefix + (nativeTransport ? "-epoll" : "-nio"), true);
         if (nativeTransport) {
             this.boss = new EpollEventLoopGroup(1, bossThreads);
-            this.workers = new EpollEventLoopGroup(workerCount, workerThreads);
+            this.workers = new EpollEventLoopGroup(workerCount, workerThreads, strategies);
             this.serverChannel = EpollServerSocketChannel.class;
             this.socketChannel = EpollSocketChannel.class;
         } else {
             this.boss = new NioEventLoopGroup(1, bossThreads);
-            this.workers = new NioEventLoopGroup(workerCount, workerThreads);
+            this.workers = new NioEventLoopGroup(workerCount, workerThreads, SelectorProvider.provider(), strategies);
             this.serverChannel = NioServerSocketChannel.class;
             this.socketChannel = NioSocketChannel.class;
         }
@@ -54,8 +57,13 @@ public final class Transport {
 
     /** Creates {@code workers} worker loops and one acceptor loop, named {@code prefix-*}. */
     public static Transport create(String prefix, int workers) {
+        return create(prefix, workers, DefaultSelectStrategyFactory.INSTANCE);
+    }
+
+    /** The same, the worker loops deciding when to wait for I/O with {@code strategies} (see {@link IdleCollection}). */
+    public static Transport create(String prefix, int workers, SelectStrategyFactory strategies) {
         boolean useNative = Boolean.parseBoolean(System.getProperty(NATIVE_PROPERTY, "true")) && Epoll.isAvailable();
-        return new Transport(prefix, workers, useNative);
+        return new Transport(prefix, workers, useNative, strategies);
     }
 
     public EventLoopGroup boss() {
