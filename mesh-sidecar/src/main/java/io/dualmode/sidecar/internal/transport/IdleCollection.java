@@ -4,11 +4,14 @@ import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.SelectStrategyFactory;
 import io.netty.util.IntSupplier;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.lang.ref.WeakReference;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>Netty asks a loop's {@link SelectStrategy} before every wait for I/O; this one answers as Netty's default does
  * and, when the loop has no tasks left (it is about to block), first checks the young generation. The check costs a
  * read of the thread's allocation counter; the generation's occupancy is read (an MXBean call) only after the loop
- * allocated a step's worth since the last reading, or when the estimate comes near the reserve. A collection is
- * started by allocating small arrays until a weakly held object is cleared, so the next young generation starts
- * empty, as after any collection. It works with the collectors whose young generation is one fixed eden (serial,
+ * allocated a step's worth since the last reading, or when the estimate comes near the reserve. Once the eden is
+ * three-quarters full and no call is in flight, the loop looks again {@link #QUIET_NANOS} later: if it did nothing
+ * meanwhile (its allocation counter did not move) and still no call is in flight, it was not a lull inside a burst of
+ * calls, and it starts the collection by allocating small arrays until a weakly held object is cleared, so the next
+ * young generation starts empty, as after any collection. It works with the collectors whose young generation is one fixed eden (serial,
  * parallel); with the others (G1, ZGC, Shenandoah) it stays off.
  */
 public final class IdleCollection implements SelectStrategyFactory {
@@ -35,6 +40,12 @@ public final class IdleCollection implements SelectStrategyFactory {
     private static final SelectStrategy DEFAULT = DefaultSelectStrategyFactory.INSTANCE.newSelectStrategy();
     /** The arrays a collection is started with; they die at once. */
     private static final int CHUNK = 8192;
+    /**
+     * How long a loop must stay without work (it allocates nothing) and no call in flight before it starts a
+     * collection: longer than the gaps inside a burst of calls (the time an upstream takes to answer a call on
+     * loopback, or between the callers' requests of one burst), short against the gaps between bursts.
+     */
+    static final long QUIET_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
 
     private final MemoryPoolMXBean eden;
     private final com.sun.management.ThreadMXBean threads;
@@ -97,6 +108,12 @@ public final class IdleCollection implements SelectStrategyFactory {
         private long reserve;
         private long step;
         private boolean off;
+        /** A {@link #quiet} check is scheduled; the loop's allocation counter when it was. */
+        private boolean armed;
+
+        private long allocatedAtArming;
+        private EventExecutor loop;
+        private final Runnable quietTask = this::quiet;
 
         @Override
         public int calculateStrategy(IntSupplier selectSupplier, boolean hasTasks) throws Exception {
@@ -116,15 +133,35 @@ public final class IdleCollection implements SelectStrategyFactory {
         private void idle() {
             long allocated = threads.getCurrentThreadAllocatedBytes();
             long since = allocated - allocatedAtReading;
-            if (allocatedAtReading != Long.MIN_VALUE && since < step && free - since > reserve) {
+            if (armed || (allocatedAtReading != Long.MIN_VALUE && since < step && free - since > reserve)) {
                 return; // the common case: a counter read and two compares
             }
             read(allocated);
             if (free > reserve || inFlight.getAsInt() != 0) {
                 return;
             }
-            collect();
-            read(threads.getCurrentThreadAllocatedBytes());
+            // not at once: a lull between the calls of one burst looks the same; wait for a quiet spell
+            if (loop == null) {
+                loop = ThreadExecutorMap.currentExecutor();
+            }
+            armed = true;
+            loop.schedule(quietTask, QUIET_NANOS, TimeUnit.NANOSECONDS);
+            allocatedAtArming = threads.getCurrentThreadAllocatedBytes();
+        }
+
+        /** {@link #QUIET_NANOS} after the loop found the eden nearly full with no call in flight. */
+        private void quiet() {
+            armed = false;
+            try {
+                if (threads.getCurrentThreadAllocatedBytes() != allocatedAtArming || inFlight.getAsInt() != 0) {
+                    return; // the loop worked meanwhile, or calls came: its next idle moment arms again
+                }
+                collect();
+                read(threads.getCurrentThreadAllocatedBytes());
+            } catch (RuntimeException e) {
+                off = true;
+                log.warn("young collections when idle: off on this loop ({})", e.toString());
+            }
         }
 
         private void read(long allocated) {
