@@ -153,8 +153,13 @@ public final class IdleCollection implements SelectStrategyFactory {
         private void quiet() {
             armed = false;
             try {
-                if (threads.getCurrentThreadAllocatedBytes() != allocatedAtArming || inFlight.getAsInt() != 0) {
+                long allocated = threads.getCurrentThreadAllocatedBytes();
+                if (allocated != allocatedAtArming || inFlight.getAsInt() != 0) {
                     return; // the loop worked meanwhile, or calls came: its next idle moment arms again
+                }
+                read(allocated);
+                if (free > reserve) {
+                    return; // another loop collected meanwhile
                 }
                 collect();
                 read(threads.getCurrentThreadAllocatedBytes());
