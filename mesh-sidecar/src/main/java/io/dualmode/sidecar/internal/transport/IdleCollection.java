@@ -11,6 +11,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.lang.ref.WeakReference;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -144,8 +145,12 @@ public final class IdleCollection implements SelectStrategyFactory {
             if (loop == null) {
                 loop = ThreadExecutorMap.currentExecutor();
             }
+            try {
+                loop.schedule(quietTask, QUIET_NANOS, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                return; // the loop is shutting down
+            }
             armed = true;
-            loop.schedule(quietTask, QUIET_NANOS, TimeUnit.NANOSECONDS);
             allocatedAtArming = threads.getCurrentThreadAllocatedBytes();
         }
 
@@ -188,6 +193,8 @@ public final class IdleCollection implements SelectStrategyFactory {
             sink = new byte[CHUNK]; // one at a time: the collection finds at most one of them live
         }
         sink = null;
-        started.incrementAndGet();
+        if (young.get() == null) {
+            started.incrementAndGet();
+        }
     }
 }
