@@ -3,10 +3,7 @@ package io.dualmode.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.dualmode.sidecar.it.ChildSidecar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +84,7 @@ class FootprintTest {
                 .redirectErrorStream(true)
                 .start();
         List<String> output = new CopyOnWriteArrayList<>();
-        CompletableFuture.runAsync(() -> collect(process, output));
+        CompletableFuture.runAsync(() -> ChildSidecar.collectOutput(process, output));
         try {
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(50))
@@ -111,17 +108,5 @@ class FootprintTest {
             }
         }
         return out;
-    }
-
-    private static void collect(Process process, List<String> output) {
-        try (BufferedReader r =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                output.add(line);
-            }
-        } catch (IOException e) {
-            output.add("read failed: " + e);
-        }
     }
 }

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * The real command line ({@code SidecarMain}) in a child JVM with one listener named {@code out}, started with the
  * admin endpoint on a free port and one worker; its output is collected, and its ports read from its ready line.
  */
-final class ChildSidecar implements AutoCloseable {
+public final class ChildSidecar implements AutoCloseable {
     private static final Pattern READY = Pattern.compile(
             "sidecar ready (\\d+) ms after JVM start: listeners \\{out=/127.0.0.1:(\\d+)}, admin /127.0.0.1:(\\d+)");
 
@@ -51,7 +51,7 @@ final class ChildSidecar implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("DUALMODE_SIDECAR_WORKERS", "1");
         process = pb.start();
-        CompletableFuture.runAsync(this::collect);
+        CompletableFuture.runAsync(() -> collectOutput(process, output));
         try {
             Matcher ready = await().atMost(Duration.ofSeconds(30))
                     .until(() -> !process.isAlive() ? READY.matcher("") : matchReady(), m -> m != null);
@@ -85,7 +85,8 @@ final class ChildSidecar implements AutoCloseable {
         return null;
     }
 
-    private void collect() {
+    /** Adds each line {@code process} writes to {@code output} until it closes its output. */
+    public static void collectOutput(Process process, List<String> output) {
         try (BufferedReader r =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
