@@ -22,9 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Young collections started by an idle worker loop ({@link IdleCollection}), in a child JVM with the launch script's
- * collector (serial), a small young generation (2 MB, so that it fills in a few thousand calls), a GC log, and an HTTP listener in front of a real backend: while a
- * call is in flight the sidecar starts none, however full the young generation gets (the allocation that fills it
- * collects, as without the feature); once no call is in flight, it starts them between calls; every call is answered.
+ * collector (serial), a small young generation (2 MB, so that it fills in a few thousand calls), a GC log, and an
+ * HTTP listener in front of a real backend: while a call is in flight the sidecar starts none, however full the young
+ * generation gets (the allocation that fills it collects, as without the feature); once no call is in flight, it
+ * starts them between calls (the admin scrapes between the test's batches of calls leave the worker loop quiet for
+ * longer than the 250 µs it waits for); every call is answered.
  */
 class IdleCollectionIntegrationTest {
     private static final Pattern COUNTER = Pattern.compile("(?m)^sidecar_jvm_idle_collections_total (\\S+)$");

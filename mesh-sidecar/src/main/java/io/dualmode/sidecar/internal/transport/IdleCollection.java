@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * three-quarters full and no call is in flight, the loop looks again {@link #QUIET_NANOS} later: if it did nothing
  * meanwhile (its allocation counter did not move) and still no call is in flight, it was not a lull inside a burst of
  * calls, and it starts the collection by allocating small arrays until a weakly held object is cleared, so the next
- * young generation starts empty, as after any collection. It works with the collectors whose young generation is one fixed eden (serial,
- * parallel); with the others (G1, ZGC, Shenandoah) it stays off.
+ * young generation starts empty, as after any collection. It works with the collectors whose young generation is one
+ * fixed eden (serial, parallel); with the others (G1, ZGC, Shenandoah) it stays off.
  */
 public final class IdleCollection implements SelectStrategyFactory {
     /** Set to {@code false} to leave every young collection to the allocation that fills the young generation. */
