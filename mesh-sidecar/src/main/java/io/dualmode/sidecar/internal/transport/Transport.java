@@ -4,7 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SelectStrategyFactory;
@@ -55,12 +54,10 @@ public final class Transport {
         }
     }
 
-    /** Creates {@code workers} worker loops and one acceptor loop, named {@code prefix-*}. */
-    public static Transport create(String prefix, int workers) {
-        return create(prefix, workers, DefaultSelectStrategyFactory.INSTANCE);
-    }
-
-    /** The same, the worker loops deciding when to wait for I/O with {@code strategies} (see {@link IdleCollection}). */
+    /**
+     * Creates {@code workers} worker loops, which decide when to wait for I/O with {@code strategies} (Netty's default,
+     * or {@link IdleCollection}), and one acceptor loop, named {@code prefix-*}.
+     */
     public static Transport create(String prefix, int workers, SelectStrategyFactory strategies) {
         boolean useNative = Boolean.parseBoolean(System.getProperty(NATIVE_PROPERTY, "true")) && Epoll.isAvailable();
         return new Transport(prefix, workers, useNative, strategies);
