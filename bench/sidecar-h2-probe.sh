@@ -13,10 +13,13 @@
 #   SIDECAR_JVM="$(mesh-sidecar/bin/dualmode-sidecar --print-jvm-options) -Xmn8m" bench/sidecar-h2-probe.sh
 #   ALLOC=1 bench/sidecar-h2-probe.sh      # plus a JFR allocation profile: the top allocation sites of the run
 #   PERF_GC=1 bench/sidecar-h2-probe.sh    # plus perf on the VM thread during the first window: where a pause goes
+#   PERF=1 bench/sidecar-h2-probe.sh       # plus perf on the event loop during the first window: where a request goes
 #
 # Environment: SIDECAR_JVM (JVM options; default: the launch script's), SIDECAR_JAR (default: the module's -all jar),
-# ROUNDS (3), WARM (45 s), ALLOC=1 (JFR ObjectAllocationSample at 20,000/s; needs python3), PERF_GC=1 (needs perf),
-# SIDECAR_UNPACK (1). Output under bench/target/sidecar-h2-probe/.
+# ROUNDS (3), WARM (45 s), ALLOC=1 (JFR ObjectAllocationSample at 20,000/s; needs python3), PERF_GC=1 and PERF=1
+# (need perf; PERF=1 has the JVM write a perf map of its compiled code at exit), SIDECAR_UNPACK (1). Each window also
+# reports, per request, the event loop's context switches (its wake-ups) and the sidecar's read and write system calls
+# (/proc/<pid>/io). Output under bench/target/sidecar-h2-probe/.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -45,6 +48,7 @@ if [[ ${ALLOC:-0} == 1 ]]; then
   SIDECAR_JVM="$SIDECAR_JVM -XX:StartFlightRecording=settings=$OUT/alloc.jfc,filename=$OUT/alloc.jfr,dumponexit=true"
   SIDECAR_JVM="$SIDECAR_JVM -XX:FlightRecorderOptions=stackdepth=12"
 fi
+[[ ${PERF:-0} == 1 ]] && SIDECAR_JVM="$SIDECAR_JVM -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit"
 cat >"$OUT/sidecar.yaml" <<EOF
 workers: 1
 admin: {address: 127.0.0.1, port: $ADMIN_PORT}
@@ -60,14 +64,22 @@ BACKEND_PIDS="$BACKEND_PID $(pgrep -P "$BACKEND_PID" || true)"
 start_sidecar "$JAR" "$OUT" "$OUT/sidecar.yaml" "http://127.0.0.1:$SIDECAR_H2_PORT/" h2
 
 young() { grep -c 'Pause Young' "$OUT/gc.log" || true; }
+switches() { awk '/ctxt_switches/ {s += $2} END {print s}' "/proc/$SC/task/$LOOP/status"; }
+syscalls() { awk '/^sysc[rw]:/ {printf "%s ", $2} END {print ""}' "/proc/$SC/io"; }
 echo "sidecar JVM: $SIDECAR_JVM; unpacked: ${SIDECAR_UNPACK:-1}"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 h2load -t1 -c10 -m10 -D "$WARM" "http://127.0.0.1:$SIDECAR_H2_PORT/" >"$OUT/warm.txt"
+# the event loop: the sidecar's busiest thread named dualmode-sidecar-* (the names are cut to 15 characters)
+LOOP=$(for t in /proc/"$SC"/task/*; do
+  [[ $(cat "$t/comm") == dualmode-sidec* ]] && echo "$(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}') ${t##*/}"
+done | sort -n | tail -1 | cut -d' ' -f2)
 for r in $(seq "$ROUNDS"); do
   # shellcheck disable=SC2086 # word lists of pids
   fixed_rate_conditions on $BACKEND_PIDS "$SC"
   g0=$(young)
   t0=$(ticks "$SC")
+  s0=$(switches)
+  read -r r0 w0 < <(syscalls)
   "${RT_CMD[@]}" h2load -t1 -c10 --rps 500 -D 9 --log-file="$OUT/sidecar-$r.log" \
     "http://127.0.0.1:$SIDECAR_H2_PORT/" >"$OUT/sidecar-$r.txt" &
   hp=$!
@@ -78,8 +90,13 @@ for r in $(seq "$ROUNDS"); do
     vm=$(grep -l '^VM Thread$' /proc/"$SC"/task/*/comm | head -1 | cut -d/ -f5)
     perf record -F 20000 -g -t "$vm" -o "$OUT/perf-vm-thread.data" -- sleep 8 2>"$OUT/perf.err" || true
   fi
+  if [[ ${PERF:-0} == 1 && $r == 1 ]]; then
+    perf record -F 10000 -g -t "$LOOP" -o "$OUT/perf-loop.data" -- sleep 8 2>"$OUT/perf.err" || true
+  fi
   wait "$hp" "$dp"
   t1=$(ticks "$SC")
+  s1=$(switches)
+  read -r r1 w1 < <(syscalls)
   g1=$(young)
   # shellcheck disable=SC2086
   fixed_rate_conditions off $BACKEND_PIDS "$SC"
@@ -91,6 +108,9 @@ for r in $(seq "$ROUNDS"); do
   echo "window $r: sidecar p50 $p50 p99 $p99 us; direct beside it $d50 / $d99; added +$((p50 - d50)) / +$((p99 - d99)) us;" \
     "CPU $(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.1f", d * 1e6 / hz / n}') us/req;" \
     "young GCs $((g1 - g0)), median pause $pause ms; non-200 $(awk -F'\t' '$2 != 200' "$OUT/sidecar-$r.log" | wc -l)"
+  echo "          per request: event-loop wake-ups $(awk -v d=$((s1 - s0)) -v n="$n" 'BEGIN {printf "%.2f", d / n}')," \
+    "reads $(awk -v d=$((r1 - r0)) -v n="$n" 'BEGIN {printf "%.2f", d / n}')," \
+    "writes $(awk -v d=$((w1 - w0)) -v n="$n" 'BEGIN {printf "%.2f", d / n}') (system calls)"
 done
 
 if [[ ${PERF_GC:-0} == 1 && -f $OUT/perf-vm-thread.data ]]; then
@@ -98,8 +118,16 @@ if [[ ${PERF_GC:-0} == 1 && -f $OUT/perf-vm-thread.data ]]; then
   perf report -i "$OUT/perf-vm-thread.data" --children --sort symbol --stdio -g none 2>/dev/null |
     grep '%' | cut -c1-120 | head -25 || true # head closes the pipe early
 fi
+if [[ ${PERF:-0} == 1 && -f $OUT/perf-loop.data ]]; then
+  kill "$SC" && wait "$SC" 2>/dev/null || true # the perf map is written at exit
+  echo "event loop during window 1 (perf, self time by library and symbol, top 40):"
+  perf report -i "$OUT/perf-loop.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null |
+    grep '%' | cut -c1-150 | head -40 || true
+  echo "event loop during window 1, by library:"
+  perf report -i "$OUT/perf-loop.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -12 || true
+fi
 if [[ ${ALLOC:-0} == 1 ]]; then
-  kill "$SC" && wait "$SC" 2>/dev/null || true
+  kill "$SC" 2>/dev/null && wait "$SC" 2>/dev/null || true
   jfr print --events jdk.ObjectAllocationSample --stack-depth 12 "$OUT/alloc.jfr" >"$OUT/alloc.txt"
   echo "allocation (whole run) by class and site, top 25:"
   python3 - "$OUT/alloc.txt" <<'PY'

@@ -56,22 +56,21 @@ class LaunchScriptTest {
     }
 
     @Test
-    void theSmallProfileTurnsOffTieredCompilationAndShrinksTheYoungGenerationAndNettyArenas() throws Exception {
+    void theDefaultRunsC2AloneAndTheSmallProfileShrinksInliningTheYoungGenerationAndNettyArenas() throws Exception {
         Result standard = run(Map.of(), "--print-jvm-options");
         Result small = run(Map.of("DUALMODE_SIDECAR_JVM_PROFILE", "small"), "--print-jvm-options");
         assertThat(standard.exit()).isZero();
         assertThat(small.exit()).isZero();
-        assertThat(standard.out()).doesNotContain("-XX:-TieredCompilation").contains("-Xmx48m");
+        assertThat(standard.out()).contains("-XX:-TieredCompilation", "-Xmx48m");
+        assertThat(last(standard.out(), "-XX:CompileThreshold=")).isEqualTo("1000");
         assertThat(last(standard.out(), "-Xmn")).isEqualTo("4m");
         assertThat(last(standard.out(), "-XX:MaxHeapFreeRatio=")).isEqualTo("30");
         assertThat(last(standard.out(), "-Dio.netty.allocator.maxOrder=")).isEqualTo("7");
         assertThat(last(standard.out(), "-Dio.netty.allocator.numDirectArenas="))
                 .as("Netty's own arena count (one per event loop), whatever the workers")
                 .isNull();
-        assertThat(last(standard.out(), "-XX:CICompilerCount=")).isEqualTo("2");
-        assertThat(small.out())
-                .startsWith(standard.out())
-                .contains("-XX:-TieredCompilation", "-XX:MetaspaceReclaimPolicy=aggressive");
+        assertThat(last(standard.out(), "-XX:CICompilerCount=")).isEqualTo("1");
+        assertThat(small.out()).startsWith(standard.out()).contains("-XX:MetaspaceReclaimPolicy=aggressive");
         assertThat(last(small.out(), "-Xmn")).isEqualTo("3m");
         assertThat(last(small.out(), "-XX:MaxInlineLevel=")).isEqualTo("6");
         assertThat(last(standard.out(), "-XX:MaxInlineLevel=")).isNull();
